@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: MIT
+# Makefile - build, test, fuzz, lint, demo and install nsstack
+#
+#   make            build/nsstackd, build/nsctl, build/libnsshim.so (as they land)
+#   make check      deps, build, unit tests (ASan+UBSan), integration tests
+#   make unit       Criterion unit tests only (no privileges, no network)
+#   make integration  namespace + TAP tests (root)
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 20) each
+#   make lint       clang-format check, clang-tidy, cppcheck
+#   make demo       deps, build, run the demo in a throw-away namespace
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install missing Debian packages (does nothing if present)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+FUZZ_SECONDS ?= 20
+FUZZ_CC ?= clang-14
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wvla -Wformat=2 -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -g $(WARN)
+CFLAGS ?= -O2
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+WIRE_SRC := $(sort $(wildcard stack/wire/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+SRC_ALL := $(shell find include stack ipc preload tests bench -name '*.[ch]' \
+	-not -path 'tests/fixtures/*' 2>/dev/null)
+
+# Release objects, sanitizer objects for tests.
+OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
+
+LIBWIRE := $(BUILD)/libnswire.a
+UNIT_BIN := $(BUILD)/unit_tests
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+.PHONY: all check unit integration fuzz lint format demo install deps clean
+
+all: $(LIBWIRE)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN) -MMD -MP -c -o $@ $<
+
+$(LIBWIRE): $(call OBJ,$(WIRE_SRC))
+	$(AR) rcs $@ $^
+
+$(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC) $(WIRE_SRC))
+	$(CC) $(SAN) -o $@ $^ -lcriterion
+
+# Unit tests: Criterion, sanitizers on, no root and no network needed.
+unit: $(UNIT_BIN)
+	@mkdir -p $(BUILD)
+	$(UNIT_BIN) --jobs 2 2>&1 | tee $(BUILD)/unit.log; \
+		exit $${PIPESTATUS[0]}
+
+integration: all
+	tests/integration/run.sh $(BUILD)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+	@scripts/check-summary.sh $(BUILD)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(WIRE_SRC) $(wildcard stack/wire/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< $(WIRE_SRC)
+
+# Each harness fuzz_<p> starts from the golden frames in tests/fixtures/<p>/.
+fuzz: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+		n=$${f##*/fuzz_}; c=$(BUILD)/fuzz/corpus_$$n; \
+		mkdir -p $$c; cp tests/fixtures/$$n/*.bin $$c/ 2>/dev/null || true; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/crash_$$n- $$c \
+			> $(BUILD)/fuzz/$$n.log 2>&1 || \
+			{ tail -40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units' $(BUILD)/fuzz/$$n.log \
+			| sed "s/^/fuzz: $$n: /"; \
+	done
+
+lint:
+	clang-format --dry-run --Werror $(SRC_ALL)
+	clang-tidy --quiet $(filter %.c,$(SRC_ALL)) -- $(BASE_CFLAGS) 2>/dev/null
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--std=c11 --inline-suppr -Iinclude -Istack -Iipc \
+		--suppress=missingIncludeSystem include stack ipc preload
+
+format:
+	clang-format -i $(SRC_ALL)
+
+deps:
+	@scripts/deps.sh
+
+demo: deps
+	$(MAKE) all
+	tests/integration/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/nsstack
+	install -m 644 $(LIBWIRE) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/nsstack/*.h $(DESTDIR)$(PREFIX)/include/nsstack/
+	sed -e 's|@PREFIX@|$(PREFIX)|' nsstack.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nsstack.pc
+
+clean:
+	rm -rf $(BUILD)
+
+SHELL := /bin/bash
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
