@@ -19,13 +19,20 @@ FUZZ_CC ?= clang-14
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wformat=2 -Werror
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -g $(WARN)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -Itests/unit -g $(WARN)
 CFLAGS ?= -O2
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
 WIRE_SRC := $(sort $(wildcard stack/wire/*.c))
-UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+# Programs: one file with main() each; everything else in stack/ is the
+# engine library.  Unit tests link the library as an archive, so a test
+# pulls in only the modules it uses.
+MAIN_SRC := stack/nsstackd.c stack/nsctl.c
+STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# Test doubles (fake engine, fake device), linked only where a test uses them.
+SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRC_ALL := $(shell find include stack ipc preload tests bench -name '*.[ch]' \
 	-not -path 'tests/fixtures/*' 2>/dev/null)
@@ -35,6 +42,8 @@ OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 LIBWIRE := $(BUILD)/libnswire.a
+SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
+	$(BUILD)/san/libnswire.a
 UNIT_BIN := $(BUILD)/unit_tests
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
@@ -53,8 +62,17 @@ $(BUILD)/san/%.o: %.c
 $(LIBWIRE): $(call OBJ,$(WIRE_SRC))
 	$(AR) rcs $@ $^
 
-$(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC) $(WIRE_SRC))
-	$(CC) $(SAN) -o $@ $^ -lcriterion
+$(BUILD)/san/libnsstack.a: $(call SANOBJ,$(STACK_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/san/libtestsupport.a: $(call SANOBJ,$(SUPPORT_SRC))
+	$(AR) rcs $@ $^
+
+$(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS)
+	$(CC) $(SAN) -o $@ $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS) -lcriterion
 
 # Unit tests: Criterion, sanitizers on, no root and no network needed.
 unit: $(UNIT_BIN)

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stats.c - the table of every counter, for nsctl and tests
+ */
+#include "stats.h"
+
+#define DESC(sub, name) { #name, offsetof(struct stats, sub.name) },
+#define ETH_DESC(name) DESC(eth, name)
+#define IP_DESC(name) DESC(ip, name)
+#define ICMP_DESC(name) DESC(icmp, name)
+#define UDP_DESC(name) DESC(udp, name)
+#define ARP_DESC(name) DESC(arp, name)
+
+const struct stat_desc stat_descs[] = { ETH_STATS(ETH_DESC) IP_STATS(
+	IP_DESC) ICMP_STATS(ICMP_DESC) UDP_STATS(UDP_DESC)
+						ARP_STATS(ARP_DESC) };
+
+const size_t stat_descs_count = sizeof(stat_descs) / sizeof(stat_descs[0]);
