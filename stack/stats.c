@@ -4,7 +4,8 @@
  */
 #include "stats.h"
 
-#define DESC(sub, name) { #name, offsetof(struct stats, sub.name) },
+/* offsetof() needs the bare member path: no parentheses possible. */
+#define DESC(sub, name) { #name, offsetof(struct stats, sub.name) }, // NOLINT
 #define ETH_DESC(name) DESC(eth, name)
 #define IP_DESC(name) DESC(ip, name)
 #define ICMP_DESC(name) DESC(icmp, name)

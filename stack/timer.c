@@ -77,7 +77,8 @@ int timer_arm(struct timers *ts, struct timer *t, uint64_t expires)
 	}
 	if (ts->count == ts->cap) {
 		size_t cap = ts->cap ? ts->cap * 2 : 64;
-		struct timer **h = realloc(ts->heap, cap * sizeof(*h));
+		struct timer **h = realloc(ts->heap,
+					   cap * sizeof(struct timer *));
 
 		if (!h)
 			return -ENOMEM;

@@ -138,7 +138,7 @@ int eth_emit(uint8_t *buf, size_t cap, const struct eth_view *v)
 
 	memcpy(p, v->dst.b, MAC_LEN);
 	memcpy(p + MAC_LEN, v->src.b, MAC_LEN);
-	p += 2 * MAC_LEN;
+	p += (size_t)2 * MAC_LEN;
 	if (v->has_vlan) {
 		st_be16(p, ETHERTYPE_VLAN);
 		st_be16(p + 2, v->vlan_tci);

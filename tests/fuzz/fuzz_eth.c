@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (w.type != v.type || w.encap != v.encap ||
 	    w.payload_len != v.payload_len ||
-	    memcmp(w.payload, v.payload, v.payload_len))
+	    memcmp(w.payload, v.payload, v.payload_len) != 0)
 		abort();
 	return 0;
 }

@@ -27,16 +27,14 @@ static inline uint8_t *tu_exact(const uint8_t *src, size_t n)
 }
 
 /* Compare two byte ranges and name the first differing offset on failure. */
-#define tu_assert_bytes(a, alen, b, blen, what)                                \
-	do {                                                                   \
-		size_t tu_i_, tu_n_ = (alen) < (blen) ? (alen) : (blen);       \
-		cr_assert_eq((size_t)(alen), (size_t)(blen),                   \
-			     "%s: length %zu != %zu", (what), (size_t)(alen),  \
-			     (size_t)(blen));                                  \
-		for (tu_i_ = 0; tu_i_ < tu_n_; tu_i_++)                        \
-			cr_assert_eq((a)[tu_i_], (b)[tu_i_],                   \
-				     "%s: byte %zu: 0x%02x != 0x%02x", (what), \
-				     tu_i_, (a)[tu_i_], (b)[tu_i_]);           \
-	} while (0)
+static inline void tu_assert_bytes(const uint8_t *a, size_t alen,
+				   const uint8_t *b, size_t blen,
+				   const char *what)
+{
+	cr_assert_eq(alen, blen, "%s: length %zu != %zu", what, alen, blen);
+	for (size_t i = 0; i < alen; i++)
+		cr_assert_eq(a[i], b[i], "%s: byte %zu: 0x%02x != 0x%02x", what,
+			     i, a[i], b[i]);
+}
 
 #endif /* NSSTACK_TESTUTIL_H */
