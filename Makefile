@@ -14,6 +14,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
+VERSION := 0.1.0
 FUZZ_SECONDS ?= 20
 FUZZ_CC ?= clang-14
 
@@ -49,7 +50,9 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all check unit integration fuzz lint format demo install deps clean
 
-all: $(LIBWIRE)
+ALL_TARGETS := $(LIBWIRE)
+
+all: $(ALL_TARGETS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -125,12 +128,19 @@ demo: deps
 	$(MAKE) all
 	tests/integration/demo.sh $(BUILD)
 
+# Installs what `all` built: programs, the preload library, the wire-format
+# library with its headers, and nsstack.pc.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include/nsstack
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/nsstack \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/nsstack/wire
+	for b in $(filter $(BUILD)/nsstackd $(BUILD)/nsctl,$(ALL_TARGETS)); do \
+		install -m 755 $$b $(DESTDIR)$(PREFIX)/bin/; done
+	for l in $(filter %.so,$(ALL_TARGETS)); do \
+		install -m 755 $$l $(DESTDIR)$(PREFIX)/lib/nsstack/; done
 	install -m 644 $(LIBWIRE) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 include/nsstack/*.h $(DESTDIR)$(PREFIX)/include/nsstack/
-	sed -e 's|@PREFIX@|$(PREFIX)|' nsstack.pc.in \
+	install -m 644 stack/wire/*.h $(DESTDIR)$(PREFIX)/include/nsstack/wire/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' nsstack.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nsstack.pc
 
 clean:
