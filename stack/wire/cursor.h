@@ -56,9 +56,16 @@ struct cursor {
 	bool err;
 };
 
+/*
+ * An empty window points here rather than at NULL, so that taking zero bytes
+ * from it never computes NULL + 0 (undefined in C, and reported by UBSan).
+ */
+static const uint8_t cur_empty_[1];
+
 static inline struct cursor cur_make(const uint8_t *buf, size_t len)
 {
-	struct cursor c = { .buf = buf, .len = buf ? len : 0 };
+	struct cursor c = { .buf = buf ? buf : cur_empty_,
+			    .len = buf ? len : 0 };
 
 	return c;
 }

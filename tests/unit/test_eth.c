@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "testutil.h"
+#include "wire/cursor.h"
 #include "wire/eth.h"
 
 struct golden_eth {
@@ -283,4 +284,18 @@ Test(eth, emit_rejects_views_that_cannot_be_encoded)
 	cr_assert_eq(eth_emit(out, sizeof(out), &v), -EINVAL);
 	v.encap = (enum eth_encap)7;
 	cr_assert_eq(eth_emit(out, sizeof(out), &v), -EINVAL);
+}
+
+/* An empty window must never compute NULL + 0 (UBSan: pointer-overflow). */
+Test(cursor, empty_window_takes_zero_bytes_safely)
+{
+	struct cursor c = cur_make(NULL, 0), sub;
+
+	cr_assert_not_null(cur_take(&c, 0));
+	cr_assert(cur_ok(&c));
+	cr_assert(cur_sub(&c, 0, &sub));
+	cr_assert_eq(cur_left(&sub), 0);
+	cr_assert_null(cur_take(&c, 1));
+	cr_assert_not(cur_ok(&c));
+	cr_assert_eq(cur_left(&c), 0);
 }
