@@ -442,10 +442,16 @@ int main(int argc, char **argv)
 	if (!reply)
 		return 1;
 	if (!bool_of(reply, "ok")) {
-		fprintf(stderr, "nsctl: %s: %s\n", cmd,
-			json_object_object_get_ex(reply, "error", &v)
-				? json_object_get_string(v)
-				: "failed");
+		const char *e = json_object_object_get_ex(reply, "error", &v)
+					? json_object_get_string(v)
+					: "failed";
+		size_t n = strlen(cmd);
+
+		/* Engine messages usually name their command already. */
+		if (!strncmp(e, cmd, n) && (e[n] == ':' || e[n] == ' '))
+			fprintf(stderr, "nsctl: %s\n", e);
+		else
+			fprintf(stderr, "nsctl: %s: %s\n", cmd, e);
 		json_object_put(reply);
 		return 1;
 	}

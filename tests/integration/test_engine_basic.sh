@@ -122,7 +122,7 @@ echo "ok: link add/del"
 
 # Errors reach the user in one line, exit 1.
 out=$(nsctl addr add 192.0.2.9/24 dev nosuch 2>&1)
-[[ $? == 1 && $out == "nsctl: addr: addr: no interface nosuch" ]] ||
+[[ $? == 1 && $out == "nsctl: addr: no interface nosuch" ]] ||
 	fail "nsctl error: $out"
 out=$(in_ns "$BUILD/nsctl" -s "$dir/none.sock" link 2>&1)
 [[ $? == 1 && $out == "nsctl: cannot reach engine at $dir/none.sock: No such file or directory" ]] ||
