@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Makefile - build, test, fuzz, lint, demo and install nsstack
 #
-#   make            build/nsstackd, build/nsctl, build/libnsshim.so (as they land)
+#   make            build/nsstackd, build/nsctl (build/libnsshim.so when it lands)
 #   make check      deps, build, unit tests (ASan+UBSan), integration tests
 #   make unit       Criterion unit tests only (no privileges, no network)
 #   make integration  namespace + TAP tests (root)
@@ -34,6 +34,9 @@ STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
+# Weak stand-ins for modules not yet in the tree; linked last so that a real
+# module in libnsstack.a always wins (see tests/unit/fallback_l3.c).
+FALLBACK_SRC := $(sort $(wildcard tests/unit/fallback_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRC_ALL := $(shell find include stack ipc preload tests bench -name '*.[ch]' \
 	-not -path 'tests/fixtures/*' 2>/dev/null)
@@ -44,15 +47,30 @@ SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 LIBWIRE := $(BUILD)/libnswire.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libfallback.a
+LDLIBS := -luv -ljson-c
 UNIT_BIN := $(BUILD)/unit_tests
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all check unit integration fuzz lint format demo install deps clean
 
-ALL_TARGETS := $(LIBWIRE)
+NSSTACKD := $(BUILD)/nsstackd
+NSCTL := $(BUILD)/nsctl
+ALL_TARGETS := $(LIBWIRE) $(NSSTACKD) $(NSCTL)
 
 all: $(ALL_TARGETS)
+
+$(BUILD)/libnsstack.a: $(call OBJ,$(STACK_SRC))
+	$(AR) rcs $@ $^
+
+# The engine: its main, the engine library, the wire library; libuv for
+# the loop, json-c for the control socket.
+$(NSSTACKD): $(call OBJ,stack/nsstackd.c) $(BUILD)/libnsstack.a $(LIBWIRE)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# nsctl is a plain client: only json-c and the framing header.
+$(NSCTL): $(call OBJ,stack/nsctl.c)
+	$(CC) $(CFLAGS) -o $@ $^ -ljson-c
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -74,8 +92,12 @@ $(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
 $(BUILD)/san/libtestsupport.a: $(call SANOBJ,$(SUPPORT_SRC))
 	$(AR) rcs $@ $^
 
+$(BUILD)/san/libfallback.a: $(call SANOBJ,$(FALLBACK_SRC))
+	$(AR) rcs $@ $^
+
 $(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS)
-	$(CC) $(SAN) -o $@ $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS) -lcriterion
+	$(CC) $(SAN) -o $@ $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS) -lcriterion \
+		$(LDLIBS)
 
 # Unit tests: Criterion, sanitizers on, no root and no network needed.
 unit: $(UNIT_BIN)
