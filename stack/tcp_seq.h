@@ -8,9 +8,9 @@
  * sequence numbers in the stack goes through these helpers; a plain "<" on
  * two sequence numbers is a bug waiting for a wrap.
  *
- * The comparison helpers carry the same names and meaning as the ones the
- * wire-format TCP parser (stack/wire/tcp.h) will provide; when that header
- * lands this one includes it instead of defining them a second time.
+ * The comparisons themselves (seq_lt/leq/gt/geq/max/min) come from the
+ * wire layer's wire/seq.h; this header adds the range and acceptability
+ * tests the TCB needs.
  */
 #ifndef NSSTACK_TCP_SEQ_H
 #define NSSTACK_TCP_SEQ_H
@@ -18,44 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#ifndef NSSTACK_SEQ_CMP_DEFINED
-#define NSSTACK_SEQ_CMP_DEFINED
-/** seq_lt() - true when @a precedes @b on the sequence circle. */
-static inline bool seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
-/** seq_leq() - true when @a precedes or equals @b. */
-static inline bool seq_leq(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) <= 0;
-}
-
-/** seq_gt() - true when @a follows @b on the sequence circle. */
-static inline bool seq_gt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) > 0;
-}
-
-/** seq_geq() - true when @a follows or equals @b. */
-static inline bool seq_geq(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) >= 0;
-}
-#endif
-
-/** seq_max() - the later of @a and @b on the sequence circle. */
-static inline uint32_t seq_max(uint32_t a, uint32_t b)
-{
-	return seq_gt(a, b) ? a : b;
-}
-
-/** seq_min() - the earlier of @a and @b on the sequence circle. */
-static inline uint32_t seq_min(uint32_t a, uint32_t b)
-{
-	return seq_lt(a, b) ? a : b;
-}
+#include "wire/seq.h"
 
 /**
  * seq_in_range() - true when @lo <= @x < @lo + @len
