@@ -30,6 +30,8 @@ WIRE_SRC := $(sort $(wildcard stack/wire/*.c))
 # pulls in only the modules it uses.
 MAIN_SRC := stack/nsstackd.c stack/nsctl.c
 STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
+# Shared-memory rings and the control protocol: used by engine and shim.
+IPC_SRC := $(sort $(wildcard ipc/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
@@ -42,14 +44,15 @@ OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 LIBWIRE := $(BUILD)/libnswire.a
+LIBIPC := $(BUILD)/libnsipc.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a
 UNIT_BIN := $(BUILD)/unit_tests
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all check unit integration fuzz lint format demo install deps clean
 
-all: $(LIBWIRE)
+all: $(LIBWIRE) $(LIBIPC)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,7 +65,13 @@ $(BUILD)/san/%.o: %.c
 $(LIBWIRE): $(call OBJ,$(WIRE_SRC))
 	$(AR) rcs $@ $^
 
+$(LIBIPC): $(call OBJ,$(IPC_SRC))
+	$(AR) rcs $@ $^
+
 $(BUILD)/san/libnsstack.a: $(call SANOBJ,$(STACK_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/san/libnsipc.a: $(call SANOBJ,$(IPC_SRC))
 	$(AR) rcs $@ $^
 
 $(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
