@@ -98,10 +98,11 @@ check: deps
 	$(MAKE) integration
 	@scripts/check-summary.sh $(BUILD)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(WIRE_SRC) $(wildcard stack/wire/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(WIRE_SRC) $(IPC_SRC) \
+		$(wildcard stack/wire/*.h ipc/*.h include/nsstack/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $< $(WIRE_SRC)
+		-fno-sanitize-recover=all -o $@ $< $(WIRE_SRC) $(IPC_SRC)
 
 # Each harness fuzz_<p> starts from the golden frames in tests/fixtures/<p>/.
 fuzz: $(FUZZ_BIN)
