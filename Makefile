@@ -2,8 +2,9 @@
 # Makefile - build, test, fuzz, lint, demo and install nsstack
 #
 #   make            build/nsstackd, build/nsctl, build/libnsshim.so (as they land)
-#   make check      deps, build, unit tests (ASan+UBSan), integration tests
+#   make check      deps, build, unit tests (ASan+UBSan), stress, integration
 #   make unit       Criterion unit tests only (no privileges, no network)
+#   make stress     100 MB cross-process shared-memory ring test
 #   make integration  namespace + TAP tests (root)
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 20) each
 #   make lint       clang-format check, clang-tidy, cppcheck
@@ -48,9 +49,11 @@ LIBIPC := $(BUILD)/libnsipc.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
 	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a
 UNIT_BIN := $(BUILD)/unit_tests
+STRESS_BIN := $(BUILD)/ipc_stress
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all check unit integration fuzz lint format demo install deps clean
+.PHONY: all check unit stress integration fuzz lint format demo install deps \
+	clean
 
 all: $(LIBWIRE) $(LIBIPC)
 
@@ -89,12 +92,21 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN) --jobs 2 2>&1 | tee $(BUILD)/unit.log; \
 		exit $${PIPESTATUS[0]}
 
+# Cross-process ring stress: 100 MB between two processes, -O2 (the unit
+# tests run a smaller one under ASan).
+$(STRESS_BIN): tests/stress/ipc_stress.c tests/stress/ipc_stress.h $(LIBIPC)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(LIBIPC)
+
+stress: $(STRESS_BIN)
+	$(STRESS_BIN) | tee $(BUILD)/stress.log; exit $${PIPESTATUS[0]}
+
 integration: all
 	tests/integration/run.sh $(BUILD)
 
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) stress
 	$(MAKE) integration
 	@scripts/check-summary.sh $(BUILD)
 
