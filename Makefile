@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Makefile - build, test, fuzz, lint, demo and install nsstack
 #
-#   make            build/nsstackd, build/nsctl (build/libnsshim.so when it lands)
-#   make check      deps, build, unit tests (ASan+UBSan), integration tests
+#   make            build/nsstackd, build/nsctl, build/libnsshim.so (as they land)
+#   make check      deps, build, unit tests (ASan+UBSan), stress, integration
 #   make unit       Criterion unit tests only (no privileges, no network)
+#   make stress     100 MB cross-process shared-memory ring test
 #   make integration  namespace + TAP tests (root)
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 20) each
 #   make lint       clang-format check, clang-tidy, cppcheck
@@ -31,6 +32,8 @@ WIRE_SRC := $(sort $(wildcard stack/wire/*.c))
 # pulls in only the modules it uses.
 MAIN_SRC := stack/nsstackd.c stack/nsctl.c
 STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
+# Shared-memory rings and the control protocol: used by engine and shim.
+IPC_SRC := $(sort $(wildcard ipc/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
@@ -46,17 +49,21 @@ OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 LIBWIRE := $(BUILD)/libnswire.a
+LIBIPC := $(BUILD)/libnsipc.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a $(BUILD)/san/libfallback.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a \
+	$(BUILD)/san/libfallback.a
 LDLIBS := -luv -ljson-c
 UNIT_BIN := $(BUILD)/unit_tests
+STRESS_BIN := $(BUILD)/ipc_stress
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
-.PHONY: all check unit integration fuzz lint format demo install deps clean
+.PHONY: all check unit stress integration fuzz lint format demo install deps \
+	clean
 
 NSSTACKD := $(BUILD)/nsstackd
 NSCTL := $(BUILD)/nsctl
-ALL_TARGETS := $(LIBWIRE) $(NSSTACKD) $(NSCTL)
+ALL_TARGETS := $(LIBWIRE) $(LIBIPC) $(NSSTACKD) $(NSCTL)
 
 all: $(ALL_TARGETS)
 
@@ -83,7 +90,13 @@ $(BUILD)/san/%.o: %.c
 $(LIBWIRE): $(call OBJ,$(WIRE_SRC))
 	$(AR) rcs $@ $^
 
+$(LIBIPC): $(call OBJ,$(IPC_SRC))
+	$(AR) rcs $@ $^
+
 $(BUILD)/san/libnsstack.a: $(call SANOBJ,$(STACK_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/san/libnsipc.a: $(call SANOBJ,$(IPC_SRC))
 	$(AR) rcs $@ $^
 
 $(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
@@ -105,19 +118,29 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN) --jobs 2 2>&1 | tee $(BUILD)/unit.log; \
 		exit $${PIPESTATUS[0]}
 
+# Cross-process ring stress: 100 MB between two processes, -O2 (the unit
+# tests run a smaller one under ASan).
+$(STRESS_BIN): tests/stress/ipc_stress.c tests/stress/ipc_stress.h $(LIBIPC)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(LIBIPC)
+
+stress: $(STRESS_BIN)
+	$(STRESS_BIN) | tee $(BUILD)/stress.log; exit $${PIPESTATUS[0]}
+
 integration: all
 	tests/integration/run.sh $(BUILD)
 
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) stress
 	$(MAKE) integration
 	@scripts/check-summary.sh $(BUILD)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(WIRE_SRC) $(wildcard stack/wire/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(WIRE_SRC) $(IPC_SRC) \
+		$(wildcard stack/wire/*.h ipc/*.h include/nsstack/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $< $(WIRE_SRC)
+		-fno-sanitize-recover=all -o $@ $< $(WIRE_SRC) $(IPC_SRC)
 
 # Each harness fuzz_<p> starts from the golden frames in tests/fixtures/<p>/.
 fuzz: $(FUZZ_BIN)
