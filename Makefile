@@ -33,6 +33,9 @@ STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
+# Weak stand-ins for modules not yet in the tree; linked last so that a real
+# module in libnsstack.a always wins (see tests/unit/fallback_l3.c).
+FALLBACK_SRC := $(sort $(wildcard tests/unit/fallback_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRC_ALL := $(shell find include stack ipc preload tests bench -name '*.[ch]' \
 	-not -path 'tests/fixtures/*' 2>/dev/null)
@@ -43,7 +46,8 @@ SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 
 LIBWIRE := $(BUILD)/libnswire.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libfallback.a
+LDLIBS := -luv -ljson-c
 UNIT_BIN := $(BUILD)/unit_tests
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
@@ -71,8 +75,12 @@ $(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
 $(BUILD)/san/libtestsupport.a: $(call SANOBJ,$(SUPPORT_SRC))
 	$(AR) rcs $@ $^
 
+$(BUILD)/san/libfallback.a: $(call SANOBJ,$(FALLBACK_SRC))
+	$(AR) rcs $@ $^
+
 $(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS)
-	$(CC) $(SAN) -o $@ $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS) -lcriterion
+	$(CC) $(SAN) -o $@ $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS) -lcriterion \
+		$(LDLIBS)
 
 # Unit tests: Criterion, sanitizers on, no root and no network needed.
 unit: $(UNIT_BIN)
