@@ -376,7 +376,8 @@ struct pkt *ipv4_frag_input(struct engine *eng, struct pkt *p,
 	if (v->frag_off == 0) {
 		q->have_first = true;
 		q->first = *v;
-		memcpy(q->opts, v->opts, v->opts_len);
+		if (v->opts_len)
+			memcpy(q->opts, v->opts, v->opts_len);
 		q->first.opts = q->opts;
 	}
 	pkt_free(p); /* its bytes now live in the queue */
