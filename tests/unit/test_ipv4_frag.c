@@ -292,11 +292,12 @@ Test(ipv4_frag, only_copied_options_repeat)
 			       .payload = payload,
 			       .payload_len = 2000 };
 	struct pktq q = { 0 };
-	struct pkt *fr[4];
+	struct pkt *fr[4] = { 0 };
 	struct ipv4_view a, b;
 
 	cr_assert_eq(ipv4_fragment(&v, 1500, &q), 2);
-	to_array(&q, fr);
+	cr_assert_eq(to_array(&q, fr), 2);
+	cr_assert(fr[0] && fr[1]);
 	ipv4_parse(fr[0]->data, fr[0]->len, &a);
 	ipv4_parse(fr[1]->data, fr[1]->len, &b);
 	cr_assert(a.opt.ra.present && a.opt.rr.present);
