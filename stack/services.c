@@ -40,6 +40,10 @@ static const struct {
 	{ "daytime", SVC_DAYTIME, 13 },
 };
 
+/* Callback arguments: the kind, by address (never written). */
+static enum svc_kind svc_kinds[] = { SVC_ECHO, SVC_DISCARD, SVC_CHARGEN,
+				     SVC_DAYTIME };
+
 #define SVC_MAX 16
 #define CHARGEN_MAX 512 /* RFC 864: 0 to 512 characters per datagram */
 #define CHARGEN_LINE 72
@@ -84,7 +88,7 @@ static size_t daytime_fill(char *buf, size_t len)
 
 static void svc_udp_ready(struct sock *sk, unsigned int events, void *arg)
 {
-	enum svc_kind kind = (enum svc_kind)(uintptr_t)arg;
+	enum svc_kind kind = *(const enum svc_kind *)arg;
 	uint8_t *buf = malloc(65536);
 	struct sockaddr_in from;
 	socklen_t flen;
@@ -138,7 +142,7 @@ static int svc_start_udp(struct engine *eng, const struct svc_spec *s)
 		sock_close(sk);
 		return rc;
 	}
-	sock_set_ready(sk, svc_udp_ready, (void *)(uintptr_t)s->kind);
+	sock_set_ready(sk, svc_udp_ready, &svc_kinds[s->kind]);
 	return 0;
 }
 
