@@ -46,7 +46,7 @@ struct ipv4_opt_pos {
  * @rr, @ts, @lsrr, @ssrr, @ra: Record Route, Timestamp, Loose and Strict
  *	Source Route, Router Alert; the first of each
  * @has_source_route: LSRR or SSRR present; the engine drops such packets
- *	(RFC 7126 section 4.3 and 4.4, RFC 1812 section 5.2.4.1 allows it)
+ *	(RFC 7126 sections 4.3 and 4.4 recommend it)
  * @router_alert: the Router Alert value (RFC 2113: 0 = examine packet)
  * @n_unknown: options of other types, skipped by their length
  */
