@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Makefile - build, test, fuzz, lint, demo and install nsstack
 #
-#   make            build/nsstackd, build/nsctl, build/libnsshim.so (as they land)
+#   make            build/nsstackd, build/nsctl (build/libnsshim.so when it lands)
 #   make check      deps, build, unit tests (ASan+UBSan), integration tests
 #   make unit       Criterion unit tests only (no privileges, no network)
 #   make integration  namespace + TAP tests (root)
@@ -53,7 +53,22 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all check unit integration fuzz lint format demo install deps clean
 
-all: $(LIBWIRE)
+NSSTACKD := $(BUILD)/nsstackd
+NSCTL := $(BUILD)/nsctl
+
+all: $(LIBWIRE) $(NSSTACKD) $(NSCTL)
+
+$(BUILD)/libnsstack.a: $(call OBJ,$(STACK_SRC))
+	$(AR) rcs $@ $^
+
+# The engine: its main, the engine library, the wire library; libuv for
+# the loop, json-c for the control socket.
+$(NSSTACKD): $(call OBJ,stack/nsstackd.c) $(BUILD)/libnsstack.a $(LIBWIRE)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# nsctl is a plain client: only json-c and the framing header.
+$(NSCTL): $(call OBJ,stack/nsctl.c)
+	$(CC) $(CFLAGS) -o $@ $^ -ljson-c
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -9,7 +9,7 @@ set -euo pipefail
 
 pkgs=(
 	# build
-	gcc make pkg-config libuv1-dev uthash-dev
+	gcc make pkg-config libuv1-dev libjson-c-dev uthash-dev
 	# unit tests, fuzzing, lint
 	libcriterion-dev clang-14 libclang-rt-14-dev clang-format clang-tidy cppcheck
 	# integration tests: namespaces, peers, packet crafting and capture

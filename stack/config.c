@@ -447,10 +447,14 @@ static int config_line(struct config *cfg, char *line, const char *file,
 		/* Prefix the option's own message with where it came from. */
 		char msg[sizeof(cfg->err)];
 		int m = snprintf(msg, sizeof(msg), "%s:%d: ", file, lineno);
+		size_t used = m > 0 ? (size_t)m : 0;
 
-		if (m > 0 && (size_t)m < sizeof(msg))
-			strncat(msg, cfg->err, sizeof(msg) - (size_t)m - 1);
-		memcpy(cfg->err, msg, sizeof(msg));
+		/* Shift the option's message right to make room in front. */
+		if (used >= sizeof(msg))
+			used = sizeof(msg) - 1;
+		memmove(cfg->err + used, cfg->err, sizeof(cfg->err) - used);
+		memcpy(cfg->err, msg, used);
+		cfg->err[sizeof(cfg->err) - 1] = 0;
 		return -EINVAL;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "capture.h"
+#include "ctl.h"
 #include "engine.h"
 
 /** engine_clock() - CLOCK_MONOTONIC in microseconds. */
@@ -40,11 +41,17 @@ int engine_init(struct engine *eng)
 	return 0;
 }
 
-/** engine_fini() - remove every interface and free the timer heap. */
+/**
+ * engine_fini() - remove every interface, stop capturing, free the command
+ * table and the timer heap
+ */
 void engine_fini(struct engine *eng)
 {
 	while (eng->ifaces)
 		netif_remove(eng->ifaces);
+	capture_close(eng->cap);
+	eng->cap = NULL;
+	ctl_fini(eng);
 	timers_free(&eng->timers);
 }
 

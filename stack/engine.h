@@ -21,6 +21,7 @@
 #include "timer.h"
 
 struct capture;
+struct ctl;
 struct neigh_table;
 struct fib4;
 struct frag4;
@@ -36,6 +37,7 @@ struct engine {
 	struct sysctl sysctl;
 	uint8_t secret[16];  /* random key for hashes and ISNs (RFC 6528) */
 	struct capture *cap; /* NULL when not capturing */
+	struct ctl *ctl;     /* ctl.c: commands and the control socket */
 
 	/* Protocol tables, owned by their modules. */
 	struct neigh_table *neigh;

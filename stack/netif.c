@@ -177,8 +177,13 @@ int netif_xmit(struct netif *ifp, struct pkt *p)
 		capture_frame(eng->cap, ifp, CAPTURE_OUT, p->data, p->len);
 	rc = ifp->ops->xmit(ifp, p->data, p->len);
 	if (rc < 0) {
+		/* A full queue is back-pressure, not a fault: its own counter,
+		 * and never a wait (the engine must not block). */
 		ifp->stats.tx_errors++;
-		eng->stats.eth.EthOutErrors++;
+		if (rc == -EAGAIN)
+			eng->stats.eth.EthOutQueueFull++;
+		else
+			eng->stats.eth.EthOutErrors++;
 	} else {
 		ifp->stats.tx_packets++;
 		ifp->stats.tx_bytes += p->len;

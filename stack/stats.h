@@ -27,9 +27,11 @@
 	X(EthInLlcDrops)      /* 802.3 LLC without SNAP, or SNAP not OUI 0 */  \
 	X(EthInUnknownTypes)  /* EtherType no protocol handles */              \
 	X(EthInVlanDrops)     /* 802.1Q-tagged frames: no VLANs configured */  \
+	X(EthInTooLong)	      /* longer than the MTU allows: cut by read */    \
 	X(EthOutFrames)                                                        \
 	X(EthOutOctets)                                                        \
-	X(EthOutErrors) /* device write failed */
+	X(EthOutErrors)	   /* device write failed */                           \
+	X(EthOutQueueFull) /* device queue full (EAGAIN): dropped */
 
 #define IP_STATS(X)                                                            \
 	X(IpInReceives)                                                        \

@@ -12,6 +12,7 @@
 #include "arp.h"
 #include "engine.h"
 #include "ipv4.h"
+#include "l3.h"
 
 __attribute__((weak)) void arp_input(struct netif *ifp, struct pkt *p)
 {
@@ -23,4 +24,9 @@ __attribute__((weak)) void ipv4_input(struct netif *ifp, struct pkt *p)
 {
 	pkt_drop(ifp->eng, p, &ifp->eng->stats.ip.IpInDiscards,
 		 "no IPv4 module");
+}
+
+__attribute__((weak)) void l3_netif_down(struct netif *ifp)
+{
+	(void)ifp;
 }
