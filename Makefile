@@ -37,9 +37,6 @@ IPC_SRC := $(sort $(wildcard ipc/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
-# Weak stand-ins for modules not yet in the tree; linked last so that a real
-# module in libnsstack.a always wins (see tests/unit/fallback_l3.c).
-FALLBACK_SRC := $(sort $(wildcard tests/unit/fallback_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 SRC_ALL := $(shell find include stack ipc preload tests bench -name '*.[ch]' \
 	-not -path 'tests/fixtures/*' 2>/dev/null)
@@ -51,8 +48,7 @@ SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 LIBWIRE := $(BUILD)/libnswire.a
 LIBIPC := $(BUILD)/libnsipc.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a \
-	$(BUILD)/san/libfallback.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a
 LDLIBS := -luv -ljson-c
 UNIT_BIN := $(BUILD)/unit_tests
 STRESS_BIN := $(BUILD)/ipc_stress
@@ -103,9 +99,6 @@ $(BUILD)/san/libnswire.a: $(call SANOBJ,$(WIRE_SRC))
 	$(AR) rcs $@ $^
 
 $(BUILD)/san/libtestsupport.a: $(call SANOBJ,$(SUPPORT_SRC))
-	$(AR) rcs $@ $^
-
-$(BUILD)/san/libfallback.a: $(call SANOBJ,$(FALLBACK_SRC))
 	$(AR) rcs $@ $^
 
 $(UNIT_BIN): $(call SANOBJ,$(UNIT_SRC)) $(SAN_LIBS)

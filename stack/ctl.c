@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp.h"
 #include "capture.h"
 #include "config.h"
 #include "ctl.h"
@@ -292,8 +293,8 @@ static int addr_change(struct ctl_req *req, bool add)
 	if (!ifp)
 		return ctl_error(req, -ENODEV, "addr: no interface %s",
 				 dev ? dev : "(none given)");
-	rc = add ? netif_addr4_add(ifp, p.addr, p.len)
-		 : netif_addr4_del(ifp, p.addr, p.len);
+	rc = add ? arp_addr_add(ifp, p.addr, p.len)
+		 : arp_addr_del(ifp, p.addr, p.len);
 	if (rc == -EEXIST)
 		return ctl_error(req, rc, "addr: %s is already on %s", a, dev);
 	if (rc == -EADDRNOTAVAIL)

@@ -13,7 +13,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t siphash24(const uint8_t key[16], const void *data, size_t len);
+#include "siphash.h"
+
+/** hash_keyed() - SipHash-2-4 of @len bytes under a 16-byte secret. */
+static inline uint64_t hash_keyed(const uint8_t key[16], const void *data,
+				  size_t len)
+{
+	struct siphash_key k;
+
+	siphash_key_from_bytes(&k, key);
+	return siphash24(&k, data, len);
+}
+
 uint32_t rand_u32(void);
 uint32_t rand_range(uint32_t lo, uint32_t hi);
 

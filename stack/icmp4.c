@@ -104,7 +104,7 @@ static bool global_allow(struct engine *eng)
 
 static unsigned int peer_hash(const struct engine *eng, uint32_t a)
 {
-	return (unsigned int)siphash24(eng->secret, &a, sizeof(a));
+	return (unsigned int)hash_keyed(eng->secret, &a, sizeof(a));
 }
 
 /* Linux inet_peer_xrlim_allow() with icmp_ratelimit as the timeout. */

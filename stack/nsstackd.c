@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp.h"
 #include "capture.h"
 #include "config.h"
 #include "ctl.h"
@@ -47,7 +48,7 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 	int rc;
 
 	for (size_t i = 0; i < cfg->naddr; i++) {
-		rc = netif_addr4_add(ifp, cfg->addr[i].addr, cfg->addr[i].len);
+		rc = arp_addr_add(ifp, cfg->addr[i].addr, cfg->addr[i].len);
 		if (rc) {
 			fprintf(stderr, "nsstackd: --addr %s/%u: %s\n",
 				ip4_fmt(cfg->addr[i].addr, a), cfg->addr[i].len,

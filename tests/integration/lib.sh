@@ -78,8 +78,16 @@ nst_setup() {
 }
 
 # nst_bg CMD...: start CMD in the background, stopped by PID at teardown.
+# Never pass a shell function: $! would be a subshell, not the program.
 nst_bg() {
 	"$@" &
+	NST_PIDS+=($!)
+}
+
+# nst_bg_ns CMD...: the same, inside the namespace.  `ip netns exec` execs
+# the program, so the PID recorded is the program's own.
+nst_bg_ns() {
+	ip netns exec "$NST_NS" "$@" &
 	NST_PIDS+=($!)
 }
 
@@ -103,8 +111,9 @@ nst_wait_for() {
 	return 1
 }
 
-# nst_engine_start ARGS...: run nsstackd on $NST_DEV in the namespace with
-# a control socket and a capture in $NST_DIR; waits until it answers.
+# nst_engine_start [--tun] ARGS...: run nsstackd on $NST_DEV in the
+# namespace with a control socket and a capture in $NST_DIR; waits until it
+# answers on its control socket.
 nst_engine_start() {
 	local kind=--tap
 	if [[ ${1:-} == --tun ]]; then
@@ -113,13 +122,37 @@ nst_engine_start() {
 	fi
 	NST_CTL=$NST_DIR/ctl.sock
 	NST_PCAP=$NST_DIR/capture.pcapng
-	nst_bg nsx "$BUILD/nsstackd" "$kind" "$NST_DEV" --control "$NST_CTL" \
-		--pcap "$NST_PCAP" "$@" >"$NST_DIR/engine.log" 2>&1
-	NST_ENGINE_PID=${NST_PIDS[-1]}
-	nst_wait_for 10 nsctl link || {
-		cat "$NST_DIR/engine.log"
-		nst_fail "engine did not come up"
-	}
+	ip netns exec "$NST_NS" "$BUILD/nsstackd" "$kind" "$NST_DEV" \
+		--control "$NST_CTL" --pcap "$NST_PCAP" "$@" \
+		>"$NST_DIR/engine.log" 2>&1 &
+	NST_ENGINE_PID=$!
+	NST_PIDS+=("$NST_ENGINE_PID")
+	for _ in $(seq 100); do
+		[[ -S $NST_CTL ]] && nsctl link >/dev/null 2>&1 && return 0
+		kill -0 "$NST_ENGINE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	nst_fail "engine did not come up: $(cat "$NST_DIR/engine.log")"
+}
+
+# nst_addr_state ADDR: the engine's state for ADDR (tentative, valid,
+# conflict), or nothing.
+nst_addr_state() {
+	nsctl -j addr | /usr/bin/python3 -c '
+import json, sys
+for a in json.load(sys.stdin):
+    if a["addr"] == sys.argv[1]:
+        print(a["state"])' "$1"
+}
+
+# nst_wait_valid ADDR: wait for RFC 5227 probing to finish (at most ~10 s:
+# PROBE_WAIT 1 s + 3 probes 1-2 s apart + ANNOUNCE_WAIT 2 s).
+nst_wait_valid() {
+	for _ in $(seq 150); do
+		[[ $(nst_addr_state "$1") == valid ]] && return 0
+		sleep 0.1
+	done
+	nst_fail "$1 never became valid (state: $(nst_addr_state "$1"))"
 }
 
 # nst_engine_stop: SIGTERM and wait, so the capture is complete.

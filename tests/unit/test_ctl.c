@@ -11,18 +11,22 @@
 #include "capture.h"
 #include "ctl.h"
 #include "fake_engine.h"
+#include "l3.h"
 #include "testutil.h"
 
 static struct engine eng;
 static const uint8_t mac[6] = { 2, 0, 0x5e, 0, 0x53, 2 };
 
+/* As in nsstackd: the L3 tables exist before any command arrives. */
 static void setup(void)
 {
 	fake_engine_init(&eng);
+	cr_assert_eq(l3_init(&eng), 0);
 }
 
 static void teardown(void)
 {
+	l3_fini(&eng);
 	engine_fini(&eng);
 }
 
@@ -175,7 +179,8 @@ Test(ctl, addr_add_list_del)
 	cr_assert_str_eq(json_object_get_string(get(a, "dev")), "fake0");
 	cr_assert_str_eq(json_object_get_string(get(a, "addr")), "192.0.2.2");
 	cr_assert_eq(json_object_get_int(get(a, "prefixlen")), 24);
-	cr_assert_str_eq(json_object_get_string(get(a, "state")), "valid");
+	/* RFC 5227: an address added on Ethernet is probed before use. */
+	cr_assert_str_eq(json_object_get_string(get(a, "state")), "tentative");
 	cr_assert_str_eq(json_object_get_string(get(a, "family")), "inet");
 	json_object_put(r);
 
@@ -290,24 +295,25 @@ Test(ctl, modules_register_commands)
 	struct json_object *r, *d;
 	bool found = false;
 
-	cr_assert_eq(ctl_register(&eng, "route", fake_route_cmd), 0);
-	cr_assert_eq(ctl_register(&eng, "route", fake_route_cmd), -EEXIST);
+	cr_assert_eq(ctl_register(&eng, "fakeroute", fake_route_cmd), 0);
+	cr_assert_eq(ctl_register(&eng, "fakeroute", fake_route_cmd), -EEXIST);
 	cr_assert_eq(ctl_register(&eng, "link", fake_route_cmd), -EEXIST,
 		     "built-ins cannot be shadowed");
 	cr_assert_eq(ctl_register(&eng, "oops", plain_error_cmd), 0);
-	d = ok("{\"cmd\": \"route\", \"args\": {\"argv\": [\"show\"]}}", &r);
+	d = ok("{\"cmd\": \"fakeroute\", \"args\": {\"argv\": [\"show\"]}}",
+	       &r);
 	cr_assert_eq(route_seen, 1);
 	cr_assert_str_eq(json_object_get_string(json_object_array_get_idx(
 				 json_object_array_get_idx(d, 0), 0)),
 			 "show");
 	json_object_put(r);
-	refused("{\"cmd\": \"route\"}", EINVAL, "words needed");
+	refused("{\"cmd\": \"fakeroute\"}", EINVAL, "words needed");
 	refused("{\"cmd\": \"oops\"}", ENETUNREACH, "Network is unreachable");
 	d = ok("{\"cmd\": \"commands\"}", &r);
 	for (size_t i = 0; i < json_object_array_length(d); i++)
 		if (!strcmp(json_object_get_string(
 				    json_object_array_get_idx(d, i)),
-			    "route"))
+			    "fakeroute"))
 			found = true;
 	cr_assert(found);
 	json_object_put(r);
