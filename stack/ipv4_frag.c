@@ -411,28 +411,17 @@ drop:
  */
 static size_t copied_opts(const uint8_t *opts, size_t len, uint8_t *out)
 {
-	struct cursor c = cur_make(opts, len);
+	struct ipv4_opt_iter it;
+	struct ipv4_opt o;
 	size_t n = 0;
 
-	while (cur_left(&c)) {
-		uint8_t type = cur_u8(&c), olen;
-		const uint8_t *body;
-
-		if (type == IPV4_OPT_EOL)
-			break;
-		if (type == IPV4_OPT_NOP)
-			continue;
-		olen = cur_u8(&c);
-		if (!cur_ok(&c) || olen < 2)
-			break;
-		body = cur_take(&c, (size_t)olen - 2);
-		if (!body)
-			break;
-		if (type & 0x80) {
-			out[n] = type;
-			out[n + 1] = olen;
-			memcpy(out + n + 2, body, (size_t)olen - 2);
-			n += olen;
+	ipv4_opt_iter_init(&it, opts, len);
+	while (ipv4_opt_next(&it, &o) > 0) {
+		if (o.type & 0x80) {
+			out[n] = o.type;
+			out[n + 1] = o.len;
+			memcpy(out + n + 2, o.data, (size_t)o.len - 2);
+			n += o.len;
 		}
 	}
 	return n;

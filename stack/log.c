@@ -25,8 +25,6 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	/* Format first and write once, so concurrent writers never interleave
 	 * within a line. */
 	va_start(ap, fmt);
-	/* clang-analyzer 14 misses va_start here: a known false positive. */
-	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "nsstackd: %s: %s\n", level_names[lvl], line);

@@ -36,6 +36,52 @@ static void opt_mark(struct ipv4_opt_pos *pos, size_t off, uint8_t len)
 	pos->len = len;
 }
 
+/** ipv4_opt_iter_init() - start walking an options region. */
+void ipv4_opt_iter_init(struct ipv4_opt_iter *it, const uint8_t *opts,
+			size_t len)
+{
+	it->c = cur_make(opts, len);
+}
+
+/**
+ * ipv4_opt_next() - the next option of an options region
+ *
+ * Single-byte EOL and NOP aside, every option is type, length (counting
+ * both), data.  NOPs are skipped; EOL ends the list (RFC 791 section 3.1:
+ * what follows it is padding).  Each call consumes at least one byte, so a
+ * walk always ends.
+ *
+ * Return: 1 and @o filled, 0 at the end of the list, or -EBADMSG when a
+ * length byte is missing, below 2 or runs past the region.
+ */
+int ipv4_opt_next(struct ipv4_opt_iter *it, struct ipv4_opt *o)
+{
+	struct cursor *c = &it->c;
+
+	while (cur_left(c)) {
+		size_t off = c->off;
+		uint8_t type = cur_u8(c);
+
+		if (type == IPV4_OPT_EOL)
+			break;
+		if (type == IPV4_OPT_NOP)
+			continue;
+		o->type = type;
+		o->off = off;
+		o->len = cur_u8(c);
+		/* The length counts type and length bytes: below 2 is a lie. */
+		if (!cur_ok(c) || o->len < 2)
+			return -EBADMSG;
+		o->data = cur_take(c, (size_t)o->len - 2);
+		if (!o->data)
+			return -EBADMSG;
+		return 1;
+	}
+	/* EOL or the end: make further calls end too. */
+	c->off = c->len;
+	return 0;
+}
+
 /**
  * ipv4_opts_parse() - walk an IPv4 options region
  * @opts: the options, right after the 20-byte fixed header
@@ -53,26 +99,17 @@ static void opt_mark(struct ipv4_opt_pos *pos, size_t off, uint8_t len)
  */
 int ipv4_opts_parse(const uint8_t *opts, size_t len, struct ipv4_opts *o)
 {
-	struct cursor c = cur_make(opts, len);
+	struct ipv4_opt_iter it;
+	struct ipv4_opt opt;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	while (cur_left(&c)) {
-		size_t off = c.off;
-		uint8_t type = cur_u8(&c);
-		uint8_t olen;
-		const uint8_t *data;
+	ipv4_opt_iter_init(&it, opts, len);
+	while ((rc = ipv4_opt_next(&it, &opt)) > 0) {
+		uint8_t type = opt.type, olen = opt.len;
+		size_t off = opt.off;
+		const uint8_t *data = opt.data;
 
-		if (type == IPV4_OPT_EOL)
-			break;
-		if (type == IPV4_OPT_NOP)
-			continue;
-		olen = cur_u8(&c);
-		/* The length counts type and length bytes: below 2 is a lie. */
-		if (!cur_ok(&c) || olen < 2)
-			goto bad;
-		data = cur_take(&c, (size_t)olen - 2);
-		if (!data)
-			goto bad;
 		switch (type) {
 		case IPV4_OPT_RR:
 			/* RFC 791 3.1: at most once; length, pointer, routes. */
@@ -112,6 +149,8 @@ int ipv4_opts_parse(const uint8_t *opts, size_t len, struct ipv4_opts *o)
 			break;
 		}
 	}
+	if (rc < 0)
+		goto bad;
 	return 0;
 bad:
 	memset(o, 0, sizeof(*o));

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire/cursor.h"
+
 #define IPV4_HLEN 20	       /* header without options */
 #define IPV4_MAX_HLEN 60       /* IHL is 4 bits of 32-bit words */
 #define IPV4_MAX_OPTLEN 40     /* IPV4_MAX_HLEN - IPV4_HLEN */
@@ -96,6 +98,26 @@ struct ipv4_view {
 
 int ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_view *v);
 int ipv4_parse_quoted(const uint8_t *buf, size_t len, struct ipv4_view *v);
+/*
+ * struct ipv4_opt - one option as ipv4_opt_next() yields it
+ * @off: offset of the type byte within the options region
+ * @len: the length byte (type, length and data)
+ * @data: the @len - 2 bytes after the length byte
+ */
+struct ipv4_opt {
+	uint8_t type;
+	uint8_t len;
+	size_t off;
+	const uint8_t *data;
+};
+
+struct ipv4_opt_iter {
+	struct cursor c;
+};
+
+void ipv4_opt_iter_init(struct ipv4_opt_iter *it, const uint8_t *opts,
+			size_t len);
+int ipv4_opt_next(struct ipv4_opt_iter *it, struct ipv4_opt *o);
 int ipv4_opts_parse(const uint8_t *opts, size_t len, struct ipv4_opts *o);
 bool ipv4_csum_ok(const uint8_t *buf, size_t len);
 int ipv4_hdr_len(const struct ipv4_view *v);

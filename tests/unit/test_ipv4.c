@@ -568,3 +568,28 @@ Test(ipv4, negative_zero_checksum_verifies_and_reemits_as_zero)
 	cr_assert_eq(out[10], 0);
 	cr_assert_eq(out[11], 0);
 }
+
+/* RFC 791 3.1: NOPs are skipped, EOL ends the list, lengths are checked. */
+Test(ipv4, option_iterator_skips_nop_stops_at_eol_and_rejects_bad_length)
+{
+	const uint8_t opts[] = { 1, 0x94, 4, 0, 0, 1, 7, 3, 4, 0, 0x83, 9 };
+	const uint8_t bad[] = { 1, 0x94, 1, 0 };
+	struct ipv4_opt_iter it;
+	struct ipv4_opt o;
+
+	ipv4_opt_iter_init(&it, opts, sizeof(opts));
+	cr_assert_eq(ipv4_opt_next(&it, &o), 1);
+	cr_assert_eq(o.type, 0x94);
+	cr_assert_eq(o.len, 4);
+	cr_assert_eq(o.off, 1);
+	cr_assert_eq(o.data, opts + 3);
+	cr_assert_eq(ipv4_opt_next(&it, &o), 1);
+	cr_assert_eq(o.type, 7);
+	cr_assert_eq(o.off, 6);
+	/* The EOL at offset 9 ends the list: 0x83 after it is padding. */
+	cr_assert_eq(ipv4_opt_next(&it, &o), 0);
+	cr_assert_eq(ipv4_opt_next(&it, &o), 0);
+
+	ipv4_opt_iter_init(&it, bad, sizeof(bad));
+	cr_assert_eq(ipv4_opt_next(&it, &o), -EBADMSG);
+}
