@@ -94,6 +94,63 @@ struct json_object *ctl_arg_argv(const struct ctl_req *req)
 }
 
 /**
+ * ctl_args_from_argv() - read `ip`-style words into the request's args
+ * @first: the key for the bare word after the verb ("dst" for
+ *	`route add 198.51.100.0/24 via 192.0.2.1`, "addr" for `neigh del A`)
+ * @flags: NULL-terminated words that stand alone as booleans ("replace"),
+ *	or NULL
+ *
+ * nsctl sends what the user typed as args.argv; handlers read keys.  The
+ * first word is the verb ("op"; "show" means "list"), the next the @first
+ * value (except after "list" and "flush"), then KEY VALUE pairs and
+ * flags.  Requests that already carry an
+ * "op" (JSON clients) are left alone.
+ *
+ * Return: 0, or -EINVAL (reported through ctl_error) for a key without a
+ * value.
+ */
+int ctl_args_from_argv(struct ctl_req *req, const char *first,
+		       const char *const *flags)
+{
+	struct json_object *argv = ctl_arg_argv(req);
+	size_t n = argv ? json_object_array_length(argv) : 0;
+	size_t i = 1;
+
+	if (!n || ctl_arg_str(req, "op"))
+		return 0;
+#define WORD(k) json_object_get_string(json_object_array_get_idx(argv, (k)))
+	const char *op = strcmp(WORD(0), "show") ? WORD(0) : "list";
+
+	json_object_object_add(req->args, "op", json_object_new_string(op));
+	/* Listing and flushing name no object: only KEY VALUE pairs follow. */
+	if (i < n && first && strcmp(op, "list") && strcmp(op, "flush")) {
+		json_object_object_add(req->args, first,
+				       json_object_new_string(WORD(i)));
+		i++;
+	}
+	while (i < n) {
+		const char *w = WORD(i);
+		bool flag = false;
+
+		for (size_t f = 0; flags && flags[f]; f++)
+			flag = flag || !strcmp(flags[f], w);
+		if (flag) {
+			json_object_object_add(req->args, w,
+					       json_object_new_boolean(true));
+			i++;
+			continue;
+		}
+		if (i + 1 == n)
+			return ctl_error(req, -EINVAL, "%s needs a value", w);
+		json_object_object_add(req->args, w,
+				       json_object_new_string(WORD(i + 1)));
+		i += 2;
+	}
+#undef WORD
+	return 0;
+}
+
+/**
  * ctl_register() - make @cmd reach @fn
  *
  * @cmd must outlive the engine (a string literal).  Return: 0, -EEXIST when

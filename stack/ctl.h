@@ -48,6 +48,8 @@ const char *ctl_arg_str(const struct ctl_req *req, const char *key);
 bool ctl_arg_bool(const struct ctl_req *req, const char *key);
 int ctl_arg_u32(const struct ctl_req *req, const char *key, uint32_t *out);
 struct json_object *ctl_arg_argv(const struct ctl_req *req);
+int ctl_args_from_argv(struct ctl_req *req, const char *first,
+		       const char *const *flags);
 
 /* ctl_server.c: the AF_UNIX socket */
 int ctl_server_open(struct engine *eng, const char *path);

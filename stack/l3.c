@@ -36,17 +36,20 @@ static struct netif *dev_of(struct ctl_req *req)
 }
 
 /*
- * route - {"op": "list"} | {"op": "add", "dst": "A/P"|"default",
+ * route - words `[show] | add DST [via GW] [dev N] | del DST`, or JSON
+ * {"op": "list"} | {"op": "add", "dst": "A/P"|"default",
  * "via": "G"?, "dev": N?} | {"op": "del", "dst": "A/P"|"default"}
  */
 static int cmd_route(struct ctl_req *req)
 {
+	int rc = ctl_args_from_argv(req, "dst", NULL);
 	const char *op = op_of(req), *dst = ctl_arg_str(req, "dst");
 	const char *via = ctl_arg_str(req, "via");
 	struct config_prefix4 p = { 0 };
 	uint32_t gw = 0;
-	int rc;
 
+	if (rc)
+		return rc;
 	if (!strcmp(op, "list")) {
 		req->data = route4_dump(req->eng);
 		return req->data ? 0 : -ENOMEM;
@@ -76,19 +79,24 @@ static int cmd_route(struct ctl_req *req)
 }
 
 /*
- * neigh - {"op": "list"} | {"op": "add", "addr": A, "lladdr": MAC,
+ * neigh - words `[show] | add A lladdr MAC dev N [replace] | del A dev N |
+ * flush [dev N]` (entries added are permanent, as `ip neigh add` without
+ * nud makes them), or JSON {"op": "list"} | {"op": "add", "addr": A, "lladdr": MAC,
  * "dev": N, "replace": bool?} | {"op": "del", "addr": A, "dev": N} |
  * {"op": "flush", "dev": N?}
  */
 static int cmd_neigh(struct ctl_req *req)
 {
+	static const char *const flags[] = { "replace", "permanent", NULL };
+	int rc = ctl_args_from_argv(req, "addr", flags);
 	const char *op = op_of(req), *a = ctl_arg_str(req, "addr");
 	const char *ll = ctl_arg_str(req, "lladdr");
 	struct netif *ifp = dev_of(req);
 	struct mac_addr mac;
 	uint32_t addr = 0;
-	int rc;
 
+	if (rc)
+		return rc;
 	if (!strcmp(op, "list")) {
 		req->data = neigh_dump(req->eng);
 		return req->data ? 0 : -ENOMEM;

@@ -237,6 +237,26 @@ static void show_capture(struct json_object *data)
  * like `ip route` for {"dst": ..., "via": ..., "dev": ...}; anything else
  * prints as JSON.
  */
+/*
+ * print_value() - one value in text form: scalars as themselves, arrays of
+ * scalars joined by commas (ip's "state": ["REACHABLE"] prints REACHABLE).
+ */
+static void print_value(struct json_object *val)
+{
+	const char *sep = "";
+
+	if (!json_object_is_type(val, json_type_array)) {
+		printf("%s", json_object_get_string(val));
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(val); i++) {
+		printf("%s%s", sep,
+		       json_object_get_string(
+			       json_object_array_get_idx(val, i)));
+		sep = ",";
+	}
+}
+
 static void show_generic(struct json_object *data)
 {
 	if (!json_object_is_type(data, json_type_array)) {
@@ -261,8 +281,8 @@ static void show_generic(struct json_object *data)
 		{
 			if (!strcmp(key, "dst"))
 				continue;
-			printf("%s%s %s", sep, key,
-			       json_object_get_string(val));
+			printf("%s%s ", sep, key);
+			print_value(val);
 			sep = " ";
 		}
 		printf("\n");

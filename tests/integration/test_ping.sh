@@ -40,6 +40,30 @@ echo "$out" | grep -q "10000 packets transmitted, 10000 received" ||
 echos=$(nst_stat IcmpInEchos)
 ((echos >= 10025)) || nst_fail "IcmpInEchos $echos"
 
+# The FIB, driven by nsctl: a ping from 198.51.100.1 (a second kernel
+# address, off the engine's subnet) is answered only while a route to
+# 198.51.100.0/24 via the kernel exists.
+nsx ip addr add 198.51.100.1/32 dev lo
+nsx ping -c 2 -W 1 -I 198.51.100.1 "$ENGINE4" >/dev/null &&
+	nst_fail "answered a source with no route back"
+nsctl route add 198.51.100.0/24 via "$KERNEL4" dev "$NST_DEV"
+nsctl route | grep -q "^198.51.100.0/24 gateway $KERNEL4 dev $NST_DEV" ||
+	nst_fail "route not listed: $(nsctl route)"
+out=$(nsx ping -c 3 -i 0.1 -W 1 -I 198.51.100.1 "$ENGINE4")
+echo "$out" | grep -q "3 packets transmitted, 3 received" ||
+	nst_fail "no reply through the static route: $out"
+nsctl route del 198.51.100.0/24
+nsx ping -c 2 -W 1 -I 198.51.100.1 "$ENGINE4" >/dev/null &&
+	nst_fail "still answered after route del"
+echo "ok: static route add/del through nsctl"
+
+# A static neighbour entry shows as PERMANENT and goes away on del.
+nsctl neigh add 192.0.2.77 lladdr 02:00:00:00:00:77 dev "$NST_DEV"
+nsctl neigh | grep -q "^192.0.2.77 .*02:00:00:00:00:77 .*PERMANENT" ||
+	nst_fail "static neighbour: $(nsctl neigh)"
+nsctl neigh del 192.0.2.77 dev "$NST_DEV"
+nsctl neigh | grep -q "^192.0.2.77 " && nst_fail "neigh del left it"
+
 nst_engine_stop
 nst_pcap_clean "$NST_PCAP"
 n=$(tshark -r "$NST_PCAP" -Y 'icmp.type == 0 && ip.src == 192.0.2.2' 2>/dev/null | wc -l)

@@ -70,3 +70,37 @@ Test(l3_ctl, neigh_add_list_del)
 	       "\"ok\":true");
 	expect("{\"cmd\":\"udp\",\"args\":{}}", "\"ok\":true");
 }
+
+/* What nsctl sends: the words the user typed, read the way `ip` reads them. */
+Test(l3_ctl, route_and_neigh_take_ip_style_words)
+{
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"198.51.100.0/24\",\"via\",\"192.0.2.1\",\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"show\"]}}",
+	       "\"dst\":\"198.51.100.0\\/24\"");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"del\","
+	       "\"198.51.100.0/24\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"del\","
+	       "\"198.51.100.0/24\"]}}",
+	       "\"errno\":3");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"198.51.100.0/24\",\"via\"]}}",
+	       "via needs a value");
+	expect("{\"cmd\":\"neigh\",\"args\":{\"argv\":[\"add\",\"192.0.2.9\","
+	       "\"lladdr\",\"02:00:00:00:00:09\",\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"neigh\",\"args\":{\"argv\":[\"add\",\"192.0.2.9\","
+	       "\"lladdr\",\"02:00:00:00:00:0a\",\"dev\",\"fk0\",\"replace\"]}"
+	       "}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"neigh\",\"args\":{\"argv\":[]}}",
+	       "02:00:00:00:00:0a");
+	expect("{\"cmd\":\"neigh\",\"args\":{\"argv\":[\"flush\",\"dev\","
+	       "\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"neigh\",\"args\":{\"argv\":[\"del\",\"192.0.2.9\","
+	       "\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+}
