@@ -116,14 +116,17 @@ int ctl_args_from_argv(struct ctl_req *req, const char *first,
 	size_t n = argv ? json_object_array_length(argv) : 0;
 	size_t i = 1;
 
+	const char *op;
+	bool names_object;
+
 	if (!n || ctl_arg_str(req, "op"))
 		return 0;
 #define WORD(k) json_object_get_string(json_object_array_get_idx(argv, (k)))
-	const char *op = strcmp(WORD(0), "show") ? WORD(0) : "list";
-
+	op = strcmp(WORD(0), "show") != 0 ? WORD(0) : "list";
 	json_object_object_add(req->args, "op", json_object_new_string(op));
 	/* Listing and flushing name no object: only KEY VALUE pairs follow. */
-	if (i < n && first && strcmp(op, "list") && strcmp(op, "flush")) {
+	names_object = strcmp(op, "list") != 0 && strcmp(op, "flush") != 0;
+	if (i < n && first && names_object) {
 		json_object_object_add(req->args, first,
 				       json_object_new_string(WORD(i)));
 		i++;
