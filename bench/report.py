@@ -236,8 +236,8 @@ def case_label(m):
         parts.append("%s B" % m["size"])
     if "streams" in m:
         parts.append("-P %s %s" % (m["streams"], m["direction"]))
-    if m.get("variant") == "shim":
-        parts.append("shim server")
+    if str(m.get("variant", "")).startswith("shim"):
+        parts.append(m["variant"].replace("-", " "))
     return ", ".join(parts) or "-"
 
 
@@ -409,6 +409,21 @@ def main():
         md.append("| %s | %s | %s | %s | %s | %s |" % (
             x["workload"], x["case"], x["metric_label"], fmt(x["K"]),
             fmt(x["S"]), "-" if x["ratio"] is None else "%.2f" % x["ratio"]))
+    md += ["", "## Notes", "",
+           "- udp_rr S is answered by the engine's built-in echo service, "
+           "inside the engine: no application process wakes up, unlike K's "
+           "udprr server. Rows marked `shim server` and `shim client` (once "
+           "libnsshim.so exists) compare application to application.",
+           "- icmp_echo sends one request per millisecond (as `ping -i "
+           "0.001`), so each round trip starts from idle and includes "
+           "wake-up latency; udp_rr and tcp_rr send back to back.",
+           "- udp_stream senders are unpaced: loss is the sender outrunning "
+           "the receiver. Where datagrams died is in the JSON counters "
+           "(K: `Udp.RcvbufErrors` of the receiving namespace; S: "
+           "`tap_tx_dropped`, the TAP queue full before the engine read it, "
+           "and the engine's own counters).",
+           "- Two vCPUs shared with other jobs: expect noise, especially in "
+           "p99 and beyond; compare ratios from one run, not across runs."]
     md += ["", "## Parameters", ""]
     for r in results:
         p = dict(r["params"])

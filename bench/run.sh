@@ -15,7 +15,7 @@
 #
 # Use: bench/run.sh [BUILD]   (as root; `make bench` builds and calls it)
 # Environment: BENCH_OUT (results folder, default bench/results),
-#   BENCH_RR_N (20000), BENCH_PING_N (1000), BENCH_UDP_SECONDS (5),
+#   BENCH_RR_N (100000), BENCH_PING_N (1000), BENCH_UDP_SECONDS (5),
 #   BENCH_IPERF_SECONDS (10), BENCH_KERNEL_TCP=1 runs the kernel halves of
 #   the TCP workloads even when the engine cannot (to test the harness),
 #   BENCH_KEEP=1 keeps the raw files (report.py WORK OUT re-makes a report).
@@ -24,7 +24,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 out=${BENCH_OUT:-$here/results}
-rr_n=${BENCH_RR_N:-20000}
+rr_n=${BENCH_RR_N:-100000}
 ping_n=${BENCH_PING_N:-1000}
 udp_s=${BENCH_UDP_SECONDS:-5}
 iperf_s=${BENCH_IPERF_SECONDS:-10}
@@ -236,7 +236,15 @@ ip netns exec "$ns_s" ping -c 3 -i 0.2 -W 1 -q "$e_addr" >/dev/null
 
 show_rr() { # show_rr FILE: one line from udprr's JSON
 	"$py" -c 'import json,sys; r=json.load(open(sys.argv[1]));
-print("    p50 %(p50_us).1f us  p99 %(p99_us).1f us  %(rps).0f req/s  lost %(lost)d" % r)' "$1"
+print("    error: " + r["error"] if "error" in r else
+      "    p50 %(p50_us).1f us  p99 %(p99_us).1f us  %(rps).0f req/s  lost %(lost)d" % r)' "$1"
+}
+
+# client_failed DIR: a client that failed (a work-in-progress engine or
+# shim) is recorded as an error in the results; the other workloads go on.
+client_failed() {
+	echo "{\"error\": \"client failed (exit $?)\"}" >"$1/client.json"
+	say "$(basename "$1"): client failed, recorded as an error"
 }
 
 topo_ns() { # topo_ns K|S: the namespace of the kernel-side client
@@ -256,33 +264,44 @@ for topo in K S; do
 	say "icmp_echo $topo: $ping_n echo requests of 56 B, 1 ms apart"
 	snap "$d" before
 	ip netns exec "$n" "$udprr" icmp -h "$e_addr" -s 56 -n "$ping_n" \
-		-g 1000 -w 20 -o "$d/samples.txt" >"$d/client.json"
+		-g 1000 -w 20 -T 60 -o "$d/samples.txt" >"$d/client.json" ||
+		client_failed "$d"
 	snap "$d" after
 	show_rr "$d/client.json"
 done
 
 # ------------------------------------------------------------ UDP RR
 # K: udprr server on the far kernel; S: the engine's echo service (port 7).
-udp_rr() { # udp_rr TOPO SIZE [shim-server]
-	local topo=$1 size=$2 variant=${3:-} d port=7 spid=
+# Variants on S once libnsshim.so exists: shim-server (a shimmed udprr
+# on the engine answers the kernel client) and shim-client (a shimmed
+# client asks a kernel udprr on the TAP's kernel side).
+udp_rr() { # udp_rr TOPO SIZE [shim-server|shim-client]
+	local topo=$1 size=$2 variant=${3:-} d port=7 spid='' server=engine-echo:7
+	local dst=$e_addr pre=()
 	d=$(mdir "udp_rr-$topo${variant:+-$variant}-$size")
 	if [[ $topo == K ]]; then
 		bg "$ns_k2" "$udprr" server -b "$e_addr" -p $port >"$d/server.json"
-		spid=$last_pid
-	elif [[ $variant == shim ]]; then
-		port=7007
+		spid=$last_pid server=udprr
+	elif [[ $variant == shim-server ]]; then
+		port=7007 server=udprr-shim
 		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
 			"$udprr" server -b "$e_addr" -p $port >"$d/server.json"
+		spid=$last_pid
+	elif [[ $variant == shim-client ]]; then
+		port=7007 server=udprr-kernel dst=$k_addr
+		pre=(env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl")
+		bg "$ns_s" "$udprr" server -b "$k_addr" -p $port >"$d/server.json"
 		spid=$last_pid
 	fi
 	meta "$d" workload=udp_rr topo="$topo" variant="${variant:-service}" \
 		size="$size" requests="$rr_n" warmup=200 timeout_ms=200 \
-		server="$([[ -n $spid ]] && echo udprr || echo engine-echo:7)"
+		server="$server"
 	say "udp_rr $topo${variant:+ ($variant)}: $size B x $rr_n requests"
 	sleep 0.2
 	snap "$d" before
-	ip netns exec "$(topo_ns "$topo")" "$udprr" rr -h "$e_addr" -p $port \
-		-s "$size" -n "$rr_n" -w 200 -o "$d/samples.txt" >"$d/client.json"
+	ip netns exec "$(topo_ns "$topo")" "${pre[@]}" "$udprr" rr -h "$dst" \
+		-p $port -s "$size" -n "$rr_n" -w 200 -T 60 \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
 	snap "$d" after
 	if [[ -n $spid ]]; then
 		stop_wait "$spid"
@@ -292,11 +311,13 @@ udp_rr() { # udp_rr TOPO SIZE [shim-server]
 for size in 1 1024; do
 	udp_rr K "$size"
 	udp_rr S "$size"
-	if ((have_shim)); then
-		udp_rr S "$size" shim
-	else
-		skip "udp_rr-S-shim-$size" udp_rr "needs libnsshim.so"
-	fi
+	for v in shim-server shim-client; do
+		if ((have_shim)); then
+			udp_rr S "$size" "$v"
+		else
+			skip "udp_rr-S-$v-$size" udp_rr "needs libnsshim.so"
+		fi
+	done
 done
 
 # ------------------------------------------------------- UDP throughput
@@ -316,7 +337,7 @@ udp_stream() { # udp_stream TOPO SIZE
 	fi
 	snap "$d" before
 	ip netns exec "$(topo_ns "$topo")" "$udprr" blast -h "$e_addr" -p 9 \
-		-s "$size" -T "$udp_s" >"$d/client.json"
+		-s "$size" -T "$udp_s" >"$d/client.json" || client_failed "$d"
 	if [[ -n $spid ]]; then
 		wait "$spid" || true
 	else
@@ -359,10 +380,9 @@ tcp_rr() { # tcp_rr TOPO SIZE
 	say "tcp_rr $topo ($server): $size B x $rr_n requests"
 	sleep 0.3
 	snap "$d" before
-	ip netns exec "$(topo_ns "$topo")" timeout 60 "$udprr" rr -t \
-		-h "$e_addr" -p $port -s "$size" -n "$rr_n" -w 200 \
-		-o "$d/samples.txt" >"$d/client.json" ||
-		echo "{\"error\": \"udprr rr -t failed\"}" >"$d/client.json"
+	ip netns exec "$(topo_ns "$topo")" timeout 90 "$udprr" rr -t \
+		-h "$e_addr" -p $port -s "$size" -n "$rr_n" -w 200 -T 60 \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
 	snap "$d" after
 	if [[ -n $spid ]]; then
 		stop_wait "$spid"
@@ -462,7 +482,8 @@ meta "$work/run" mtu=1500 rr_n="$rr_n" ping_n="$ping_n" \
 	udp_seconds="$udp_s" iperf_seconds="$iperf_s" have_tcp="$have_tcp" \
 	have_shim="$have_shim" kernel="$(uname -r)" \
 	cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
-	nproc="$(nproc)" commit="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	nproc="$(nproc)" loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" \
+	commit="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
 	elapsed_s=$((SECONDS - started))
 mkdir -p "$out"
 "$py" "$here/report.py" "$work" "$out"

@@ -13,10 +13,13 @@
  *	runs until SIGINT/SIGTERM or -T seconds pass; a discard server also
  *	stops after -i milliseconds without traffic once traffic has started
  *	(the end of a throughput run).  It prints what it received.
- *   udprr rr [-t] -h HOST -p PORT -s SIZE -n N [-w WARMUP] [-o FILE]
+ *   udprr rr [-t] -h HOST -p PORT -s SIZE -n N [-w WARMUP] [-T S] [-o FILE]
  *	N requests of SIZE bytes, one at a time; each round trip is timed
  *	with CLOCK_MONOTONIC.  Percentiles over the N (after WARMUP unmeasured
  *	ones); -o writes every sample in microseconds, one per line, for CDFs.
+ *	The run is bounded: it stops after -T seconds, or after
+ *	RR_MAX_LOST_RUN requests in a row go unanswered (a dead peer would
+ *	otherwise cost N times the 200 ms loss timeout).
  *   udprr icmp -h HOST -s SIZE -n N [-g GAP_US] [-w WARMUP] [-o FILE]
  *	the same over ICMP echo (an unprivileged "ping socket", which needs
  *	net.ipv4.ping_group_range to include our group): ping(8) prints
@@ -53,7 +56,8 @@
 
 #define MAX_SIZE 65507 /* largest UDP payload over IPv4 */
 #define MAX_REQUESTS 10000000
-#define RR_TIMEOUT_MS 200 /* a request unanswered this long is lost */
+#define RR_TIMEOUT_MS 200  /* a request unanswered this long is lost */
+#define RR_MAX_LOST_RUN 25 /* give up after this many losses in a row */
 
 /* Set by SIGINT/SIGTERM; blocking calls return EINTR (no SA_RESTART). */
 static volatile sig_atomic_t stop_flag;
@@ -129,7 +133,7 @@ static void usage(void)
 {
 	fputs("usage: udprr server [-t] [-d] [-b ADDR] -p PORT [-T S] [-i MS]\n"
 	      "       udprr rr [-t] -h HOST -p PORT -s SIZE -n N [-w W] "
-	      "[-o FILE]\n"
+	      "[-T S] [-o FILE]\n"
 	      "       udprr icmp -h HOST -s SIZE -n N [-g GAP_US] [-w W] "
 	      "[-o FILE]\n"
 	      "       udprr blast -h HOST -p PORT -s SIZE -T SECONDS\n",
@@ -358,26 +362,38 @@ static int run_rr(const struct opts *o)
 	int64_t *samples = calloc((size_t)o->requests, sizeof(*samples));
 	char *buf = malloc(o->size + 8);
 	double u0, s0, u1, s1, sum = 0;
-	long n = 0, lost = 0, i;
-	int64_t t_start, t_end;
+	long n = 0, lost = 0, lost_run = 0, i;
+	int64_t t_start, t_end, deadline = 0;
 	int fd, rc = 0;
 
 	if (!samples || !buf)
 		die("malloc");
 	fd = open_client(o);
 	set_rcvtimeo(fd, RR_TIMEOUT_MS);
-	for (i = 0; i < o->warmup && !stop_flag; i++)
-		rr_once(o, fd, buf, -1 - i);
+	for (i = 0; i < o->warmup && !stop_flag; i++) {
+		if (rr_once(o, fd, buf, -1 - i) >= 0)
+			lost_run = 0;
+		else if (++lost_run >= RR_MAX_LOST_RUN)
+			break;
+	}
+	lost_run = 0;
 	cpu_seconds(&u0, &s0);
 	t_start = now_ns();
+	if (o->seconds > 0)
+		deadline = t_start + (int64_t)(o->seconds * 1e9);
 	for (i = 0; i < o->requests && !stop_flag; i++) {
 		int64_t t0 = now_ns(), rtt = rr_once(o, fd, buf, i);
 
 		pace(t0, o->gap_us);
+		if (deadline && t0 > deadline)
+			break;
 		if (rtt < 0) {
 			lost++;
+			if (++lost_run >= RR_MAX_LOST_RUN)
+				break;
 			continue;
 		}
+		lost_run = 0;
 		samples[n++] = rtt;
 		sum += (double)rtt;
 	}
