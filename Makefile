@@ -9,6 +9,7 @@
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 20) each
 #   make lint       clang-format check, clang-tidy, cppcheck
 #   make demo       deps, build, run the demo in a throw-away namespace
+#   make bench      kernel versus engine benchmarks (root) -> bench/results/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing Debian packages (does nothing if present)
 
@@ -55,7 +56,7 @@ STRESS_BIN := $(BUILD)/ipc_stress
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 .PHONY: all check unit stress integration fuzz lint format demo install deps \
-	clean
+	clean bench
 
 NSSTACKD := $(BUILD)/nsstackd
 NSCTL := $(BUILD)/nsctl
@@ -165,6 +166,21 @@ deps:
 demo: deps
 	$(MAKE) all
 	tests/integration/demo.sh $(BUILD)
+
+# Benchmarks: kernel (veth) versus engine (TAP) in namespaces, same run.
+# Their extra packages (gnuplot-nox, iperf3) are a separate list, so
+# `make check` never pulls them.
+BENCH_BIN := $(BUILD)/bench/udprr
+
+$(BENCH_BIN): bench/udprr.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+bench:
+	@scripts/deps.sh
+	@scripts/deps.sh bench
+	$(MAKE) all $(BENCH_BIN)
+	bench/run.sh $(BUILD)
 
 # Installs what `all` built: programs, the preload library, the wire-format
 # library with its headers, and nsstack.pc.

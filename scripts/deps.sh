@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # deps.sh - install the Debian packages nsstack builds and tests with.
 #
+# `deps.sh bench` checks the benchmark list instead (make bench only).
+#
 # Does nothing when every package is present.  Otherwise it names the missing
 # packages, and installs them with apt-get when run as root (as CI is); as
 # another user it prints the command to run and fails.
@@ -16,6 +18,10 @@ pkgs=(
 	iproute2 iputils-ping arping python3 python3-scapy tshark tcpdump
 	ncat socat curl
 )
+if [[ ${1:-} == bench ]]; then
+	# make bench: plots, and the TCP workloads once the engine has TCP.
+	pkgs=(gnuplot-nox iperf3 iputils-ping iproute2 procps)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,490 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run.sh - nsstack versus the kernel stack, in the same run, on the
+# topologies of ../shared/TESTBED.md:
+#
+#   K  ns nsb-<pid>-k1 [kernel 192.0.2.1] ── veth ── [kernel 192.0.2.2] ns nsb-<pid>-k2
+#   S  ns nsb-<pid>-s  [kernel 192.0.2.1] ── tap ── [nsstackd 192.0.2.2]
+#
+# Both links have MTU 1500.  Every workload runs on K and on S with the same
+# program and the same parameters; bench/report.py turns the raw figures in
+# $work into bench/results/<date>-<host>.{json,md} and PNG plots.
+#
+# Workloads that need the engine's TCP or libnsshim.so are detected at run
+# time and reported as skipped until those exist; then they run.
+#
+# Use: bench/run.sh [BUILD]   (as root; `make bench` builds and calls it)
+# Environment: BENCH_OUT (results folder, default bench/results),
+#   BENCH_RR_N (100000), BENCH_PING_N (1000), BENCH_UDP_SECONDS (5),
+#   BENCH_IPERF_SECONDS (10), BENCH_KERNEL_TCP=1 runs the kernel halves of
+#   the TCP workloads even when the engine cannot (to test the harness),
+#   BENCH_KEEP=1 keeps the raw files (report.py WORK OUT re-makes a report).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+out=${BENCH_OUT:-$here/results}
+rr_n=${BENCH_RR_N:-100000}
+ping_n=${BENCH_PING_N:-1000}
+udp_s=${BENCH_UDP_SECONDS:-5}
+iperf_s=${BENCH_IPERF_SECONDS:-10}
+kernel_tcp=${BENCH_KERNEL_TCP:-0}
+
+udprr=$build/bench/udprr
+nsstackd=$build/nsstackd
+nsctl_bin=$build/nsctl
+shim=$build/libnsshim.so
+py=/usr/bin/python3
+
+if [[ $EUID != 0 || ! -c /dev/net/tun ]]; then
+	echo "bench: skipped: needs root and /dev/net/tun" >&2
+	exit 77
+fi
+for c in ip ping gnuplot "$py" "$udprr" "$nsstackd" "$nsctl_bin"; do
+	command -v "$c" >/dev/null || {
+		echo "bench: missing $c" >&2
+		exit 1
+	}
+done
+
+tag=$$-$RANDOM
+ns_k1=nsb-$tag-k1
+ns_k2=nsb-$tag-k2
+ns_s=nsb-$tag-s
+# IFNAMSIZ is 16: short device names.
+veth_a=nbka$((RANDOM % 100000))
+veth_b=nbkb$((RANDOM % 100000))
+tap=nbs$((RANDOM % 100000))
+k_addr=192.0.2.1
+e_addr=192.0.2.2
+work=$(mktemp -d /tmp/nsbench.XXXXXX)
+ctl=$work/ctl.sock
+pids=()
+engine_pid=
+started=$SECONDS
+
+teardown() {
+	local rc=$?
+	set +e
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$p" 2>/dev/null
+	done
+	if ((rc != 0)) && [[ -f $work/engine.log ]]; then
+		echo "--- engine log (last 20 lines)"
+		tail -20 "$work/engine.log"
+	fi
+	for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	if [[ -n ${BENCH_KEEP:-} ]]; then
+		echo "bench: raw files kept in $work"
+	else
+		rm -rf "$work"
+	fi
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+say() {
+	printf 'bench: [%3ds] %s\n' $((SECONDS - started)) "$*"
+}
+
+# bg NS CMD...: start CMD in namespace NS; its PID (the program's own,
+# since `ip netns exec` execs it) goes to $last_pid and the teardown list.
+bg() {
+	local n=$1
+	shift
+	ip netns exec "$n" "$@" &
+	last_pid=$!
+	pids+=("$last_pid")
+}
+
+# stop_wait PID: SIGTERM the program and wait for it to report.
+stop_wait() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+nsctl() {
+	ip netns exec "$ns_s" "$nsctl_bin" -s "$ctl" "$@"
+}
+
+# mdir NAME: a fresh folder for one measurement's raw files.
+mdir() {
+	local d=$work/m/$1
+	mkdir -p "$d"
+	echo "$d"
+}
+
+# meta DIR KEY=VALUE...: the measurement's parameters, as JSON (values
+# that look numeric are stored as numbers).
+meta() {
+	local d=$1
+	shift
+	"$py" -c '
+import json, sys
+m = {}
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    try:
+        v = int(v)
+    except ValueError:
+        try:
+            v = float(v)
+        except ValueError:
+            pass
+    m[k] = v
+json.dump(m, open(sys.argv[1], "w"))' "$d/meta.json" "$@"
+}
+
+# skip NAME WORKLOAD REASON: record a workload that cannot run here.
+skip() {
+	local d
+	d=$(mdir "$1")
+	meta "$d" workload="$2" skipped="$3"
+	say "$1: skipped: $3"
+}
+
+# snap DIR TAG: the counters and CPU times every measurement compares:
+# /proc/net/snmp of each namespace, the engine's counters, link drops on
+# the kernel side of the TAP, CPU of the engine and of ksoftirqd (softirq
+# work the kernel could not do in the context of a process).
+snap() {
+	local d=$1 t=$2 n p st
+	for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+		ip netns exec "$n" cat /proc/net/snmp >"$d/snmp-${n##*-}.$t"
+	done
+	if [[ -n $engine_pid ]]; then
+		nsctl -j stats >"$d/engine-stats.$t"
+		read -r -a st <"/proc/$engine_pid/stat"
+		# utime and stime in clock ticks; schedstat in ns.
+		echo "${st[13]} ${st[14]} $(getconf CLK_TCK)" \
+			"$(cut -d' ' -f1 "/proc/$engine_pid/schedstat")" \
+			>"$d/engine-cpu.$t"
+		ip netns exec "$ns_s" cat "/sys/class/net/$tap/statistics/tx_dropped" \
+			>"$d/tap-txdrop.$t"
+	fi
+	local sum=0 v
+	for p in $(pgrep -x 'ksoftirqd/[0-9]+' || true); do
+		read -r v _ <"/proc/$p/schedstat" || v=0
+		sum=$((sum + v))
+	done
+	echo "$sum" >"$d/ksoftirqd-ns.$t"
+}
+
+# ---------------------------------------------------------------- topology
+say "topology K: $ns_k1 ($veth_a $k_addr) <-> $ns_k2 ($veth_b $e_addr), mtu 1500"
+ip netns add "$ns_k1"
+ip netns add "$ns_k2"
+ip netns add "$ns_s"
+for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+	ip netns exec "$n" ip link set lo up
+done
+ip link add "$veth_a" netns "$ns_k1" mtu 1500 type veth \
+	peer name "$veth_b" netns "$ns_k2" mtu 1500
+ip netns exec "$ns_k1" ip addr add "$k_addr/24" dev "$veth_a"
+ip netns exec "$ns_k2" ip addr add "$e_addr/24" dev "$veth_b"
+ip netns exec "$ns_k1" ip link set "$veth_a" up
+ip netns exec "$ns_k2" ip link set "$veth_b" up
+
+say "topology S: $ns_s ($tap $k_addr) <-> nsstackd $e_addr, mtu 1500"
+ip netns exec "$ns_s" ip tuntap add dev "$tap" mode tap
+ip netns exec "$ns_s" ip link set "$tap" mtu 1500
+ip netns exec "$ns_s" ip addr add "$k_addr/24" dev "$tap"
+ip netns exec "$ns_s" ip link set "$tap" up
+bg "$ns_s" "$nsstackd" --tap "$tap" --mtu 1500 --addr "$e_addr/24" \
+	--control "$ctl" --log-level warn --service echo:7,discard:9 \
+	>"$work/engine.log" 2>&1
+engine_pid=$last_pid
+# The address is usable once RFC 5227 probing is over (up to ~10 s).
+for _ in $(seq 150); do
+	state=$(nsctl -j addr 2>/dev/null | "$py" -c '
+import json, sys
+for a in json.load(sys.stdin):
+    if a["addr"] == sys.argv[1]:
+        print(a["state"])' "$e_addr" 2>/dev/null || true)
+	[[ $state == valid ]] && break
+	kill -0 "$engine_pid" 2>/dev/null || {
+		echo "bench: engine died: $(cat "$work/engine.log")" >&2
+		exit 1
+	}
+	sleep 0.1
+done
+[[ $state == valid ]] || {
+	echo "bench: engine address never became valid" >&2
+	exit 1
+}
+
+# What the engine can do decides which workloads run.
+have_tcp=0
+nsctl -a stats 2>/dev/null | grep -qw TcpInSegs && have_tcp=1
+have_shim=0
+[[ -f $shim ]] && have_shim=1
+say "engine pid $engine_pid; TCP in engine: $have_tcp; libnsshim.so: $have_shim"
+
+# Warm the neighbour caches both ways so no measurement pays for ARP.
+ip netns exec "$ns_k1" ping -c 3 -i 0.2 -W 1 -q "$e_addr" >/dev/null
+ip netns exec "$ns_s" ping -c 3 -i 0.2 -W 1 -q "$e_addr" >/dev/null
+
+show_rr() { # show_rr FILE: one line from udprr's JSON
+	"$py" -c 'import json,sys; r=json.load(open(sys.argv[1]));
+print("    error: " + r["error"] if "error" in r else
+      "    p50 %(p50_us).1f us  p99 %(p99_us).1f us  %(rps).0f req/s  lost %(lost)d" % r)' "$1"
+}
+
+# client_failed DIR: a client that failed (a work-in-progress engine or
+# shim) is recorded as an error in the results; the other workloads go on.
+client_failed() {
+	echo "{\"error\": \"client failed (exit $?)\"}" >"$1/client.json"
+	say "$(basename "$1"): client failed, recorded as an error"
+}
+
+topo_ns() { # topo_ns K|S: the namespace of the kernel-side client
+	[[ $1 == K ]] && echo "$ns_k1" || echo "$ns_s"
+}
+
+# ------------------------------------------------------------- ICMP echo
+# ping(8) reports round trips in whole microseconds, too coarse here: udprr
+# times ICMP echo itself on a ping socket, 1 ms apart as ping -i 0.001.
+for topo in K S; do
+	d=$(mdir "icmp_echo-$topo")
+	n=$(topo_ns $topo)
+	ip netns exec "$n" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	meta "$d" workload=icmp_echo topo="$topo" size=56 requests="$ping_n" \
+		warmup=20 gap_us=1000 \
+		tool="udprr icmp -s 56 -n $ping_n -g 1000 (like ping -c $ping_n -i 0.001)"
+	say "icmp_echo $topo: $ping_n echo requests of 56 B, 1 ms apart"
+	snap "$d" before
+	ip netns exec "$n" "$udprr" icmp -h "$e_addr" -s 56 -n "$ping_n" \
+		-g 1000 -w 20 -T 60 -o "$d/samples.txt" >"$d/client.json" ||
+		client_failed "$d"
+	snap "$d" after
+	show_rr "$d/client.json"
+done
+
+# ------------------------------------------------------------ UDP RR
+# K: udprr server on the far kernel; S: the engine's echo service (port 7).
+# Variants on S once libnsshim.so exists: shim-server (a shimmed udprr
+# on the engine answers the kernel client) and shim-client (a shimmed
+# client asks a kernel udprr on the TAP's kernel side).
+udp_rr() { # udp_rr TOPO SIZE [shim-server|shim-client]
+	local topo=$1 size=$2 variant=${3:-} d port=7 spid='' server=engine-echo:7
+	local dst=$e_addr pre=()
+	d=$(mdir "udp_rr-$topo${variant:+-$variant}-$size")
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "$udprr" server -b "$e_addr" -p $port >"$d/server.json"
+		spid=$last_pid server=udprr
+	elif [[ $variant == shim-server ]]; then
+		port=7007 server=udprr-shim
+		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
+			"$udprr" server -b "$e_addr" -p $port >"$d/server.json"
+		spid=$last_pid
+	elif [[ $variant == shim-client ]]; then
+		port=7007 server=udprr-kernel dst=$k_addr
+		pre=(env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl")
+		bg "$ns_s" "$udprr" server -b "$k_addr" -p $port >"$d/server.json"
+		spid=$last_pid
+	fi
+	meta "$d" workload=udp_rr topo="$topo" variant="${variant:-service}" \
+		size="$size" requests="$rr_n" warmup=200 timeout_ms=200 \
+		server="$server"
+	say "udp_rr $topo${variant:+ ($variant)}: $size B x $rr_n requests"
+	sleep 0.2
+	snap "$d" before
+	ip netns exec "$(topo_ns "$topo")" "${pre[@]}" "$udprr" rr -h "$dst" \
+		-p $port -s "$size" -n "$rr_n" -w 200 -T 60 \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	snap "$d" after
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+	show_rr "$d/client.json"
+}
+for size in 1 1024; do
+	udp_rr K "$size"
+	udp_rr S "$size"
+	for v in shim-server shim-client; do
+		if ((have_shim)); then
+			udp_rr S "$size" "$v"
+		else
+			skip "udp_rr-S-$v-$size" udp_rr "needs libnsshim.so"
+		fi
+	done
+done
+
+# ------------------------------------------------------- UDP throughput
+# The sender is always a kernel process; the receiver is a discard server
+# (K) or the engine's discard service (S), counted by UdpInDatagrams.
+udp_stream() { # udp_stream TOPO SIZE
+	local topo=$1 size=$2 d spid=
+	d=$(mdir "udp_stream-$topo-$size")
+	meta "$d" workload=udp_stream topo="$topo" size="$size" seconds="$udp_s" \
+		receiver="$([[ $topo == K ]] && echo udprr-discard || echo engine-discard:9)"
+	say "udp_stream $topo: $size B datagrams for ${udp_s}s"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "$udprr" server -d -b "$e_addr" -p 9 -i 500 \
+			-T $((udp_s + 10)) >"$d/server.json"
+		spid=$last_pid
+		sleep 0.2
+	fi
+	snap "$d" before
+	ip netns exec "$(topo_ns "$topo")" "$udprr" blast -h "$e_addr" -p 9 \
+		-s "$size" -T "$udp_s" >"$d/client.json" || client_failed "$d"
+	if [[ -n $spid ]]; then
+		wait "$spid" || true
+	else
+		sleep 0.5 # let the engine drain the TAP queue
+	fi
+	snap "$d" after
+}
+for size in 1400 8000; do
+	udp_stream K "$size"
+	udp_stream S "$size"
+done
+
+# ------------------------------------------------------ TCP (gated)
+tcp_s_reason=
+((have_tcp)) || tcp_s_reason="needs TCP engine"
+tcp_run_k=$((have_tcp || kernel_tcp))
+for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+	ip netns exec "$n" sysctl -qw net.ipv4.tcp_congestion_control=reno
+done
+if ((have_tcp)) && nsctl commands 2>/dev/null | grep -qw sysctl; then
+	nsctl sysctl net.ipv4.tcp_congestion_control=reno >/dev/null 2>&1 || true
+fi
+
+# TCP RR: the same udprr in TCP mode (TCP_NODELAY).  S serves it from a
+# shimmed udprr when libnsshim.so exists, else from the engine's TCP echo.
+tcp_rr() { # tcp_rr TOPO SIZE
+	local topo=$1 size=$2 d port=7 spid='' server=engine-echo:7
+	d=$(mdir "tcp_rr-$topo-$size")
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "$udprr" server -t -b "$e_addr" -p $port >"$d/server.json"
+		spid=$last_pid server=udprr
+	elif ((have_shim)); then
+		port=7007 server=udprr-shim
+		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
+			"$udprr" server -t -b "$e_addr" -p $port >"$d/server.json"
+		spid=$last_pid
+	fi
+	meta "$d" workload=tcp_rr topo="$topo" size="$size" requests="$rr_n" \
+		warmup=200 server="$server" cc=reno
+	say "tcp_rr $topo ($server): $size B x $rr_n requests"
+	sleep 0.3
+	snap "$d" before
+	ip netns exec "$(topo_ns "$topo")" timeout 90 "$udprr" rr -t \
+		-h "$e_addr" -p $port -s "$size" -n "$rr_n" -w 200 -T 60 \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	snap "$d" after
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+}
+
+# iperf3: single stream and 4 streams, both directions; the server is on
+# 192.0.2.2 (kernel in K, shimmed iperf3 on the engine in S).
+iperf() { # iperf TOPO STREAMS DIR(fwd|rev)
+	local topo=$1 p=$2 dir=$3 d spid rflag=
+	[[ $dir == rev ]] && rflag=" -R"
+	d=$(mdir "iperf3-$topo-P$p-$dir")
+	meta "$d" workload=iperf3 topo="$topo" streams="$p" direction="$dir" \
+		seconds="$iperf_s" cc=reno \
+		tool="iperf3 -c $e_addr -t $iperf_s -P $p$rflag -J"
+	say "iperf3 $topo: -P $p $dir, ${iperf_s}s"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+	else
+		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
+			iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+	fi
+	spid=$last_pid
+	sleep 0.5
+	snap "$d" before
+	local args=(-c "$e_addr" -p 5201 -t "$iperf_s" -P "$p" -J)
+	[[ $dir == rev ]] && args+=(-R)
+	ip netns exec "$(topo_ns "$topo")" timeout $((iperf_s + 20)) \
+		iperf3 "${args[@]}" >"$d/iperf3.json" 2>"$d/iperf3.err" || true
+	snap "$d" after
+	stop_wait "$spid"
+}
+
+for size in 1 1024; do
+	if ((tcp_run_k)); then
+		tcp_rr K "$size"
+	else
+		skip "tcp_rr-K-$size" tcp_rr "needs TCP engine (no S to compare)"
+	fi
+	if [[ -z $tcp_s_reason ]]; then
+		tcp_rr S "$size"
+	else
+		skip "tcp_rr-S-$size" tcp_rr "$tcp_s_reason"
+	fi
+done
+
+iperf_s_reason=$tcp_s_reason
+((have_shim)) || iperf_s_reason="${iperf_s_reason:+$iperf_s_reason, }needs libnsshim.so"
+command -v iperf3 >/dev/null || iperf_s_reason="needs iperf3"
+for p in 1 4; do
+	for dir in fwd rev; do
+		if command -v iperf3 >/dev/null &&
+			{ [[ -z $iperf_s_reason ]] || ((kernel_tcp)); }; then
+			iperf K "$p" "$dir"
+		else
+			skip "iperf3-K-P$p-$dir" iperf3 "${iperf_s_reason} (no S to compare)"
+		fi
+		if [[ -z $iperf_s_reason ]]; then
+			iperf S "$p" "$dir"
+		else
+			skip "iperf3-S-P$p-$dir" iperf3 "$iperf_s_reason"
+		fi
+	done
+done
+
+# Application workloads over TCP through the shim: not written until TCP
+# and the shim exist to test them against.
+app_reason=$tcp_s_reason
+((have_shim)) || app_reason="${app_reason:+$app_reason, }needs libnsshim.so"
+for app in "nginx+wrk:nginx wrk" "redis:redis-server redis-benchmark"; do
+	name=${app%%:*}
+	reason=$app_reason
+	for c in ${app#*:}; do
+		command -v "$c" >/dev/null ||
+			reason="${reason:+$reason, }needs $c"
+	done
+	skip "$name" "$name" "${reason:-not yet written (TCP and shim now present)}"
+done
+
+# Optional peers: other user-space stacks on the same workloads.
+for peer in pasta slirp4netns; do
+	if command -v "$peer" >/dev/null; then
+		skip "peer-$peer" "peer-$peer" "installed, not yet wired into run.sh"
+	else
+		skip "peer-$peer" "peer-$peer" "needs $peer (not installed)"
+	fi
+done
+skip peer-lwip peer-lwip "needs an lwIP harness (bench/lwip/ not built)"
+
+# ---------------------------------------------------------------- report
+kill "$engine_pid"
+wait "$engine_pid" 2>/dev/null || true
+engine_pid=
+say "report"
+mkdir -p "$work/run"
+meta "$work/run" mtu=1500 rr_n="$rr_n" ping_n="$ping_n" \
+	udp_seconds="$udp_s" iperf_seconds="$iperf_s" have_tcp="$have_tcp" \
+	have_shim="$have_shim" kernel="$(uname -r)" \
+	cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" \
+	nproc="$(nproc)" loadavg="$(cut -d' ' -f1-3 /proc/loadavg)" \
+	commit="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+	elapsed_s=$((SECONDS - started))
+mkdir -p "$out"
+"$py" "$here/report.py" "$work" "$out"
+say "done in $((SECONDS - started))s"
