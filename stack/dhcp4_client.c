@@ -418,7 +418,6 @@ static void lease_file_write(struct dhcp4c *c)
 static uint32_t lease_file_read(const char *path)
 {
 	char line[256], a[64];
-	unsigned int plen;
 	struct in_addr in;
 	uint32_t addr = 0;
 	FILE *f = fopen(path, "re");
@@ -430,10 +429,10 @@ static uint32_t lease_file_read(const char *path)
 
 		if (sscanf(line, "address %63s", a) != 1)
 			continue;
+		/* Only the address matters: the server gives the mask. */
 		slash = strchr(a, '/');
-		if (!slash || sscanf(slash + 1, "%u", &plen) != 1 || plen > 32)
-			continue;
-		*slash = 0;
+		if (slash)
+			*slash = 0;
 		if (inet_pton(AF_INET, a, &in) == 1)
 			addr = ntohl(in.s_addr);
 	}
