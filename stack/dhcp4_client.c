@@ -51,9 +51,11 @@
 #include "ctl.h"
 #include "dhcp4_client.h"
 #include "engine.h"
+#include "engine_loop.h"
 #include "hash.h"
 #include "ipv4.h"
 #include "log.h"
+#include "neigh.h"
 #include "route.h"
 #include "socket.h"
 #include "wire/csum.h"
@@ -899,6 +901,12 @@ static void life_fire(struct timer *t)
 	arm(c, &c->life, next > now ? next - now : 0);
 }
 
+static void arm_table(struct dhcp4c_table *t, uint64_t delay)
+{
+	if (engine_timer_arm(t->eng, &t->linger, delay))
+		log_warn("dhcp4: cannot arm a timer");
+}
+
 /* ---- control ---- */
 
 static void add_str(struct json_object *o, const char *k, const char *v)
@@ -985,6 +993,8 @@ static int cmd_dhcp(struct ctl_req *req)
 
 /* ---- start and stop ---- */
 
+static void linger_fire(struct timer *tm);
+
 /**
  * dhcp4c_init() - the client table and the "dhcp" command
  *
@@ -996,6 +1006,8 @@ int dhcp4c_init(struct engine *eng)
 	eng->dhcp4c = calloc(1, sizeof(*eng->dhcp4c));
 	if (!eng->dhcp4c)
 		return -ENOMEM;
+	eng->dhcp4c->eng = eng;
+	timer_init(&eng->dhcp4c->linger, linger_fire);
 	return ctl_register(eng, "dhcp", cmd_dhcp);
 }
 
@@ -1085,6 +1097,62 @@ int dhcp4c_start(struct netif *ifp, const char *lease_file)
 	return 0;
 }
 
+/*
+ * A unicast DHCPRELEASE may sit in the neighbour queue while the server's
+ * MAC is resolved; remember where, so that shutdown can wait for it.
+ */
+static void note_inflight(struct dhcp4c *c)
+{
+	struct dhcp4c_table *t = c->eng->dhcp4c;
+	struct route4_result r;
+	struct neigh *n;
+	uint8_t key[4];
+
+	if (route4_lookup(c->eng, c->lease.server, &r))
+		return;
+	st_be32(key, r.nexthop);
+	n = neigh_lookup(c->eng, r.ifp->index, AF_INET, key);
+	if (!n || !n->queue.count ||
+	    t->ninflight == sizeof(t->inflight) / sizeof(t->inflight[0]))
+		return;
+	t->inflight[t->ninflight++] = (struct dhcp4c_inflight){
+		.ifindex = r.ifp->index, .nexthop = r.nexthop
+	};
+}
+
+/**
+ * dhcp4c_releases_in_flight() - a DHCPRELEASE still waits for its next
+ * hop's link address
+ */
+bool dhcp4c_releases_in_flight(struct engine *eng)
+{
+	struct dhcp4c_table *t = eng->dhcp4c;
+	uint8_t key[4];
+
+	for (size_t i = 0; t && i < t->ninflight; i++) {
+		struct neigh *n;
+
+		st_be32(key, t->inflight[i].nexthop);
+		n = neigh_lookup(eng, t->inflight[i].ifindex, AF_INET, key);
+		if (n && n->queue.count)
+			return true;
+	}
+	return false;
+}
+
+static void linger_fire(struct timer *tm)
+{
+	struct dhcp4c_table *t = container_of(tm, struct dhcp4c_table, linger);
+	struct engine *eng = t->eng;
+
+	if (dhcp4c_releases_in_flight(eng) && eng->now < t->linger_end) {
+		arm_table(t, DHCP4C_LINGER_POLL);
+		return;
+	}
+	if (eng->loop)
+		engine_loop_stop(eng);
+}
+
 /**
  * dhcp4c_stop() - stop the client on @ifp, removing its address and routes
  * @release: send DHCPRELEASE first when a lease is held (RFC 2131 4.4.6)
@@ -1101,6 +1169,7 @@ void dhcp4c_stop(struct netif *ifp, bool release)
 	     c->state == DHCP4C_REBINDING)) {
 		new_exchange(c);
 		transmit(c, DHCP4_RELEASE);
+		note_inflight(c);
 		/* The lease is gone: INIT-REBOOT must not ask for it. */
 		if (c->lease_file[0])
 			unlink(c->lease_file);
@@ -1135,6 +1204,38 @@ void dhcp4c_release_all(struct engine *eng)
 	}
 }
 
+/**
+ * dhcp4c_shutdown() - stop every client for a clean engine exit (SIGTERM)
+ *
+ * A client without a lease file gives its lease back (DHCPRELEASE, RFC
+ * 2131 4.4.6), so the server may reuse the address at once.  A client
+ * with one keeps the lease, silently, as dhclient and dhcpcd do by
+ * default: the file is there to ask for the same address at the next
+ * start (INIT-REBOOT, RFC 2131 3.2), which a release would defeat.
+ */
+int dhcp4c_shutdown(struct engine *eng)
+{
+	struct dhcp4c_table *t = eng->dhcp4c;
+
+	if (!t)
+		return 0;
+	while (t->clients) {
+		struct dhcp4c *c = t->clients;
+		struct netif *ifp = client_if(c);
+
+		if (!ifp)
+			break; /* cannot happen: see dhcp4c_release_all() */
+		dhcp4c_stop(ifp, !c->lease_file[0]);
+	}
+	if (!dhcp4c_releases_in_flight(eng))
+		return 0;
+	/* The caller runs the loop again; linger_fire() stops it once the
+	 * releases have left, or after DHCP4C_LINGER_MAX. */
+	t->linger_end = eng->now + DHCP4C_LINGER_MAX;
+	arm_table(t, DHCP4C_LINGER_POLL);
+	return (int)t->ninflight;
+}
+
 /** dhcp4c_fini() - stop every client without a word to the servers. */
 void dhcp4c_fini(struct engine *eng)
 {
@@ -1156,6 +1257,7 @@ void dhcp4c_fini(struct engine *eng)
 	}
 	if (eng->dhcp4c->sk)
 		sock_close(eng->dhcp4c->sk);
+	timer_cancel(&eng->timers, &eng->dhcp4c->linger);
 	free(eng->dhcp4c);
 	eng->dhcp4c = NULL;
 }

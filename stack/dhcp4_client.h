@@ -102,9 +102,23 @@ struct dhcp4c {
 	char lease_file[PATH_MAX];
 };
 
+/* A DHCPRELEASE waiting in the neighbour queue at shutdown. */
+struct dhcp4c_inflight {
+	int ifindex;
+	uint32_t nexthop;
+};
+
+#define DHCP4C_LINGER_MAX 1000000ull /* µs the loop runs on for them */
+#define DHCP4C_LINGER_POLL 20000ull
+
 struct dhcp4c_table {
 	struct dhcp4c *clients;
 	struct sock *sk; /* 0.0.0.0:68 while any client runs */
+	struct engine *eng;
+	struct dhcp4c_inflight inflight[4];
+	size_t ninflight;
+	struct timer linger; /* dhcp4c_shutdown(): stops the loop */
+	uint64_t linger_end;
 };
 
 int dhcp4c_init(struct engine *eng);
@@ -112,6 +126,8 @@ void dhcp4c_fini(struct engine *eng);
 int dhcp4c_start(struct netif *ifp, const char *lease_file);
 void dhcp4c_stop(struct netif *ifp, bool release);
 void dhcp4c_release_all(struct engine *eng);
+int dhcp4c_shutdown(struct engine *eng);
+bool dhcp4c_releases_in_flight(struct engine *eng);
 struct dhcp4c *dhcp4c_find(struct engine *eng, int ifindex);
 void dhcp4c_input(struct engine *eng, const uint8_t *buf, size_t len);
 const char *dhcp4c_state_name(enum dhcp4c_state s);

@@ -192,9 +192,10 @@ int main(int argc, char **argv)
 	print_ready(ifp, ctl_path, &cfg);
 	engine_loop_run(&eng);
 	status = 0;
-	/* RFC 2131 4.4.6: give the lease back on a clean shutdown, so the
-	 * server may hand the address to another client at once. */
-	dhcp4c_release_all(&eng);
+	/* RFC 2131 4.4.6: give the lease back on a clean shutdown, unless
+	 * a lease file keeps it for the next start (dhcp4c_shutdown()). */
+	if (dhcp4c_shutdown(&eng) > 0)
+		engine_loop_run(&eng); /* until the DHCPRELEASE is out */
 out:
 	ctl_server_close(&eng);
 	l3_fini(&eng);

@@ -1,10 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # test_dhcp4.sh - the engine gets its address from dnsmasq (RFC 2131):
-# DISCOVER/OFFER/REQUEST/ACK, the RFC 5227 check of the leased address,
-# reachability by ping at the leased address, the default route from
-# option 3, a renewal at T1 (unicast DHCPREQUEST/ACK, new expiry in
-# `nsctl dhcp`), the lease file, DHCPRELEASE on SIGTERM, a clean capture.
+#  1. DISCOVER/OFFER/REQUEST/ACK, the RFC 5227 check of the leased address,
+#     reachability by ping at the leased address, the default route from
+#     option 3, DNS and domain, a renewal at T1 (unicast DHCPREQUEST/ACK,
+#     new expiry in `nsctl dhcp`), the lease file; SIGTERM keeps the lease
+#     (a lease file is given);
+#  2. a restart with the lease file: INIT-REBOOT, the same address without
+#     a DHCPDISCOVER (RFC 2131 3.2);
+#  3. a run without a lease file: DHCPRELEASE on SIGTERM (RFC 2131 4.4.6).
+# Every capture is clean.
 #
 # dnsmasq's shortest lease is 2 minutes; it sends options 58/59 as given
 # by --dhcp-option, so T1 = 12 s keeps the renewal inside the test.
@@ -34,11 +39,18 @@ d = json.load(sys.stdin)
 print(d[0].get(sys.argv[1], ""))' "$1"
 }
 
-# DORA plus dnsmasq's ping check and the 6-9 s RFC 5227 probe.
-for _ in $(seq 250); do
-	[[ $(dhcp_field state) == BOUND ]] && break
-	sleep 0.1
-done
+# wait_bound: DORA (or INIT-REBOOT) plus dnsmasq's ping check and the
+# 6-9 s RFC 5227 probe.
+wait_bound() {
+	for _ in $(seq 250); do
+		[[ $(dhcp_field state) == BOUND ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+tf() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+
+wait_bound || true
 nsctl dhcp
 [[ $(dhcp_field state) == BOUND ]] ||
 	nst_fail "not bound: $(nsctl dhcp); $(tail -5 "$NST_DIR/dnsmasq.log")"
@@ -70,15 +82,43 @@ nsctl dhcp
 
 nst_engine_stop
 nst_pcap_clean "$NST_PCAP"
+cap1=$NST_DIR/phase1.pcapng
+mv "$NST_PCAP" "$cap1"
 # DORA broadcast from 0.0.0.0, then the renewal unicast to the server.
-tf() { tshark -r "$NST_PCAP" -Y "$1" 2>/dev/null | wc -l; }
-(($(tf 'dhcp.option.dhcp == 1 && ip.src == 0.0.0.0 && ip.dst == 255.255.255.255') >= 1)) ||
+(($(tf "$cap1" 'dhcp.option.dhcp == 1 && ip.src == 0.0.0.0 && ip.dst == 255.255.255.255') >= 1)) ||
 	nst_fail "no DHCPDISCOVER from 0.0.0.0 in the capture"
-(($(tf 'dhcp.option.dhcp == 2') >= 1)) || nst_fail "no DHCPOFFER captured"
-(($(tf "dhcp.option.dhcp == 3 && ip.src == $addr && ip.dst == $KERNEL4 && dhcp.ip.client == $addr") >= 1)) ||
+(($(tf "$cap1" 'dhcp.option.dhcp == 2') >= 1)) || nst_fail "no DHCPOFFER captured"
+(($(tf "$cap1" "dhcp.option.dhcp == 3 && ip.src == $addr && ip.dst == $KERNEL4 && dhcp.ip.client == $addr") >= 1)) ||
 	nst_fail "no unicast renewal DHCPREQUEST captured"
-(($(tf 'dhcp.option.dhcp == 5') >= 2)) || nst_fail "fewer than 2 DHCPACKs captured"
-(($(tf "dhcp.option.dhcp == 7 && ip.dst == $KERNEL4") >= 1)) ||
+(($(tf "$cap1" 'dhcp.option.dhcp == 5') >= 2)) || nst_fail "fewer than 2 DHCPACKs captured"
+(($(tf "$cap1" 'dhcp.option.dhcp == 7') == 0)) ||
+	nst_fail "DHCPRELEASE sent although a lease file keeps the lease"
+grep -q "address $addr/24" "$NST_DIR/lease" || nst_fail "lease file gone after exit"
+tshark -r "$cap1" -Y dhcp 2>/dev/null
+
+# 2. INIT-REBOOT: ask for the same address, no DISCOVER.
+nst_engine_start --dhcp4 --mac 02:00:5e:00:53:02 \
+	--dhcp4-lease-file "$NST_DIR/lease"
+wait_bound || nst_fail "not bound after INIT-REBOOT: $(nsctl dhcp)"
+[[ $(dhcp_field address) == "$addr/24" ]] ||
+	nst_fail "INIT-REBOOT got $(dhcp_field address), not $addr"
+out=$(nsx ping -c 2 -i 0.1 -W 1 "$addr")
+echo "$out" | grep -q "2 packets transmitted, 2 received" || nst_fail "ping after reboot: $out"
+nst_engine_stop
+nst_pcap_clean "$NST_PCAP"
+cap2=$NST_DIR/phase2.pcapng
+mv "$NST_PCAP" "$cap2"
+(($(tf "$cap2" 'dhcp.option.dhcp == 1') == 0)) || nst_fail "DHCPDISCOVER in INIT-REBOOT"
+(($(tf "$cap2" "dhcp.option.dhcp == 3 && ip.src == 0.0.0.0 && dhcp.option.requested_ip_address == $addr && !dhcp.option.dhcp_server_id") >= 1)) ||
+	nst_fail "no INIT-REBOOT DHCPREQUEST for $addr"
+tshark -r "$cap2" -Y dhcp 2>/dev/null
+
+# 3. No lease file: the lease is released on SIGTERM.
+nst_engine_start --dhcp4 --mac 02:00:5e:00:53:02
+wait_bound || nst_fail "not bound in phase 3: $(nsctl dhcp)"
+nst_engine_stop
+nst_pcap_clean "$NST_PCAP"
+(($(tf "$NST_PCAP" "dhcp.option.dhcp == 7 && ip.dst == $KERNEL4 && dhcp.ip.client == $addr") >= 1)) ||
 	nst_fail "no DHCPRELEASE on SIGTERM"
-tshark -r "$NST_PCAP" -Y dhcp 2>/dev/null
-echo "ok: DORA -> $addr, ping 5/5, renewed at T1 (lease $lease1 -> $lease2 s), released"
+tshark -r "$NST_PCAP" -Y 'dhcp.option.dhcp == 7' 2>/dev/null
+echo "ok: DORA -> $addr, ping 5/5, renewed at T1 (lease $lease1 -> $lease2 s), INIT-REBOOT to $addr, released"

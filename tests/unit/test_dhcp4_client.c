@@ -683,3 +683,67 @@ Test(dhcp4_client, ctl_dhcp_lists_the_lease)
 	cr_assert_not_null(strstr(out, "\"routers\":\"192.0.2.1\""), "%s", out);
 	free(out);
 }
+
+/* Shutdown policy: with a lease file the lease is kept silently for
+ * INIT-REBOOT (RFC 2131 3.2) rather than released (RFC 2131 4.4.6). */
+Test(dhcp4_client, shutdown_keeps_lease_when_a_lease_file_is_kept)
+{
+	char path[64];
+	struct sent s;
+
+	snprintf(path, sizeof(path), "/tmp/nsstack-dhcp4c-%d-keep.lease",
+		 getpid());
+	unlink(path);
+	cr_assert_eq(dhcp4c_start(l3_if, path), 0);
+	for (int i = 0; i <= 100 && !l3_tx_count(); i++)
+		fake_advance(&l3_eng, SEC / 100);
+	expect_dhcp(&s, DHCP4_DISCOVER);
+	l3_frame_free(&s.f);
+	offer(s.d.xid);
+	expect_dhcp(&s, DHCP4_REQUEST);
+	{
+		struct reply r;
+
+		reply_begin(&r, DHCP4_ACK, s.d.xid, OFFERED);
+		reply_std(&r, 3600);
+		reply_send(&r);
+	}
+	l3_frame_free(&s.f);
+	fake_advance(&l3_eng, 10 * SEC);
+	cr_assert_eq(client()->state, DHCP4C_BOUND);
+	fake_tx_purge(l3_if);
+	dhcp4c_shutdown(&l3_eng);
+	cr_assert_not(pop_dhcp(&s));
+	cr_assert_eq(l3_eng.stats.dhcp4.Dhcp4OutReleases, 0);
+	cr_assert_eq(access(path, F_OK), 0);
+	unlink(path);
+}
+
+/* RFC 2131 4.4.6 at shutdown: a DHCPRELEASE that waits for the server's
+ * MAC is reported, so the engine runs its loop until ARP lets it out. */
+Test(dhcp4_client, shutdown_reports_release_waiting_for_arp)
+{
+	struct arp_view a = { .htype = ARP_HTYPE_ETHER,
+			      .ptype = ARP_PTYPE_IPV4,
+			      .hlen = 6,
+			      .plen = 4,
+			      .op = ARP_OP_REPLY,
+			      .sha = l3_peer_mac,
+			      .spa = SERVER,
+			      .tha = l3_mac,
+			      .tpa = OFFERED };
+	uint8_t buf[ARP_LEN];
+	struct sent s;
+
+	dora_to_bound(3600);
+	cr_assert_eq(neigh_del4(&l3_eng, l3_if, SERVER), 0);
+	cr_assert_eq(dhcp4c_shutdown(&l3_eng), 1);
+	cr_assert(dhcp4c_releases_in_flight(&l3_eng));
+	cr_assert_not(pop_dhcp(&s)); /* queued behind ARP */
+	cr_assert_eq(arp_emit(buf, sizeof(buf), &a), ARP_LEN);
+	l3_rx_eth(ETHERTYPE_ARP, buf, sizeof(buf));
+	cr_assert_not(dhcp4c_releases_in_flight(&l3_eng));
+	expect_dhcp(&s, DHCP4_RELEASE);
+	l3_frame_free(&s.f);
+	fake_advance(&l3_eng, SEC); /* the linger timer ends quietly */
+}
