@@ -569,9 +569,10 @@ static bool lease_from_ack(struct dhcp4c *c, const struct dhcp4_view *v,
 		l->t2_s = (uint32_t)((uint64_t)v->lease_time * 7 / 8);
 	if (l->t1_s > l->t2_s)
 		l->t1_s = l->t2_s / 2;
-	/* RFC 2132 3.3; without it, the classful default is long dead:
-	 * a host route to nothing would be worse than a guess, so /24 is
-	 * not assumed either: /32 and the routers' on-link routes. */
+	/* RFC 2132 3.3.  Without a mask (or with one whose ones are not
+	 * contiguous) the address is taken as /32 rather than guessing a
+	 * classful mask; a router then is not on-link, and its route is
+	 * refused and logged rather than invented. */
 	plen = v->has_subnet_mask ? mask_plen(v->subnet_mask) : 32;
 	l->plen = (uint8_t)(plen < 0 ? 32 : plen);
 	for (size_t i = 0; i < v->routers.total / 4 && i < DHCP4C_MAX_ADDRS &&

@@ -747,3 +747,51 @@ Test(dhcp4_client, shutdown_reports_release_waiting_for_arp)
 	l3_frame_free(&s.f);
 	fake_advance(&l3_eng, SEC); /* the linger timer ends quietly */
 }
+
+/* RFC 2132 5.1: option 26 lowers the interface MTU while the lease
+ * lasts; expiry restores the device's. */
+Test(dhcp4_client, mtu_option_applies_until_expiry)
+{
+	struct sent s;
+	struct reply r;
+	uint32_t xid;
+	uint32_t mtu = l3_if->mtu;
+
+	start_and_discover(&s);
+	xid = s.d.xid;
+	l3_frame_free(&s.f);
+	offer(xid);
+	reply_begin(&r, DHCP4_ACK, xid, OFFERED);
+	reply_std(&r, 100);
+	dhcp4_opt_put_u16(&r.o, 26, 1400);
+	reply_send(&r);
+	fake_advance(&l3_eng, 10 * SEC);
+	cr_assert_eq(client()->state, DHCP4C_BOUND);
+	cr_assert_eq(l3_if->mtu, 1400);
+	fake_advance(&l3_eng, 100 * SEC);
+	cr_assert_eq(l3_eng.stats.dhcp4.Dhcp4LeaseExpired, 1);
+	cr_assert_eq(l3_if->mtu, mtu);
+}
+
+/* RFC 3442 section 2: a malformed option 121 (width 33) is not used at
+ * all, and option 3 gives the default route. */
+Test(dhcp4_client, malformed_classless_routes_fall_back_to_option_3)
+{
+	static const uint8_t bad121[] = { 33, 1, 2, 3, 4, 5, 192, 0, 2, 9 };
+	struct sent s;
+	struct reply r;
+	uint32_t xid;
+
+	start_and_discover(&s);
+	xid = s.d.xid;
+	l3_frame_free(&s.f);
+	offer(xid);
+	reply_begin(&r, DHCP4_ACK, xid, OFFERED);
+	reply_std(&r, 3600);
+	dhcp4_opt_put(&r.o, DHCP4_OPT_CLASSLESS_ROUTES, bad121, sizeof(bad121));
+	reply_send(&r);
+	fake_advance(&l3_eng, 10 * SEC);
+	cr_assert_eq(client()->state, DHCP4C_BOUND);
+	cr_assert_not(client()->lease.classless);
+	cr_assert(has_route_via(L3_FAR, SERVER));
+}
