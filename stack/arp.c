@@ -58,6 +58,8 @@ struct acd {
 	uint8_t probes;
 	uint8_t announces;
 	struct timer timer;
+	arp_acd_done_fn *done; /* told once when probing ends, or NULL */
+	void *done_arg;
 };
 
 static const char *ip_str(uint32_t a, char *buf)
@@ -234,6 +236,9 @@ static void acd_fire(struct timer *t)
 	struct netif *ifp = netif_by_index(eng, a->ifindex);
 	struct ifaddr4 *ia = ifp ? netif_addr4_find(ifp, a->addr) : NULL;
 	char buf[INET_ADDRSTRLEN];
+	arp_acd_done_fn *done = NULL;
+	void *done_arg = NULL;
+	uint32_t addr;
 
 	if (!ia || ia->state == ADDR4_CONFLICT) {
 		acd_free(eng, a);
@@ -257,14 +262,21 @@ static void acd_fire(struct timer *t)
 		ia->state = ADDR4_VALID;
 		log_info("%s is free on %s; using it", ip_str(a->addr, buf),
 			 ifp->name);
+		done = a->done;
+		done_arg = a->done_arg;
+		a->done = NULL;
 	}
 	send_announce(ifp, a->addr);
 	a->announces++;
 	ia->announces_sent = a->announces;
+	addr = a->addr;
 	if (a->announces < ACD_ANNOUNCE_NUM)
 		acd_arm(a, ACD_ANNOUNCE_INTERVAL);
 	else
 		acd_free(eng, a);
+	/* Last: the callback may remove the address (and free @a). */
+	if (done)
+		done(ifp, addr, false, done_arg);
 }
 
 /**
@@ -278,6 +290,26 @@ static void acd_fire(struct timer *t)
  * -ENOSPC), or -ENOMEM.
  */
 int arp_addr_add(struct netif *ifp, uint32_t addr, uint8_t prefixlen)
+{
+	return arp_addr_add_notify(ifp, addr, prefixlen, NULL, NULL);
+}
+
+/**
+ * arp_addr_add_notify() - arp_addr_add(), and tell @done how probing ends
+ * @done: called once, when the address becomes VALID (conflict false) or
+ *	another host turns out to hold it (conflict true; the address stays
+ *	on @ifp in state CONFLICT for the caller to remove).  Not called
+ *	when the address is VALID at once (TUN, arp_acd=0: the caller
+ *	checks netif_addr4_find()->state) or is removed while probing.
+ *	It may remove the address.
+ *
+ * A DHCP client uses this for the check RFC 2131 3.1.5 asks for before
+ * it uses an offered address, so there is one RFC 5227 prober, not two.
+ *
+ * Return: as arp_addr_add().
+ */
+int arp_addr_add_notify(struct netif *ifp, uint32_t addr, uint8_t prefixlen,
+			arp_acd_done_fn *done, void *arg)
 {
 	struct engine *eng = ifp->eng;
 	struct ifaddr4 *ia;
@@ -298,6 +330,8 @@ int arp_addr_add(struct netif *ifp, uint32_t addr, uint8_t prefixlen)
 	a->eng = eng;
 	a->ifindex = ifp->index;
 	a->addr = addr;
+	a->done = done;
+	a->done_arg = arg;
 	timer_init(&a->timer, acd_fire);
 	a->next = eng->neigh->acd;
 	eng->neigh->acd = a;
@@ -358,8 +392,16 @@ static bool check_tentative(struct netif *ifp, const struct arp_view *v)
 		log_err("%s is already in use by %s; not using it",
 			ip_str(ia->addr, ip), mac);
 		a = acd_find(eng, ifp->index, ia->addr);
-		if (a)
+		if (a) {
+			arp_acd_done_fn *done = a->done;
+			void *arg = a->done_arg;
+			uint32_t addr = a->addr;
+
 			acd_free(eng, a);
+			/* Last: the callback may remove the address. */
+			if (done)
+				done(ifp, addr, true, arg);
+		}
 		return true;
 	}
 	return false;

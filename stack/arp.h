@@ -29,7 +29,16 @@ extern const struct neigh_ops arp_neigh_ops;
 
 void arp_input(struct netif *ifp, struct pkt *p);
 void neigh_output4(struct netif *ifp, struct pkt *p, uint32_t nexthop);
+/*
+ * arp_acd_done_fn - RFC 5227 probing of @addr on @ifp ended: the address
+ * is VALID (@conflict false) or held by another host (@conflict true)
+ */
+typedef void arp_acd_done_fn(struct netif *ifp, uint32_t addr, bool conflict,
+			     void *arg);
+
 int arp_addr_add(struct netif *ifp, uint32_t addr, uint8_t prefixlen);
+int arp_addr_add_notify(struct netif *ifp, uint32_t addr, uint8_t prefixlen,
+			arp_acd_done_fn *done, void *arg);
 int arp_addr_del(struct netif *ifp, uint32_t addr, uint8_t prefixlen);
 void arp_fini(struct engine *eng);
 int neigh_add4(struct engine *eng, struct netif *ifp, uint32_t addr,

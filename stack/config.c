@@ -197,6 +197,8 @@ static int opt_flag(struct config *cfg, const char *opt, char *const *args,
 		cfg->create = true;
 	else if (!strcmp(opt, "persist"))
 		cfg->persist = true;
+	else if (!strcmp(opt, "dhcp4"))
+		cfg->dhcp4 = true;
 	else if (!strcmp(opt, "help"))
 		cfg->help = true;
 	else
@@ -333,8 +335,13 @@ static int opt_path(struct config *cfg, const char *opt, char *const *args,
 		    int depth)
 {
 	bool ctl = !strcmp(opt, "control");
-	char *dst = ctl ? cfg->control : cfg->pcap;
-	size_t cap = ctl ? sizeof(cfg->control) : sizeof(cfg->pcap);
+	bool lease = !strcmp(opt, "dhcp4-lease-file");
+	char *dst = ctl	    ? cfg->control
+		    : lease ? cfg->dhcp4_lease_file
+			    : cfg->pcap;
+	size_t cap = ctl     ? sizeof(cfg->control)
+		     : lease ? sizeof(cfg->dhcp4_lease_file)
+			     : sizeof(cfg->pcap);
 
 	(void)depth;
 	if (!args[0][0] || strlen(args[0]) >= cap)
@@ -389,6 +396,8 @@ static const struct option_def options[] = {
 	{ "pcap", 1, opt_path },
 	{ "log-level", 1, opt_log_level },
 	{ "service", 1, opt_service },
+	{ "dhcp4", 0, opt_flag },
+	{ "dhcp4-lease-file", 1, opt_path },
 	{ "config", 1, opt_config },
 	{ "help", 0, opt_flag },
 	{ "version", 0, opt_flag },
@@ -497,6 +506,12 @@ static int config_check(struct config *cfg)
 		return 0;
 	if (!cfg->have_dev)
 		return fail(cfg, "no device: give --tap NAME or --tun NAME");
+	if (cfg->dhcp4_lease_file[0] && !cfg->dhcp4)
+		return fail(cfg,
+			    "--dhcp4-lease-file applies only with --dhcp4");
+	if (cfg->dhcp4 && cfg->kind == NETIF_TUN)
+		return fail(cfg, "--dhcp4 needs --tap: DHCP identifies a "
+				 "client by its MAC");
 	if (cfg->persist && !cfg->create)
 		return fail(cfg, "--persist applies only with --create");
 	if (cfg->kind == NETIF_TUN && (cfg->have_mac || cfg->have_peer_mac))
@@ -600,6 +615,7 @@ void config_usage(FILE *out)
 	      "                [--route PREFIX via GW]... [--control PATH]\n"
 	      "                [--pcap FILE] [--log-level LEVEL]\n"
 	      "                [--service NAME:PORT[,...]] [--config FILE]\n"
+	      "                [--dhcp4 [--dhcp4-lease-file PATH]]\n"
 	      "       nsstackd --help | --version\n"
 	      "\n"
 	      "  --tap NAME        attach to TAP device NAME (Ethernet)\n"
@@ -621,6 +637,11 @@ void config_usage(FILE *out)
 	      "  --service SPEC    start services: echo:7,discard:9,chargen:19,"
 	      "daytime:13\n"
 	      "  --config FILE     read options from FILE, one per line, no "
-	      "dashes\n",
+	      "dashes\n"
+	      "  --dhcp4           get an IPv4 address, routes and DNS by "
+	      "DHCP (RFC 2131),\n"
+	      "                    instead of or beside --addr\n"
+	      "  --dhcp4-lease-file PATH  keep the lease there; ask for it "
+	      "again at start\n",
 	      out);
 }

@@ -54,7 +54,9 @@ struct config {
 	char control[CONFIG_PATH_MAX]; /* "" : the default path */
 	char pcap[PATH_MAX];	       /* "" : no capture */
 	enum log_level log_level;
-	char services[256]; /* "echo:7,discard:9"; "" : none */
+	char services[256];		 /* "echo:7,discard:9"; "" : none */
+	bool dhcp4;			 /* --dhcp4: run the DHCPv4 client */
+	char dhcp4_lease_file[PATH_MAX]; /* "" : none */
 	bool help;
 	bool version;
 	char err[320]; /* why config_parse() failed, one line */

@@ -376,3 +376,58 @@ drop:
 	pkt_drop(eng, p, why, reason);
 	return rc;
 }
+
+/**
+ * ipv4_output_dev() - send @p on @ifp to @dst without a route lookup
+ * @p: the transport header and data, with headroom; always consumed
+ * @src: the source; 0.0.0.0 is allowed here, and only here
+ * @dst: the limited broadcast, or a neighbour on @ifp's link
+ *
+ * For a DHCP client (RFC 2131 4.1): before it has an address it must send
+ * from 0.0.0.0 (RFC 1122 3.2.1.3 (a) allows "this host" as a source only
+ * while the host is learning its address) to 255.255.255.255 out of one
+ * particular interface, which ipv4_output() cannot express: it picks the
+ * interface by route or by a held address.  No fragmentation: a datagram
+ * larger than the MTU is refused.
+ *
+ * Return: 0, -ENETDOWN (@ifp down), -EMSGSIZE or -ENOBUFS.
+ */
+int ipv4_output_dev(struct netif *ifp, struct pkt *p, uint32_t src,
+		    uint32_t dst, uint8_t proto, uint8_t ttl)
+{
+	struct engine *eng = ifp->eng;
+	struct ip_stats *st = &eng->stats.ip;
+	struct ipv4_view v = { 0 };
+	uint8_t *h;
+	int rc;
+
+	if (!ifp->up) {
+		rc = -ENETDOWN;
+		goto drop;
+	}
+	if (IPV4_HLEN + p->len > ifp->mtu) {
+		rc = -EMSGSIZE;
+		goto drop;
+	}
+	h = pkt_push(p, IPV4_HLEN);
+	if (!h) {
+		rc = -ENOBUFS;
+		goto drop;
+	}
+	v.id = ipv4_ident(eng, src, dst, proto);
+	v.ttl = ttl ? ttl : (uint8_t)eng->sysctl.ip_default_ttl;
+	v.proto = proto;
+	v.src = src;
+	v.dst = dst;
+	v.payload = h + IPV4_HLEN;
+	v.payload_len = p->len - IPV4_HLEN;
+	ipv4_emit(h, p->len, &v);
+	st->IpOutRequests++;
+	st->IpOutOctets += p->len;
+	link_output(ifp, p, dst);
+	return 0;
+
+drop:
+	pkt_drop(eng, p, &st->IpOutDiscards, "cannot send on device");
+	return rc;
+}

@@ -17,6 +17,8 @@ struct pkt;
 void ipv4_input(struct netif *ifp, struct pkt *p);
 int ipv4_output(struct engine *eng, struct pkt *p, uint32_t src, uint32_t dst,
 		uint8_t proto, uint8_t ttl, uint8_t tos, bool df);
+int ipv4_output_dev(struct netif *ifp, struct pkt *p, uint32_t src,
+		    uint32_t dst, uint8_t proto, uint8_t ttl);
 int ipv4_route_src(struct engine *eng, uint32_t dst, uint32_t *src);
 bool ipv4_addr_is_local(const struct engine *eng, uint32_t a);
 bool ipv4_addr_is_bcast(const struct engine *eng, uint32_t a);

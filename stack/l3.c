@@ -13,6 +13,7 @@
 #include "arp.h"
 #include "config.h"
 #include "ctl.h"
+#include "dhcp4_client.h"
 #include "engine.h"
 #include "icmp4.h"
 #include "ipv4_frag.h"
@@ -151,6 +152,8 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = udp_init(eng);
 	if (!rc)
+		rc = dhcp4c_init(eng);
+	if (!rc)
 		rc = ctl_register(eng, "route", cmd_route);
 	if (!rc)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
@@ -164,6 +167,7 @@ int l3_init(struct engine *eng)
 /** l3_fini() - free what l3_init() made; safe on a partial init. */
 void l3_fini(struct engine *eng)
 {
+	dhcp4c_fini(eng); /* before udp_fini(): it holds a socket */
 	udp_fini(eng);
 	icmp4_fini(eng);
 	frag4_fini(eng);
@@ -182,6 +186,7 @@ void l3_netif_down(struct netif *ifp)
 	struct engine *eng = ifp->eng;
 	struct neigh *n, *tmp;
 
+	dhcp4c_stop(ifp, false);
 	if (!eng->neigh)
 		return;
 	neigh_flush(eng, ifp->index);

@@ -46,6 +46,8 @@ static void usage(FILE *out)
 	      "  stats                             counters, like nstat "
 	      "(nonzero; -a all)\n"
 	      "  capture [show] | capture start FILE | capture stop\n"
+	      "  dhcp                              DHCPv4 client state and "
+	      "leases\n"
 	      "  commands                          what the engine serves\n"
 	      "\n"
 	      "  -s SOCKET  control socket (default $XDG_RUNTIME_DIR/"

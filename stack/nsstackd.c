@@ -18,6 +18,7 @@
 #include "capture.h"
 #include "config.h"
 #include "ctl.h"
+#include "dhcp4_client.h"
 #include "engine.h"
 #include "engine_loop.h"
 #include "l3.h"
@@ -71,6 +72,16 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 		if (rc) {
 			fprintf(stderr, "nsstackd: --route %s/%u: %s\n",
 				ip4_fmt(r->dst.addr, a), r->dst.len,
+				strerror(-rc));
+			return rc;
+		}
+	}
+	if (cfg->dhcp4) {
+		rc = dhcp4c_start(ifp, cfg->dhcp4_lease_file[0]
+					       ? cfg->dhcp4_lease_file
+					       : NULL);
+		if (rc) {
+			fprintf(stderr, "nsstackd: --dhcp4: %s\n",
 				strerror(-rc));
 			return rc;
 		}
@@ -181,6 +192,10 @@ int main(int argc, char **argv)
 	print_ready(ifp, ctl_path, &cfg);
 	engine_loop_run(&eng);
 	status = 0;
+	/* RFC 2131 4.4.6: give the lease back on a clean shutdown, unless
+	 * a lease file keeps it for the next start (dhcp4c_shutdown()). */
+	if (dhcp4c_shutdown(&eng) > 0)
+		engine_loop_run(&eng); /* until the DHCPRELEASE is out */
 out:
 	ctl_server_close(&eng);
 	l3_fini(&eng);

@@ -11,9 +11,10 @@
 #define ICMP_DESC(name) DESC(icmp, name)
 #define UDP_DESC(name) DESC(udp, name)
 #define ARP_DESC(name) DESC(arp, name)
+#define DHCP4_DESC(name) DESC(dhcp4, name)
 
 const struct stat_desc stat_descs[] = { ETH_STATS(ETH_DESC) IP_STATS(
-	IP_DESC) ICMP_STATS(ICMP_DESC) UDP_STATS(UDP_DESC)
-						ARP_STATS(ARP_DESC) };
+	IP_DESC) ICMP_STATS(ICMP_DESC) UDP_STATS(UDP_DESC) ARP_STATS(ARP_DESC)
+						DHCP4_STATS(DHCP4_DESC) };
 
 const size_t stat_descs_count = sizeof(stat_descs) / sizeof(stat_descs[0]);

@@ -108,6 +108,21 @@
 	X(NeighUnresolvedDiscards) /* queue full or resolution failed */       \
 	X(NeighTableOverflows)
 
+/* The DHCPv4 client (dhcp4_client.c); no Linux equivalent. */
+#define DHCP4_STATS(X)                                                         \
+	X(Dhcp4OutDiscovers)                                                   \
+	X(Dhcp4InOffers)                                                       \
+	X(Dhcp4OutRequests)                                                    \
+	X(Dhcp4InAcks)                                                         \
+	X(Dhcp4InNaks)                                                         \
+	X(Dhcp4OutDeclines)                                                    \
+	X(Dhcp4OutReleases)                                                    \
+	X(Dhcp4InErrors)  /* malformed, or a required option missing */        \
+	X(Dhcp4InIgnored) /* wrong xid/chaddr, unexpected, not for us */       \
+	X(Dhcp4Renews)	  /* RENEWING entered at T1 */                         \
+	X(Dhcp4Rebinds)	  /* REBINDING entered at T2 */                        \
+	X(Dhcp4LeaseExpired)
+
 #define STAT_FIELD(name) uint64_t name;
 
 struct eth_stats {
@@ -125,6 +140,9 @@ struct udp_stats {
 struct arp_stats {
 	ARP_STATS(STAT_FIELD)
 };
+struct dhcp4_stats {
+	DHCP4_STATS(STAT_FIELD)
+};
 
 struct stats {
 	struct eth_stats eth;
@@ -132,6 +150,7 @@ struct stats {
 	struct icmp_stats icmp;
 	struct udp_stats udp;
 	struct arp_stats arp;
+	struct dhcp4_stats dhcp4;
 };
 
 /* One row per counter, for output: name and offset into struct stats. */

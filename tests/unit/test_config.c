@@ -195,6 +195,20 @@ Test(config, point_to_point_and_default_route_prefixes)
 	cr_assert_eq(cfg.route[0].dst.len, 0);
 }
 
+/* --dhcp4 asks for a DHCP client; the lease file only makes sense with
+ * it, and DHCP needs a MAC (RFC 2131 2: chaddr), so not on TUN. */
+Test(config, dhcp4_options)
+{
+	cr_assert_eq(PARSE("--tap", "tap0", "--dhcp4", "--dhcp4-lease-file",
+			   "/tmp/l"),
+		     0, "%s", cfg.err);
+	cr_assert(cfg.dhcp4);
+	cr_assert_str_eq(cfg.dhcp4_lease_file, "/tmp/l");
+	BAD("applies only with --dhcp4", "--tap", "tap0", "--dhcp4-lease-file",
+	    "/tmp/l");
+	BAD("needs --tap", "--tun", "tun0", "--dhcp4");
+}
+
 Test(config, too_many_addresses)
 {
 	char *argv[3 + 2 * (CONFIG_MAX_ADDR + 1)];
