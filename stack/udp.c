@@ -24,6 +24,7 @@
  * an unconnected socket cannot tell which send failed).
  */
 #include <errno.h>
+#include <sys/random.h>
 #include <json-c/json.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -48,15 +49,19 @@ struct udp_port {
 	struct sock *socks;
 };
 
-/** udp_init() - an empty UDP table with random algorithm-4 counters. */
+/** udp_init() - an empty UDP table with fresh RFC 6056 secrets. */
 int udp_init(struct engine *eng)
 {
 	struct udp_table *t = calloc(1, sizeof(*t));
+	uint8_t key[32];
 
 	if (!t)
 		return -ENOMEM;
-	for (size_t i = 0; i < UDP_EPHEMERAL_TABLE; i++)
-		t->perturb[i] = (uint16_t)rand_u32();
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
+		free(t);
+		return -EAGAIN;
+	}
+	portsel_init(&t->portsel, key);
 	eng->udp = t;
 	return 0;
 }
@@ -150,9 +155,22 @@ void udp_unhash(struct sock *sk)
 	sk->port_next = NULL;
 }
 
+struct port_query {
+	struct engine *eng;
+	const struct sock *sk;
+	uint32_t laddr;
+};
+
+static bool port_ok(uint16_t port, void *arg)
+{
+	const struct port_query *q = arg;
+
+	return port_free_for(q->eng, q->sk, q->laddr, port);
+}
+
 /*
- * RFC 6056 3.3.4, algorithm 4: offset = F(laddr, raddr, rport, secret),
- * index = G(same, secret), port = min + (offset + table[index]) % num.
+ * RFC 6056 3.3.4, algorithm 4, through portsel.c: the port depends on the
+ * addresses and a secret, so peers cannot predict it.
  */
 static int pick_ephemeral(struct sock *sk, uint32_t laddr, uint32_t raddr,
 			  uint16_t rport, uint16_t *out)
@@ -160,28 +178,18 @@ static int pick_ephemeral(struct sock *sk, uint32_t laddr, uint32_t raddr,
 	struct engine *eng = sk->eng;
 	uint32_t first = eng->sysctl.ip_local_port_first;
 	uint32_t last = eng->sysctl.ip_local_port_last;
-	uint32_t in[4] = { laddr, raddr, rport, 0 };
-	uint32_t num, offset, index;
+	uint32_t id[3] = { laddr, raddr, rport };
+	struct port_query q = { eng, sk, laddr };
+	int port;
 
 	if (first == 0 || last < first || last > 65535)
 		return -EINVAL;
-	num = last - first + 1;
-	offset = (uint32_t)hash_keyed(eng->secret, in, sizeof(in));
-	in[3] = 1; /* G() is F() under a different input */
-	index = (uint32_t)hash_keyed(eng->secret, in, sizeof(in)) %
-		UDP_EPHEMERAL_TABLE;
-	for (uint32_t count = 0; count < num; count++) {
-		uint16_t port = (uint16_t)(first +
-					   (offset + eng->udp->perturb[index]) %
-						   num);
-
-		eng->udp->perturb[index]++;
-		if (port_free_for(eng, sk, laddr, port)) {
-			*out = port;
-			return 0;
-		}
-	}
-	return -EADDRINUSE;
+	port = portsel_pick(&eng->udp->portsel, id, sizeof(id), (uint16_t)first,
+			    (uint16_t)last, port_ok, &q);
+	if (port < 0)
+		return -EADDRINUSE; /* as Linux's bind() reports exhaustion */
+	*out = (uint16_t)port;
+	return 0;
 }
 
 /**

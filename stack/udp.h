@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "portsel.h"
 #include <sys/types.h>
 
 #include "wire/ipv4.h"
@@ -19,12 +21,10 @@ struct sock;
 struct udp_port;
 struct json_object;
 
-#define UDP_EPHEMERAL_TABLE 256 /* RFC 6056 algorithm 4 TABLE_LENGTH */
-
 struct udp_table {
 	struct udp_port *ports; /* uthash: local port -> its sockets */
 	size_t nsocks;
-	uint16_t perturb[UDP_EPHEMERAL_TABLE];
+	struct portsel portsel; /* RFC 6056 algorithm 4 state */
 };
 
 int udp_init(struct engine *eng);
