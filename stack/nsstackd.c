@@ -17,6 +17,7 @@
 #include "arp.h"
 #include "capture.h"
 #include "config.h"
+#include "app.h"
 #include "ctl.h"
 #include "engine.h"
 #include "engine_loop.h"
@@ -142,6 +143,8 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = l3_init(&eng);
 	if (!rc)
+		rc = app_init(&eng);
+	if (!rc)
 		rc = engine_loop_init(&eng);
 	if (rc) {
 		fprintf(stderr, "nsstackd: cannot start the engine: %s\n",
@@ -182,6 +185,7 @@ int main(int argc, char **argv)
 	engine_loop_run(&eng);
 	status = 0;
 out:
+	app_fini(&eng); /* before l3_fini(): apps' sockets are UDP sockets */
 	ctl_server_close(&eng);
 	l3_fini(&eng);
 	engine_fini(&eng); /* closes devices and the capture */
