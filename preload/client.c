@@ -136,6 +136,7 @@ void shim_log(const char *fmt, ...)
 		return;
 	n = snprintf(line, sizeof(line), "nsshim[%d]: ", (int)getpid());
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start'ed */
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if (n > (int)sizeof(line) - 2)

@@ -20,7 +20,7 @@
  */
 int fdt_init(struct fdtable *t, size_t cap)
 {
-	t->slots = calloc(cap, sizeof(*t->slots));
+	t->slots = calloc(cap, sizeof(struct fdt_obj *));
 	if (!t->slots)
 		return -ENOMEM;
 	t->cap = cap;

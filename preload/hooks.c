@@ -606,7 +606,7 @@ static int shim_poll(struct pollfd *fds, nfds_t n, int timeout,
 	int64_t deadline = timeout < 0 ? -1 : mono_ms() + timeout;
 	int ready, rc, left;
 
-	socks = calloc(n ? n : 1, sizeof(*socks));
+	socks = calloc(n ? n : 1, sizeof(struct shim_sock *));
 	k = calloc(n ? n : 1, sizeof(*k));
 	if (!socks || !k) {
 		free(socks);

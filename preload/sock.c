@@ -278,7 +278,7 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 		   struct sockaddr *sa, socklen_t *salen, int *msg_flags)
 {
-	struct ipc_rec_meta meta;
+	struct ipc_rec_meta meta = { 0 };
 	int64_t deadline = -1;
 	size_t reclen = 0;
 	ssize_t rc;

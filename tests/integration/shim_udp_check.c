@@ -48,7 +48,8 @@ static void wait_readable(int fd)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in srv = { .sin_family = AF_INET }, me, peer;
+	struct sockaddr_in srv = { .sin_family = AF_INET }, me = { 0 },
+			   peer = { 0 };
 	socklen_t len;
 	struct timeval tv = { .tv_usec = 200000 };
 	struct pollfd pfd[2];
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 
 	if (argc != 4)
 		return 2;
-	srv.sin_port = htons((uint16_t)atoi(argv[2]));
+	srv.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
 	inet_pton(AF_INET, argv[1], &srv.sin_addr);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
