@@ -140,6 +140,9 @@ drop:
 static struct shim_sock *decide(int fd, enum shim_route r, uint16_t op,
 				const struct sockaddr *sa, socklen_t len)
 {
+	struct shim_sock *s;
+	int saved = errno;
+
 	if (r == ROUTE_UNDECIDED)
 		return NULL;
 	if (r == ROUTE_KERNEL) {
@@ -147,7 +150,10 @@ static struct shim_sock *decide(int fd, enum shim_route r, uint16_t op,
 		shim_log("fd %d: kernel", fd);
 		return NULL;
 	}
-	return convert(fd, op, sa, len);
+	/* Attaching and probing may fail inside; the app's call has not. */
+	s = convert(fd, op, sa, len);
+	errno = saved;
+	return s;
 }
 
 EXPORT int socket(int domain, int type, int protocol)
@@ -222,8 +228,13 @@ EXPORT int close(int fd)
 	set_pending(fd, false);
 	o = fdt_take(&shim_fds, fd);
 	rc = shim_real.close(fd);
-	/* The last fd of an engine socket closes it in the engine. */
-	fdt_put(o);
+	if (o) {
+		int saved = errno;
+
+		/* The last fd of an engine socket closes it in the engine. */
+		fdt_put(o);
+		errno = saved;
+	}
 	return rc;
 }
 

@@ -14,12 +14,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +31,11 @@ static int64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
 }
 
 static void die(const char *what)
@@ -152,6 +159,28 @@ int main(int argc, char **argv)
 	r = read(fd, buf, sizeof(buf));
 	printf("read: %zd %.*s\n", r, (int)(r > 0 ? r : 0), buf);
 
+	/* A signal without SA_RESTART interrupts a blocking receive. */
+	{
+		struct sigaction sa = { .sa_handler = on_alarm };
+		struct itimerval it = { .it_value.tv_usec = 100000 };
+		struct timeval none = { 0 };
+
+		sigaction(SIGALRM, &sa, NULL);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+		setitimer(ITIMER_REAL, &it, NULL);
+		errno = 0;
+		r = recv(fd, buf, sizeof(buf), 0);
+		printf("signal: r %zd errno %s\n", r,
+		       errno == EINTR ? "EINTR" : strerror(errno));
+	}
+	/* Success leaves errno alone. */
+	errno = ENOTTY;
+	r = send(fd, "keep", 4, 0);
+	printf("errno kept: r %zd %d\n", r, errno == ENOTTY);
+	wait_readable(fd);
+	r = recv(fd, buf, sizeof(buf), 0);
+	printf("errno kept: recv %zd %d\n", r, errno == ENOTTY);
+
 	/* dup: the copy works after the original is closed. */
 	fd2 = dup(fd);
 	close(fd);
@@ -180,6 +209,24 @@ int main(int argc, char **argv)
 		r = recvfrom(u, buf, sizeof(buf), 0, NULL, NULL);
 		printf("unconnected sendto: %zd\n", r);
 		close(u);
+	}
+	/* ICMP port unreachable on a connected socket: POLLERR, SO_ERROR. */
+	{
+		struct sockaddr_in closed = srv;
+		int c = socket(AF_INET, SOCK_DGRAM, 0);
+		struct pollfd ep = { .fd = c, .events = POLLIN };
+
+		closed.sin_port = htons(ntohs(srv.sin_port) + 1);
+		if (connect(c, (struct sockaddr *)&closed, sizeof(closed)) ||
+		    send(c, "?", 1, 0) != 1)
+			die("connect/send to a closed port");
+		n = poll(&ep, 1, 2000);
+		len = sizeof(v);
+		getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len);
+		printf("icmp: poll %d err %d SO_ERROR %s\n", n,
+		       !!(ep.revents & POLLERR),
+		       v == ECONNREFUSED ? "ECONNREFUSED" : strerror(v));
+		close(c);
 	}
 	close(fd2);
 	close(p[0]);
