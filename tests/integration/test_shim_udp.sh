@@ -6,7 +6,8 @@
 #   (b) a python3 client does 1000 random-size request/replies,
 #   (c) shim_udp_check prints the same socket semantics as on the kernel,
 #   (d) the engine counted the datagrams and no socket is left over,
-#   (e) SIGKILL of a shimmed app releases its sockets in the engine.
+#   (e) SIGKILL of a shimmed app releases its sockets in the engine,
+#   (f) NSSHIM_PASSTHROUGH=1 keeps the shim out; NSSHIM_LOG=1 logs.
 . "$(dirname "$0")/lib.sh"
 nst_require_root
 nst_require ncat /usr/bin/python3
@@ -93,6 +94,15 @@ wait "$hold" 2>/dev/null || true
 nst_wait_for 5 test "$(app_count)" = 0 || nst_fail "killed app still attached"
 [[ $(udp_socks) == 0 ]] || nst_fail "killed app's socket left: $(nsctl -j udp)"
 echo "killed app detached, its socket released"
+echo "== (f) NSSHIM_PASSTHROUGH=1 leaves everything to the kernel"
+att0=$(app_counter ShimAttaches)
+res=$(NSSHIM_PASSTHROUGH=1 NSSHIM_LOG=1 shim timeout 20 $PY \
+	"$here/shim_client.py" "$KERNEL4" $PORT 10 2>&1) || nst_fail "passthrough: $res"
+[[ $res == "ok 10" && $(app_counter ShimAttaches) == "$att0" ]] ||
+	nst_fail "passthrough attached or logged: $res"
+res=$(NSSHIM_LOG=1 shim timeout 20 $PY "$here/shim_client.py" "$KERNEL4" $PORT 1 2>&1)
+grep -q 'engine socket' <<<"$res" || nst_fail "NSSHIM_LOG: $res"
+echo "passthrough: no attach; NSSHIM_LOG: $(grep -m1 'engine socket' <<<"$res")"
 (( $(app_counter ShimBadCmds) == 0 && $(app_counter ShimBadRings) == 0 )) ||
 	nst_fail "protocol errors counted: $(apps_json)"
 echo PASS
