@@ -22,7 +22,8 @@ FUZZ_CC ?= clang-14
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wformat=2 -Werror
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -Itests/unit -g $(WARN)
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -Ipreload \
+	-Itests/unit -g $(WARN)
 CFLAGS ?= -O2
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -35,6 +36,9 @@ MAIN_SRC := stack/nsstackd.c stack/nsctl.c
 STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
 # Shared-memory rings and the control protocol: used by engine and shim.
 IPC_SRC := $(sort $(wildcard ipc/*.c))
+# The preload library; the parts without libc hooks are unit-tested too.
+PRELOAD_SRC := $(sort $(wildcard preload/*.c))
+PRELOAD_CORE_SRC := preload/fdtable.c preload/decide.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
@@ -49,7 +53,8 @@ SANOBJ = $(patsubst %.c,$(BUILD)/san/%.o,$(1))
 LIBWIRE := $(BUILD)/libnswire.a
 LIBIPC := $(BUILD)/libnsipc.a
 SAN_LIBS := $(BUILD)/san/libtestsupport.a $(BUILD)/san/libnsstack.a \
-	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a
+	$(BUILD)/san/libnswire.a $(BUILD)/san/libnsipc.a \
+	$(BUILD)/san/libnsshimcore.a
 LDLIBS := -luv -ljson-c
 UNIT_BIN := $(BUILD)/unit_tests
 STRESS_BIN := $(BUILD)/ipc_stress
@@ -60,7 +65,8 @@ FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 NSSTACKD := $(BUILD)/nsstackd
 NSCTL := $(BUILD)/nsctl
-ALL_TARGETS := $(LIBWIRE) $(LIBIPC) $(NSSTACKD) $(NSCTL)
+NSSHIM := $(BUILD)/libnsshim.so
+ALL_TARGETS := $(LIBWIRE) $(LIBIPC) $(NSSTACKD) $(NSCTL) $(NSSHIM)
 
 all: $(ALL_TARGETS)
 
@@ -69,12 +75,29 @@ $(BUILD)/libnsstack.a: $(call OBJ,$(STACK_SRC))
 
 # The engine: its main, the engine library, the wire library; libuv for
 # the loop, json-c for the control socket.
-$(NSSTACKD): $(call OBJ,stack/nsstackd.c) $(BUILD)/libnsstack.a $(LIBWIRE)
+$(NSSTACKD): $(call OBJ,stack/nsstackd.c) $(BUILD)/libnsstack.a $(LIBWIRE) \
+		$(LIBIPC)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # nsctl is a plain client: only json-c and the framing header.
 $(NSCTL): $(call OBJ,stack/nsctl.c)
 	$(CC) $(CFLAGS) -o $@ $^ -ljson-c
+
+# libnsshim.so lives inside other programs: position-independent, every
+# symbol hidden but the libc functions it interposes (preload/nsshim.map).
+PIC_OBJ = $(patsubst %.c,$(BUILD)/pic/%.o,$(1))
+$(NSSHIM): $(call PIC_OBJ,$(PRELOAD_SRC) $(IPC_SRC)) preload/nsshim.map
+	$(CC) $(CFLAGS) -shared -fPIC -o $@ \
+		$(call PIC_OBJ,$(PRELOAD_SRC) $(IPC_SRC)) \
+		-Wl,--version-script=preload/nsshim.map -Wl,-z,defs -ldl -lpthread
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
+		-MMD -MP -c -o $@ $<
+
+$(BUILD)/san/libnsshimcore.a: $(call SANOBJ,$(PRELOAD_CORE_SRC))
+	$(AR) rcs $@ $^
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -120,7 +143,11 @@ $(STRESS_BIN): tests/stress/ipc_stress.c tests/stress/ipc_stress.h $(LIBIPC)
 stress: $(STRESS_BIN)
 	$(STRESS_BIN) | tee $(BUILD)/stress.log; exit $${PIPESTATUS[0]}
 
-integration: all
+# A plain program the shim integration test runs with and without the shim.
+$(BUILD)/shim_udp_check: tests/integration/shim_udp_check.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+integration: all $(BUILD)/shim_udp_check
 	tests/integration/run.sh $(BUILD)
 
 check: deps
@@ -154,7 +181,7 @@ lint:
 	clang-format --dry-run --Werror $(SRC_ALL)
 	clang-tidy --quiet $(filter %.c,$(SRC_ALL)) -- $(BASE_CFLAGS) 2>/dev/null
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-		--std=c11 --inline-suppr -Iinclude -Istack -Iipc \
+		--std=c11 --inline-suppr -Iinclude -Istack -Iipc -Ipreload \
 		--suppress=missingIncludeSystem include stack ipc preload
 
 format:

@@ -23,6 +23,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "ctl.h"
 #include "ctl_priv.h"
 #include "engine.h"
@@ -47,7 +48,8 @@ static void client_free(struct ctl_client *cl)
 {
 	if (cl->watch)
 		engine_loop_unwatch(cl->watch);
-	close(cl->fd);
+	if (cl->fd >= 0)
+		close(cl->fd);
 	free(cl->out);
 	free(cl);
 }
@@ -96,6 +98,7 @@ static void client_event(void *arg, int events);
 
 static void client_request(struct ctl_client *cl)
 {
+	struct engine *cl_eng = cl->eng;
 	char *buf = malloc(NSSTACK_CTL_CHUNK);
 	struct iovec iov = { buf, NSSTACK_CTL_CHUNK };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -114,6 +117,18 @@ static void client_request(struct ctl_client *cl)
 	if (n <= 0) {
 		free(buf);
 		client_close(cl);
+		return;
+	}
+	if (app_is_hello(buf, (size_t)n)) {
+		/* A shim attaching: the connection becomes the app's. */
+		int fd = cl->fd;
+
+		engine_loop_unwatch(cl->watch);
+		cl->watch = NULL;
+		cl->fd = -1;
+		client_close(cl);
+		(void)app_attach(cl_eng, fd, buf, (size_t)n);
+		free(buf);
 		return;
 	}
 	if (mh.msg_flags & MSG_TRUNC) {

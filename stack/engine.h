@@ -26,6 +26,7 @@ struct neigh_table;
 struct fib4;
 struct frag4;
 struct udp_table;
+struct app_table;
 struct icmp4_state;
 struct dhcp4c_table;
 
@@ -45,6 +46,7 @@ struct engine {
 	struct fib4 *fib4;
 	struct frag4 *frag4;
 	struct udp_table *udp;
+	struct app_table *apps; /* app.c: processes attached through the shim */
 	struct icmp4_state *icmp4;
 	struct dhcp4c_table *dhcp4c; /* dhcp4_client.c */
 

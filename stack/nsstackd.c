@@ -17,6 +17,7 @@
 #include "arp.h"
 #include "capture.h"
 #include "config.h"
+#include "app.h"
 #include "ctl.h"
 #include "dhcp4_client.h"
 #include "engine.h"
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = l3_init(&eng);
 	if (!rc)
+		rc = app_init(&eng);
+	if (!rc)
 		rc = engine_loop_init(&eng);
 	if (rc) {
 		fprintf(stderr, "nsstackd: cannot start the engine: %s\n",
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
 	if (dhcp4c_shutdown(&eng) > 0)
 		engine_loop_run(&eng); /* until the DHCPRELEASE is out */
 out:
+	app_fini(&eng); /* before l3_fini(): apps' sockets are UDP sockets */
 	ctl_server_close(&eng);
 	l3_fini(&eng);
 	engine_fini(&eng); /* closes devices and the capture */

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shimproto.h - what the shim and the engine's app layer (stack/app.c) put
+ * in the generic IPC commands and in the per-socket state words
+ *
+ * ipc.h fixes the arena, rings and command slots; this header gives them
+ * meaning for sockets.  Everything here is read by the engine as untrusted
+ * input: ids, lengths and offsets are checked against the engine's own
+ * books before use.
+ *
+ * Attach: the shim connects to the engine's control socket (the same one
+ * nsctl uses) and sends a binary HELLO.  A HELLO starts with the bytes 01 00
+ * (type 1, little-endian), a JSON request with '{', so one socket serves
+ * both.  After WELCOME, the shim's first command is IPC_OP_NOP with
+ * arg[0] = SHIM_NOP_DESCRIBE, which returns the offset of the state table.
+ *
+ * Commands (struct ipc_cmd; "addr" is up to 28 bytes of a sockaddr packed
+ * into arg[1..4], its length in arg[0]):
+ *
+ *   NOP        arg0 = SHIM_NOP_DESCRIBE -> val0 = state table offset,
+ *              val1 = sockets per app
+ *   SOCKET     arg0 domain, arg1 type, arg2 protocol -> result = socket id,
+ *              val0 = tx record ring offset (app produces),
+ *              val1 = rx record ring offset (engine produces)
+ *   BIND       sock, addr
+ *   CONNECT    sock, addr (AF_UNSPEC dissolves the association)
+ *   CLOSE      sock
+ *   SETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16),
+ *              value bytes in arg3..arg4
+ *   GETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16)
+ *              -> result = optlen, value bytes in val0..val1
+ *   GETNAME    sock, arg0 = SHIM_NAME_SOCK or SHIM_NAME_PEER
+ *              -> result = addrlen, address bytes in val0..val1 (16)
+ *
+ * Errors come back as cpl.err (a positive errno, kernel semantics).
+ */
+#ifndef NSSTACK_SHIMPROTO_H
+#define NSSTACK_SHIMPROTO_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "nsstack/ipc.h"
+
+/* Sockets one attached process may have open in the engine. */
+#define SHIM_MAX_SOCKS 256u
+/* Bytes per region: one ring of 128 KiB, so a 64 KiB datagram fits. */
+#define SHIM_REGION_LEN (IPC_RING_HDR_LEN + (128u << 10))
+/* Regions: a command ring, the state table, and two rings per socket. */
+#define SHIM_NREGIONS (2u + 2u * SHIM_MAX_SOCKS)
+/* Command slots per command ring. */
+#define SHIM_CMD_SLOTS 64u
+
+#define SHIM_NOP_DESCRIBE 1u
+#define SHIM_NAME_SOCK 0u
+#define SHIM_NAME_PEER 1u
+/* Bytes of option value a command carries (int, struct timeval). */
+#define SHIM_OPT_MAX 16u
+
+/*
+ * A socket id is (generation << 16) | slot: a stale id of a closed and
+ * reused slot does not name the new socket.  Slot ids are per process, so
+ * an app can only ever name its own sockets.
+ */
+#define SHIM_ID_SLOT(id) ((id)&0xffffu)
+#define SHIM_ID_GEN(id) ((id) >> 16)
+
+/* Bits in struct shim_sock_state.events */
+#define SHIM_EV_ERR 0x1u    /* @err holds a pending error */
+#define SHIM_EV_CLOSED 0x2u /* the engine released the socket */
+
+/**
+ * struct shim_sock_state - one socket's state words, one cache line each,
+ * written by the engine, read by the shim without a round trip
+ * @id:		the socket id owning this slot (0: free)
+ * @events:	SHIM_EV_* bits
+ * @err:	pending error (positive errno) for SO_ERROR and the next call;
+ *		the shim takes it with an exchange
+ * @wait:	non-zero while an app thread sleeps waiting for @events;
+ *		the engine takes it and rings the app's doorbell
+ */
+struct shim_sock_state {
+	alignas(IPC_CACHELINE) _Atomic uint32_t id;
+	_Atomic uint32_t events;
+	_Atomic uint32_t err;
+	_Atomic uint32_t wait;
+};
+
+_Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,
+	       "one state slot per cache line");
+_Static_assert(SHIM_MAX_SOCKS * sizeof(struct shim_sock_state) <=
+		       SHIM_REGION_LEN,
+	       "state table fits one region");
+
+#endif /* NSSTACK_SHIMPROTO_H */

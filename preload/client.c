@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: MIT
+/*
+ * client.c - libnsshim.so's connection to the engine: lazy attach, the
+ * command ring, and sleeping on the doorbell
+ *
+ * Nothing happens at load time but resolving the real libc functions and
+ * reading the environment: the engine is contacted on the first socket
+ * call that the decision rule (decide.c) sends to it.  If the attach
+ * fails, the failure is remembered and every later socket stays on the
+ * kernel.
+ *
+ * This first cut has one command ring and one app doorbell per process;
+ * commands are serialised by a mutex.  Threads sleeping at the same time
+ * share the doorbell: one may drain a wake meant for another, so while
+ * more than one thread sleeps, each sleep is capped at SHIM_SHARED_NAP_MS
+ * and readiness re-checked (per-thread doorbells remove this later).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "ctlmsg.h"
+#include "ctlsock.h"
+#include "doorbell.h"
+#include "nsstack/ctl.h"
+#include "shim.h"
+
+#define SHIM_SHARED_NAP_MS 10
+/* Our own fds move up here so programs that assume small fd numbers (or
+ * close them in bulk) leave them alone. */
+#define SHIM_FD_FLOOR 700
+
+struct shim_real shim_real;
+struct fdtable shim_fds;
+int shim_log_on;
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static bool passthrough, bind_any;
+
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+static int attach_rc = 1; /* 1: not tried yet; 0: attached; -errno */
+
+static struct {
+	int ctl_fd, efd_engine, efd_app;
+	struct ipc_arena arena;
+	struct ipc_cmdring cmd;
+	pthread_mutex_t cmd_lock;
+	struct shim_sock_state *state;
+	uint32_t max_socks;
+	_Atomic int sleepers;
+} eng = { .ctl_fd = -1,
+	  .efd_engine = -1,
+	  .efd_app = -1,
+	  .cmd_lock = PTHREAD_MUTEX_INITIALIZER };
+
+#define REAL(name) (shim_real.name = dlsym(RTLD_NEXT, #name))
+
+static bool env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && v[0] && strcmp(v, "0") != 0;
+}
+
+static void shim_init(void)
+{
+	struct rlimit rl;
+	size_t cap = 65536;
+
+	REAL(socket);
+	REAL(bind);
+	REAL(connect);
+	REAL(close);
+	REAL(sendto);
+	REAL(sendmsg);
+	REAL(recvfrom);
+	REAL(recvmsg);
+	REAL(read);
+	REAL(write);
+	REAL(getsockname);
+	REAL(getpeername);
+	REAL(setsockopt);
+	REAL(getsockopt);
+	REAL(fcntl);
+	REAL(ioctl);
+	REAL(dup);
+	REAL(dup2);
+	REAL(dup3);
+	REAL(poll);
+	REAL(ppoll);
+	REAL(select);
+	passthrough = env_on("NSSHIM_PASSTHROUGH");
+	bind_any = env_on("NSSHIM_BIND_ENGINE");
+	shim_log_on = env_on("NSSHIM_LOG");
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		cap = rl.rlim_cur;
+	if (cap > (1u << 20))
+		cap = 1u << 20;
+	if (fdt_init(&shim_fds, cap))
+		passthrough = true;
+}
+
+/**
+ * shim_enabled() - resolve the real functions on first use; false when the
+ * shim must stay out of the way (NSSHIM_PASSTHROUGH=1, no memory)
+ */
+bool shim_enabled(void)
+{
+	pthread_once(&init_once, shim_init);
+	return !passthrough;
+}
+
+/** shim_bind_any_engine() - NSSHIM_BIND_ENGINE: 0.0.0.0 binds go to us. */
+bool shim_bind_any_engine(void)
+{
+	return bind_any;
+}
+
+/** shim_log() - one line to stderr when NSSHIM_LOG=1; keeps errno. */
+void shim_log(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int saved = errno, n;
+
+	if (!shim_log_on)
+		return;
+	n = snprintf(line, sizeof(line), "nsshim[%d]: ", (int)getpid());
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_start'ed */
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)!shim_real.write(2, line, (size_t)n);
+	errno = saved;
+}
+
+/* move_high() - @fd re-numbered at or above SHIM_FD_FLOOR if possible. */
+static int move_high(int fd)
+{
+	int nfd = shim_real.fcntl(fd, F_DUPFD_CLOEXEC, SHIM_FD_FLOOR);
+
+	if (nfd < 0)
+		return fd;
+	shim_real.close(fd);
+	return nfd;
+}
+
+static int ctl_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = getenv("NSSHIM_SOCKET");
+	struct timeval tv = { .tv_sec = 5 };
+	int fd;
+
+	if (path && path[0]) {
+		if (strlen(path) >= sizeof(sa.sun_path))
+			return -ENAMETOOLONG;
+		strcpy(sa.sun_path, path);
+	} else if (nsstack_ctl_default_path(sa.sun_path, sizeof(sa.sun_path))) {
+		return -ENAMETOOLONG;
+	}
+	fd = shim_real.socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A wedged engine must not hang the app's first socket call. */
+	(void)shim_real.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				   sizeof(tv));
+	if (shim_real.connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = -errno;
+
+		shim_real.close(fd);
+		return err;
+	}
+	return move_high(fd);
+}
+
+/* handshake() - HELLO, WELCOME, map; 0 or -errno. */
+static int handshake(void)
+{
+	struct ipc_msg m = { .type = IPC_MSG_HELLO, .version = IPC_VERSION };
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	int fds[IPC_CTL_MAX_FDS];
+	size_t nfds = 0, dropped = 0, i;
+	void *region;
+	uint32_t slots;
+	ssize_t n;
+	int rc;
+
+	m.u.hello.pid = (uint32_t)getpid();
+	n = ipc_msg_encode(&m, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	n = ipc_ctl_send(eng.ctl_fd, buf, (size_t)n, NULL, 0);
+	if (n < 0)
+		return (int)n;
+	n = ipc_ctl_recv(eng.ctl_fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
+			 &nfds, &dropped);
+	if (n < 0)
+		return (int)n;
+	rc = ipc_msg_decode(buf, (size_t)n, &m);
+	if (!rc && m.type == IPC_MSG_REJECT)
+		rc = -(int)m.u.reject.err;
+	else if (!rc && (m.type != IPC_MSG_WELCOME || nfds != IPC_WFD_COUNT))
+		rc = -EPROTO;
+	if (!rc)
+		rc = ipc_arena_map(&eng.arena, fds[IPC_WFD_ARENA],
+				   m.u.welcome.arena_size);
+	if (rc) {
+		for (i = 0; i < nfds; i++)
+			shim_real.close(fds[i]);
+		return rc;
+	}
+	/* The mapping keeps the memory; the fd is not needed any more. */
+	shim_real.close(fds[IPC_WFD_ARENA]);
+	eng.arena.fd = -1;
+	eng.efd_engine = move_high(fds[IPC_WFD_ENGINE]);
+	eng.efd_app = move_high(fds[IPC_WFD_THREAD]);
+	region = ipc_arena_region(&eng.arena, m.u.welcome.cmd_ring_off);
+	if (!region)
+		return -EPROTO;
+	rc = ipc_cmdring_info_check(region, eng.arena.lay.region_len, &slots);
+	if (!rc)
+		rc = ipc_cmdring_open(&eng.cmd, region,
+				      eng.arena.lay.region_len, slots, false);
+	return rc;
+}
+
+static int describe(void)
+{
+	struct ipc_cmd c = { .op = IPC_OP_NOP, .arg = { SHIM_NOP_DESCRIBE } };
+	struct ipc_cpl cpl;
+	int rc = shim_cmd(&c, &cpl);
+
+	if (rc)
+		return rc;
+	if (cpl.err)
+		return -cpl.err;
+	eng.state = shim_region(cpl.val[0]);
+	eng.max_socks = (uint32_t)cpl.val[1];
+	/* The table must fit its region: the engine's word is not enough. */
+	if (!eng.state || eng.max_socks > SHIM_MAX_SOCKS)
+		return -EPROTO;
+	return 0;
+}
+
+/**
+ * shim_attach() - connect to the engine once; later calls return the
+ * first result
+ *
+ * Return: 0 when attached, else -errno (the caller stays on the kernel).
+ */
+int shim_attach(void)
+{
+	int rc;
+
+	pthread_mutex_lock(&attach_lock);
+	if (attach_rc != 1)
+		goto out;
+	eng.ctl_fd = ctl_connect();
+	if (eng.ctl_fd < 0) {
+		attach_rc = eng.ctl_fd;
+		goto out;
+	}
+	attach_rc = handshake();
+	if (!attach_rc)
+		attach_rc = describe();
+	if (attach_rc) {
+		shim_real.close(eng.ctl_fd);
+		eng.ctl_fd = -1;
+	}
+out:
+	rc = attach_rc;
+	pthread_mutex_unlock(&attach_lock);
+	if (rc == 0)
+		return 0;
+	shim_log("attach failed: %s", strerror(-rc));
+	return rc;
+}
+
+/** shim_engine_efd() - the eventfd that wakes the engine. */
+int shim_engine_efd(void)
+{
+	return eng.efd_engine;
+}
+
+/**
+ * shim_sleep() - sleep until the app doorbell rings, one of @extra is
+ * ready, @timeout_ms passes or a signal arrives
+ * @extra:	kernel fds to watch as well (revents filled), or NULL
+ * @nextra:	entries in @extra
+ * @timeout_ms:	-1 for no limit
+ * @sigmask:	for ppoll(), or NULL
+ * @nready:	set to the number of @extra entries with revents (or NULL)
+ *
+ * The caller has armed its wake-me flags first (doorbell protocol).
+ * Return: 0, -ETIMEDOUT, -EINTR, or -ENETDOWN when the engine is gone.
+ */
+int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
+	       const sigset_t *sigmask, int *nready)
+{
+	struct pollfd stack[64], *pfd = stack;
+	struct timespec ts, *tsp = NULL;
+	nfds_t n = nextra + 2, i;
+	int rc, saved = errno;
+	uint64_t v;
+
+	if (n > sizeof(stack) / sizeof(stack[0])) {
+		pfd = calloc(n, sizeof(*pfd));
+		if (!pfd)
+			return -ENOMEM;
+	}
+	if (nextra)
+		memcpy(pfd, extra, nextra * sizeof(*pfd));
+	pfd[nextra] = (struct pollfd){ .fd = eng.efd_app, .events = POLLIN };
+	pfd[nextra + 1] = (struct pollfd){ .fd = eng.ctl_fd,
+					   .events = POLLIN | POLLRDHUP };
+	if (atomic_fetch_add(&eng.sleepers, 1) > 0 &&
+	    (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS))
+		timeout_ms = SHIM_SHARED_NAP_MS;
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tsp = &ts;
+	}
+	rc = shim_real.ppoll(pfd, n, tsp, sigmask);
+	atomic_fetch_sub(&eng.sleepers, 1);
+	if (rc < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (nready)
+		*nready = 0;
+	for (i = 0; i < nextra; i++) {
+		extra[i].revents = pfd[i].revents;
+		if (nready && pfd[i].revents)
+			(*nready)++;
+	}
+	if (pfd[nextra].revents & POLLIN)
+		(void)!shim_real.read(eng.efd_app, &v, sizeof(v));
+	if (pfd[nextra + 1].revents & (POLLHUP | POLLRDHUP | POLLERR))
+		rc = -ENETDOWN;
+	else
+		rc = rc ? 0 : -ETIMEDOUT;
+out:
+	if (pfd != stack)
+		free(pfd);
+	errno = saved;
+	return rc;
+}
+
+/**
+ * shim_cmd() - run one command in the engine and wait for its completion
+ * @cmd:	filled by the caller except @seq
+ * @cpl:	the completion
+ *
+ * Return: 0 (then cpl->err says how the call went), or -errno when the
+ * engine could not be asked (-ENETDOWN: it is gone).
+ */
+int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl)
+{
+	int rc;
+
+	pthread_mutex_lock(&eng.cmd_lock);
+	rc = ipc_cmd_submit(&eng.cmd, cmd);
+	if (rc)
+		goto out;
+	(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
+	for (;;) {
+		rc = ipc_cpl_reap(&eng.cmd, cmd->seq, cpl);
+		if (rc != -EAGAIN)
+			break;
+		if (ipc_cmdring_wait_prepare(&eng.cmd) == 0) {
+			rc = shim_sleep(NULL, 0, -1, NULL, NULL);
+			if (rc == -ENETDOWN) {
+				ipc_cmdring_wait_cancel(&eng.cmd);
+				break;
+			}
+		}
+		ipc_cmdring_wait_cancel(&eng.cmd);
+	}
+out:
+	pthread_mutex_unlock(&eng.cmd_lock);
+	return rc;
+}
+
+/** shim_region() - a region of our arena named by the engine, or NULL. */
+void *shim_region(uint64_t off)
+{
+	return ipc_arena_region(&eng.arena, off);
+}
+
+/** shim_region_len() - bytes per region. */
+uint32_t shim_region_len(void)
+{
+	return eng.arena.lay.region_len;
+}
+
+/** shim_state() - the state words of socket @id, or NULL. */
+struct shim_sock_state *shim_state(uint32_t id)
+{
+	uint32_t slot = SHIM_ID_SLOT(id);
+
+	return eng.state && slot < eng.max_socks ? &eng.state[slot] : NULL;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fdtable.c - the shim's map from kernel fd numbers to engine sockets
+ *
+ * Every engine socket is anchored by a real kernel fd, so fd numbers come
+ * from the kernel and never collide; this table only says which of them
+ * are engine sockets.  Several fds (dup) may name one object; the object
+ * lives while any fd or any in-flight call holds a reference.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "fdtable.h"
+
+/**
+ * fdt_init() - an empty table for fds 0..@cap-1
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int fdt_init(struct fdtable *t, size_t cap)
+{
+	t->slots = calloc(cap, sizeof(struct fdt_obj *));
+	if (!t->slots)
+		return -ENOMEM;
+	t->cap = cap;
+	pthread_mutex_init(&t->lock, NULL);
+	return 0;
+}
+
+/** fdt_fini() - free the table (not the objects). */
+void fdt_fini(struct fdtable *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->cap = 0;
+	pthread_mutex_destroy(&t->lock);
+}
+
+static bool in_range(const struct fdtable *t, int fd)
+{
+	return fd >= 0 && (size_t)fd < t->cap;
+}
+
+/**
+ * fdt_set() - make @fd name @o, taking a reference for the table
+ * @old:	set to the object @fd named before (its table reference is
+ *		handed to the caller, who must fdt_put() it), or NULL
+ *
+ * Return: 0, or -EBADF when @fd is outside the table.
+ */
+int fdt_set(struct fdtable *t, int fd, struct fdt_obj *o, struct fdt_obj **old)
+{
+	*old = NULL;
+	if (!in_range(t, fd))
+		return -EBADF;
+	atomic_fetch_add(&o->refs, 1);
+	pthread_mutex_lock(&t->lock);
+	*old = t->slots[fd];
+	t->slots[fd] = o;
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+/**
+ * fdt_get() - the object @fd names, with a reference for the caller
+ *
+ * Return: the object (release with fdt_put()), or NULL.
+ */
+struct fdt_obj *fdt_get(struct fdtable *t, int fd)
+{
+	struct fdt_obj *o;
+
+	if (!in_range(t, fd) || !t->slots)
+		return NULL;
+	pthread_mutex_lock(&t->lock);
+	o = t->slots[fd];
+	if (o)
+		atomic_fetch_add(&o->refs, 1);
+	pthread_mutex_unlock(&t->lock);
+	return o;
+}
+
+/**
+ * fdt_take() - forget @fd; the table's reference goes to the caller
+ *
+ * Return: the object @fd named, or NULL.
+ */
+struct fdt_obj *fdt_take(struct fdtable *t, int fd)
+{
+	struct fdt_obj *o;
+
+	if (!in_range(t, fd) || !t->slots)
+		return NULL;
+	pthread_mutex_lock(&t->lock);
+	o = t->slots[fd];
+	t->slots[fd] = NULL;
+	pthread_mutex_unlock(&t->lock);
+	return o;
+}
+
+/** fdt_put() - drop a reference; the last one releases the object. */
+void fdt_put(struct fdt_obj *o)
+{
+	if (o && atomic_fetch_sub(&o->refs, 1) == 1 && o->release)
+		o->release(o);
+}
+
+/** fdt_count() - fds that name engine sockets (for tests and logs). */
+size_t fdt_count(struct fdtable *t)
+{
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < t->cap; i++)
+		n += t->slots[i] != NULL;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}

@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hooks.c - the libc functions libnsshim.so interposes
+ *
+ * Every hook first lets the shim initialise (resolving the real functions)
+ * and then asks one question: is this fd an engine socket?  If not, the
+ * real function runs untouched.  Candidates for the engine (AF_INET UDP
+ * sockets, decide.c) are created as ordinary kernel sockets and marked
+ * "pending"; the first bind, connect or send with an address decides.
+ * Going to the engine swaps the kernel socket for an anchor (an AF_UNIX
+ * datagram socket) under the same fd number with dup3(), so the program's
+ * fd keeps its number, its close-on-exec flag and its O_NONBLOCK flag.
+ *
+ * Hooks return what the kernel would: -1 with errno on failure, and they
+ * leave errno alone on success.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decide.h"
+#include "shim.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define PENDING_MAX (1u << 20)
+#define DGRAM_MAX 65507u
+
+/* 1 while fd is an AF_INET UDP kernel socket not yet decided. */
+static _Atomic unsigned char pending[PENDING_MAX];
+
+static bool is_pending(int fd)
+{
+	return fd >= 0 && (unsigned int)fd < PENDING_MAX &&
+	       atomic_load_explicit(&pending[fd], memory_order_relaxed);
+}
+
+static void set_pending(int fd, bool on)
+{
+	if (fd >= 0 && (unsigned int)fd < PENDING_MAX)
+		atomic_store_explicit(&pending[fd], on, memory_order_relaxed);
+}
+
+/* ret() - a 0/-errno result as libc returns it. */
+static long ret(long rc)
+{
+	if (rc < 0) {
+		errno = (int)-rc;
+		return -1;
+	}
+	return rc;
+}
+
+/*
+ * convert() - make pending @fd an engine socket whose first call is
+ * @op(@sa) (IPC_OP_BIND, IPC_OP_CONNECT, or IPC_OP_NOP for a send)
+ *
+ * The engine socket is made and its first call tried before the kernel
+ * socket is replaced: if the engine refuses (no such address, no engine),
+ * the socket stays on the kernel and the caller runs the real call.
+ *
+ * Return: the socket with a reference, or NULL (stay on the kernel).
+ */
+static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
+				 socklen_t len)
+{
+	int fl = shim_real.fcntl(fd, F_GETFL);
+	int fdfl = shim_real.fcntl(fd, F_GETFD);
+	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST };
+	struct fdt_obj *old;
+	struct shim_sock *s;
+	struct timeval tv;
+	socklen_t l;
+	int rc, anchor, v;
+	size_t i;
+
+	set_pending(fd, false);
+	if (fl < 0 || fdfl < 0)
+		return NULL;
+	rc = esock_create(fl & O_NONBLOCK ? SOCK_NONBLOCK : 0, &s);
+	if (rc) {
+		shim_log("fd %d: no engine socket (%s), kernel", fd,
+			 strerror(-rc));
+		return NULL;
+	}
+	atomic_store(&s->obj.refs, 1);
+	/* Options set while it was a kernel socket carry over. */
+	for (i = 0; i < sizeof(replay) / sizeof(replay[0]); i++) {
+		l = sizeof(v);
+		if (!shim_real.getsockopt(fd, SOL_SOCKET, replay[i], &v, &l) &&
+		    v)
+			(void)esock_setsockopt(s, SOL_SOCKET, replay[i], &v,
+					       sizeof(v));
+	}
+	l = sizeof(tv);
+	if (!shim_real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &l))
+		s->rcvtimeo = tv;
+	l = sizeof(tv);
+	if (!shim_real.getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &l))
+		s->sndtimeo = tv;
+	rc = 0;
+	if (op == IPC_OP_BIND)
+		rc = esock_bind(s, sa, len);
+	else if (op == IPC_OP_CONNECT)
+		rc = esock_connect(s, sa, len);
+	if (rc) {
+		shim_log("fd %d: engine refused (%s), kernel", fd,
+			 strerror(-rc));
+		goto drop;
+	}
+	anchor = shim_real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (anchor < 0)
+		goto drop;
+	(void)shim_real.fcntl(anchor, F_SETFL, fl & O_NONBLOCK);
+	if (shim_real.dup3(anchor, fd, fdfl & FD_CLOEXEC ? O_CLOEXEC : 0) < 0) {
+		shim_real.close(anchor);
+		goto drop;
+	}
+	shim_real.close(anchor);
+	if (fdt_set(&shim_fds, fd, &s->obj, &old))
+		goto drop; /* cannot happen: pending fds are in range */
+	fdt_put(old);
+	shim_log("fd %d: engine socket %#x", fd, s->id);
+	return s; /* the creation reference becomes the caller's */
+drop:
+	fdt_put(&s->obj);
+	return NULL;
+}
+
+/*
+ * decide() - route pending @fd by @r; the engine socket (a reference) or
+ * NULL when the kernel keeps it
+ */
+static struct shim_sock *decide(int fd, enum shim_route r, uint16_t op,
+				const struct sockaddr *sa, socklen_t len)
+{
+	struct shim_sock *s;
+	int saved = errno;
+
+	if (r == ROUTE_UNDECIDED)
+		return NULL;
+	if (r == ROUTE_KERNEL) {
+		set_pending(fd, false);
+		shim_log("fd %d: kernel", fd);
+		return NULL;
+	}
+	/* Attaching and probing may fail inside; the app's call has not. */
+	s = convert(fd, op, sa, len);
+	errno = saved;
+	return s;
+}
+
+EXPORT int socket(int domain, int type, int protocol)
+{
+	int fd;
+
+	if (!shim_enabled())
+		return shim_real.socket(domain, type, protocol);
+	fd = shim_real.socket(domain, type, protocol);
+	if (fd >= 0 && (size_t)fd < shim_fds.cap &&
+	    shim_decide_socket(domain, type, protocol) == ROUTE_UNDECIDED)
+		set_pending(fd, true);
+	return fd;
+}
+
+EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.bind(fd, sa, len);
+	s = esock_get(fd);
+	if (s) {
+		rc = esock_bind(s, sa, len);
+		esock_put(s);
+		return (int)ret(rc);
+	}
+	if (is_pending(fd)) {
+		s = decide(fd,
+			   shim_decide_bind(sa, len, shim_bind_any_engine()),
+			   IPC_OP_BIND, sa, len);
+		if (s) {
+			esock_put(s);
+			return 0;
+		}
+	}
+	return shim_real.bind(fd, sa, len);
+}
+
+EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.connect(fd, sa, len);
+	s = esock_get(fd);
+	if (s) {
+		rc = esock_connect(s, sa, len);
+		esock_put(s);
+		return (int)ret(rc);
+	}
+	if (is_pending(fd)) {
+		s = decide(fd, shim_decide_dest(sa, len), IPC_OP_CONNECT, sa,
+			   len);
+		if (s) {
+			esock_put(s);
+			return 0;
+		}
+	}
+	return shim_real.connect(fd, sa, len);
+}
+
+EXPORT int close(int fd)
+{
+	struct fdt_obj *o;
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.close(fd);
+	set_pending(fd, false);
+	o = fdt_take(&shim_fds, fd);
+	rc = shim_real.close(fd);
+	if (o) {
+		int saved = errno;
+
+		/* The last fd of an engine socket closes it in the engine. */
+		fdt_put(o);
+		errno = saved;
+	}
+	return rc;
+}
+
+/* send_sock() - the engine socket a send on @fd goes to, or NULL. */
+static struct shim_sock *send_sock(int fd, const struct sockaddr *sa,
+				   socklen_t len)
+{
+	struct shim_sock *s = esock_get(fd);
+
+	if (s || !is_pending(fd) || !sa)
+		return s;
+	return decide(fd, shim_decide_dest(sa, len), IPC_OP_NOP, sa, len);
+}
+
+EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
+		      const struct sockaddr *sa, socklen_t len)
+{
+	struct shim_sock *s;
+	ssize_t rc;
+
+	if (!shim_enabled())
+		return shim_real.sendto(fd, buf, n, flags, sa, len);
+	s = send_sock(fd, sa, len);
+	if (!s)
+		return shim_real.sendto(fd, buf, n, flags, sa, len);
+	rc = esock_send(s, buf, n, flags, sa, len);
+	esock_put(s);
+	return ret(rc);
+}
+
+EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
+{
+	return sendto(fd, buf, n, flags, NULL, 0);
+}
+
+EXPORT ssize_t write(int fd, const void *buf, size_t n)
+{
+	struct shim_sock *s;
+	ssize_t rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.write(fd, buf, n);
+	rc = esock_send(s, buf, n, 0, NULL, 0);
+	esock_put(s);
+	return ret(rc);
+}
+
+/* gather() - the iovecs of @m in one buffer; NULL on overflow/ENOMEM. */
+static void *gather(const struct msghdr *m, size_t *len, ssize_t *err)
+{
+	size_t total = 0, i;
+	uint8_t *buf, *p;
+
+	for (i = 0; i < m->msg_iovlen; i++) {
+		if (m->msg_iov[i].iov_len > DGRAM_MAX + 1 - total) {
+			*err = -EMSGSIZE;
+			return NULL;
+		}
+		total += m->msg_iov[i].iov_len;
+	}
+	buf = malloc(total ? total : 1);
+	if (!buf) {
+		*err = -ENOBUFS;
+		return NULL;
+	}
+	for (p = buf, i = 0; i < m->msg_iovlen; i++) {
+		memcpy(p, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+		p += m->msg_iov[i].iov_len;
+	}
+	*len = total;
+	return buf;
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	struct shim_sock *s;
+	size_t len = 0;
+	ssize_t rc = 0;
+	void *buf;
+
+	if (!shim_enabled())
+		return shim_real.sendmsg(fd, m, flags);
+	s = send_sock(fd, m->msg_name, m->msg_namelen);
+	if (!s)
+		return shim_real.sendmsg(fd, m, flags);
+	/* Ancillary data (IP_PKTINFO, ...) is not carried yet: ignored. */
+	if (m->msg_iovlen == 1) {
+		rc = esock_send(s, m->msg_iov[0].iov_base,
+				m->msg_iov[0].iov_len, flags, m->msg_name,
+				m->msg_namelen);
+	} else {
+		buf = gather(m, &len, &rc);
+		if (buf) {
+			rc = esock_send(s, buf, len, flags, m->msg_name,
+					m->msg_namelen);
+			free(buf);
+		}
+	}
+	esock_put(s);
+	return ret(rc);
+}
+
+EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
+			struct sockaddr *sa, socklen_t *len)
+{
+	struct shim_sock *s;
+	ssize_t rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.recvfrom(fd, buf, n, flags, sa, len);
+	rc = esock_recv(s, buf, n, flags, sa, len, NULL);
+	esock_put(s);
+	return ret(rc);
+}
+
+EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
+{
+	return recvfrom(fd, buf, n, flags, NULL, NULL);
+}
+
+EXPORT ssize_t read(int fd, void *buf, size_t n)
+{
+	struct shim_sock *s;
+	ssize_t rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.read(fd, buf, n);
+	rc = esock_recv(s, buf, n, 0, NULL, NULL, NULL);
+	esock_put(s);
+	return ret(rc);
+}
+
+EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
+{
+	struct shim_sock *s;
+	socklen_t namelen;
+	size_t cap = 0, i, off;
+	ssize_t rc;
+	int mflags = 0;
+	uint8_t *buf;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.recvmsg(fd, m, flags);
+	namelen = m->msg_name ? m->msg_namelen : 0;
+	if (m->msg_iovlen == 1) {
+		rc = esock_recv(s, m->msg_iov[0].iov_base,
+				m->msg_iov[0].iov_len, flags, m->msg_name,
+				&namelen, &mflags);
+	} else {
+		for (i = 0; i < m->msg_iovlen; i++)
+			cap += m->msg_iov[i].iov_len;
+		if (cap > DGRAM_MAX)
+			cap = DGRAM_MAX;
+		buf = malloc(cap ? cap : 1);
+		rc = buf ? esock_recv(s, buf, cap, flags, m->msg_name, &namelen,
+				      &mflags)
+			 : -ENOBUFS;
+		for (i = 0, off = 0; rc > 0 && i < m->msg_iovlen; i++) {
+			size_t left = (size_t)rc < cap ? (size_t)rc : cap;
+			size_t k = m->msg_iov[i].iov_len;
+
+			if (off >= left)
+				break;
+			if (k > left - off)
+				k = left - off;
+			memcpy(m->msg_iov[i].iov_base, buf + off, k);
+			off += k;
+		}
+		free(buf);
+	}
+	esock_put(s);
+	if (rc >= 0) {
+		if (m->msg_name)
+			m->msg_namelen = namelen;
+		m->msg_controllen = 0;
+		m->msg_flags = mflags;
+	}
+	return ret(rc);
+}
+
+EXPORT int getsockname(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.getsockname(fd, sa, len);
+	rc = esock_getname(s, SHIM_NAME_SOCK, sa, len);
+	esock_put(s);
+	return (int)ret(rc);
+}
+
+EXPORT int getpeername(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.getpeername(fd, sa, len);
+	rc = esock_getname(s, SHIM_NAME_PEER, sa, len);
+	esock_put(s);
+	return (int)ret(rc);
+}
+
+EXPORT int setsockopt(int fd, int level, int name, const void *val,
+		      socklen_t len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.setsockopt(fd, level, name, val, len);
+	rc = esock_setsockopt(s, level, name, val, len);
+	esock_put(s);
+	return (int)ret(rc);
+}
+
+EXPORT int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.getsockopt(fd, level, name, val, len);
+	rc = esock_getsockopt(s, level, name, val, len);
+	esock_put(s);
+	return (int)ret(rc);
+}
+
+/* adopt() - @nfd is now a copy of @fd: mirror that in the table. */
+static void adopt(int fd, int nfd)
+{
+	struct shim_sock *s = esock_get(fd);
+	struct fdt_obj *old;
+
+	set_pending(nfd, false);
+	if (s) {
+		if (!fdt_set(&shim_fds, nfd, &s->obj, &old))
+			fdt_put(old);
+		esock_put(s);
+	} else {
+		fdt_put(fdt_take(&shim_fds, nfd));
+	}
+}
+
+static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd,
+			unsigned long arg)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled())
+		return real(fd, cmd, arg);
+	rc = real(fd, cmd, arg);
+	if (rc < 0)
+		return rc;
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
+		adopt(fd, rc);
+	} else if (cmd == F_SETFL && (s = esock_get(fd))) {
+		s->nonblock = (arg & O_NONBLOCK) != 0;
+		esock_put(s);
+	}
+	return rc;
+}
+
+EXPORT int fcntl(int fd, int cmd, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	shim_enabled();
+	return fcntl_common(shim_real.fcntl, fd, cmd, arg);
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...);
+EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	shim_enabled();
+	return fcntl_common(shim_real.fcntl, fd, cmd, arg);
+}
+
+EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+	struct shim_sock *s;
+	void *arg;
+	va_list ap;
+	int rc;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.ioctl(fd, req, arg);
+	if (req == FIONREAD) {
+		int n = esock_fionread(s);
+
+		esock_put(s);
+		if (!arg)
+			return (int)ret(-EFAULT);
+		memcpy(arg, &n, sizeof(n));
+		return 0;
+	}
+	rc = shim_real.ioctl(fd, req, arg);
+	if (rc == 0 && req == FIONBIO && arg) {
+		int on;
+
+		memcpy(&on, arg, sizeof(on));
+		s->nonblock = on != 0;
+	}
+	esock_put(s);
+	return rc;
+}
+
+EXPORT int dup(int fd)
+{
+	int nfd;
+
+	if (!shim_enabled())
+		return shim_real.dup(fd);
+	nfd = shim_real.dup(fd);
+	if (nfd >= 0)
+		adopt(fd, nfd);
+	return nfd;
+}
+
+EXPORT int dup2(int fd, int nfd)
+{
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.dup2(fd, nfd);
+	rc = shim_real.dup2(fd, nfd);
+	if (rc >= 0 && fd != nfd)
+		adopt(fd, nfd);
+	return rc;
+}
+
+EXPORT int dup3(int fd, int nfd, int flags)
+{
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.dup3(fd, nfd, flags);
+	rc = shim_real.dup3(fd, nfd, flags);
+	if (rc >= 0)
+		adopt(fd, nfd);
+	return rc;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * shim_poll() - poll(2) over kernel fds and engine sockets
+ *
+ * Engine readiness comes from the rings and state words; kernel fds from
+ * the real poll.  To sleep, every engine socket's wake-me flags are armed
+ * and the kernel fds are polled together with the app doorbell.
+ */
+static int shim_poll(struct pollfd *fds, nfds_t n, int timeout,
+		     const sigset_t *mask)
+{
+	struct shim_sock **socks;
+	struct pollfd *k;
+	nfds_t i, nk, neng = 0;
+	int64_t deadline = timeout < 0 ? -1 : mono_ms() + timeout;
+	int ready, rc, left;
+
+	socks = calloc(n ? n : 1, sizeof(struct shim_sock *));
+	k = calloc(n ? n : 1, sizeof(*k));
+	if (!socks || !k) {
+		free(socks);
+		free(k);
+		return (int)ret(-ENOMEM);
+	}
+	for (i = 0; i < n; i++) {
+		socks[i] = esock_get(fds[i].fd);
+		neng += socks[i] != NULL;
+	}
+	for (;;) {
+		ready = 0;
+		for (i = 0, nk = 0; i < n; i++) {
+			fds[i].revents = 0;
+			if (socks[i]) {
+				fds[i].revents = esock_revents(socks[i],
+							       fds[i].events);
+				ready += fds[i].revents != 0;
+			} else {
+				k[nk++] = fds[i];
+			}
+		}
+		rc = shim_real.poll(k, nk, 0);
+		if (rc < 0) {
+			rc = -errno;
+			break;
+		}
+		for (i = 0, nk = 0; i < n; i++)
+			if (!socks[i]) {
+				fds[i].revents = k[nk++].revents;
+				ready += fds[i].revents != 0;
+			}
+		left = deadline < 0 ? -1 : (int)(deadline - mono_ms());
+		if (ready || (deadline >= 0 && left <= 0)) {
+			rc = ready;
+			break;
+		}
+		rc = 0;
+		for (i = 0; i < n; i++)
+			if (socks[i] && esock_arm(socks[i], fds[i].events))
+				rc = 1;
+		if (!rc)
+			rc = shim_sleep(k, nk, left, mask, NULL);
+		for (i = 0; i < n; i++)
+			if (socks[i])
+				esock_disarm(socks[i]);
+		if (rc == -EINTR || rc == -ENOMEM)
+			break;
+		if (rc == -ENETDOWN) {
+			for (i = 0; i < n; i++)
+				if (socks[i])
+					fds[i].revents = POLLHUP | POLLERR;
+			rc = (int)neng;
+			break;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (socks[i])
+			esock_put(socks[i]);
+	free(socks);
+	free(k);
+	return (int)ret(rc);
+}
+
+static bool any_engine(const struct pollfd *fds, nfds_t n)
+{
+	nfds_t i;
+
+	for (i = 0; i < n; i++) {
+		struct shim_sock *s = esock_get(fds[i].fd);
+
+		if (s) {
+			esock_put(s);
+			return true;
+		}
+	}
+	return false;
+}
+
+EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	if (!shim_enabled() || !any_engine(fds, n))
+		return shim_real.poll(fds, n, timeout);
+	return shim_poll(fds, n, timeout, NULL);
+}
+
+EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+		 const sigset_t *mask)
+{
+	long long ms;
+
+	if (!shim_enabled() || !any_engine(fds, n))
+		return shim_real.ppoll(fds, n, ts, mask);
+	if (!ts) {
+		ms = -1;
+	} else {
+		ms = (long long)ts->tv_sec * 1000 +
+		     (ts->tv_nsec + 999999) / 1000000;
+		if (ms > INT_MAX)
+			ms = INT_MAX;
+	}
+	return shim_poll(fds, n, (int)ms, mask);
+}
+
+EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+{
+	struct pollfd *pfd;
+	int fd, n = 0, rc, timeout = -1;
+	bool eng = false;
+
+	if (!shim_enabled() || nfds < 0 || nfds > FD_SETSIZE)
+		return shim_real.select(nfds, r, w, e, tv);
+	for (fd = 0; fd < nfds && !eng; fd++) {
+		struct shim_sock *s;
+
+		if (!((r && FD_ISSET(fd, r)) || (w && FD_ISSET(fd, w)) ||
+		      (e && FD_ISSET(fd, e))))
+			continue;
+		s = esock_get(fd);
+		if (s) {
+			eng = true;
+			esock_put(s);
+		}
+	}
+	if (!eng)
+		return shim_real.select(nfds, r, w, e, tv);
+	pfd = calloc((size_t)nfds, sizeof(*pfd));
+	if (!pfd)
+		return (int)ret(-ENOMEM);
+	for (fd = 0; fd < nfds; fd++) {
+		short ev = (short)((r && FD_ISSET(fd, r) ? POLLIN : 0) |
+				   (w && FD_ISSET(fd, w) ? POLLOUT : 0) |
+				   (e && FD_ISSET(fd, e) ? POLLPRI : 0));
+
+		if (ev)
+			pfd[n++] = (struct pollfd){ .fd = fd, .events = ev };
+	}
+	if (tv)
+		timeout = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
+	rc = shim_poll(pfd, (nfds_t)n, timeout, NULL);
+	if (rc >= 0) {
+		rc = 0;
+		if (r)
+			FD_ZERO(r);
+		if (w)
+			FD_ZERO(w);
+		if (e)
+			FD_ZERO(e);
+		for (fd = 0; fd < n; fd++) {
+			short rev = pfd[fd].revents;
+
+			if (r && (rev & (POLLIN | POLLHUP | POLLERR)) &&
+			    (pfd[fd].events & POLLIN)) {
+				FD_SET(pfd[fd].fd, r);
+				rc++;
+			}
+			if (w && (rev & (POLLOUT | POLLERR)) &&
+			    (pfd[fd].events & POLLOUT)) {
+				FD_SET(pfd[fd].fd, w);
+				rc++;
+			}
+			if (e && (rev & POLLPRI)) {
+				FD_SET(pfd[fd].fd, e);
+				rc++;
+			}
+		}
+	}
+	free(pfd);
+	return rc;
+}
+
+/* The _FORTIFY_SOURCE entry points programs built with it call. */
+EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len);
+EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout, size_t len)
+{
+	(void)len;
+	return poll(fds, n, timeout);
+}
+
+EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t len);
+EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t len)
+{
+	if (n > len)
+		abort();
+	return read(fd, buf, n);
+}
+
+EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t len, int flags);
+EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t len, int flags)
+{
+	if (n > len)
+		abort();
+	return recv(fd, buf, n, flags);
+}
+
+EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t len,
+			      int flags, struct sockaddr *sa, socklen_t *salen);
+EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t len,
+			      int flags, struct sockaddr *sa, socklen_t *salen)
+{
+	if (n > len)
+		abort();
+	return recvfrom(fd, buf, n, flags, sa, salen);
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shim.h - libnsshim.so internals: the engine connection, engine sockets
+ * and the real libc functions behind the hooks
+ */
+#ifndef NSSHIM_SHIM_H
+#define NSSHIM_SHIM_H
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+
+#include "cmdring.h"
+#include "fdtable.h"
+#include "nsstack/shimproto.h"
+#include "recring.h"
+
+/* The libc functions we interpose, resolved with dlsym(RTLD_NEXT). */
+struct shim_real {
+	int (*socket)(int, int, int);
+	int (*bind)(int, const struct sockaddr *, socklen_t);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
+	int (*close)(int);
+	ssize_t (*sendto)(int, const void *, size_t, int,
+			  const struct sockaddr *, socklen_t);
+	ssize_t (*sendmsg)(int, const struct msghdr *, int);
+	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *,
+			    socklen_t *);
+	ssize_t (*recvmsg)(int, struct msghdr *, int);
+	ssize_t (*read)(int, void *, size_t);
+	ssize_t (*write)(int, const void *, size_t);
+	int (*getsockname)(int, struct sockaddr *, socklen_t *);
+	int (*getpeername)(int, struct sockaddr *, socklen_t *);
+	int (*setsockopt)(int, int, int, const void *, socklen_t);
+	int (*getsockopt)(int, int, int, void *, socklen_t *);
+	int (*fcntl)(int, int, ...);
+	int (*ioctl)(int, unsigned long, ...);
+	int (*dup)(int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
+	int (*poll)(struct pollfd *, nfds_t, int);
+	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *,
+		     const sigset_t *);
+	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+};
+
+extern struct shim_real shim_real;
+
+/**
+ * struct shim_sock - one engine socket, named by one or more anchor fds
+ * @obj:	reference count (fdtable.h)
+ * @id:		the engine's socket id
+ * @st:		its state words in the arena
+ * @rx_lock:	serialises receivers (a ring handle is single-threaded)
+ * @tx_lock:	serialises senders
+ * @tx:		datagrams to the engine (we produce)
+ * @rx:		datagrams from the engine (we consume)
+ * @nonblock:	O_NONBLOCK of the open file (shared by dups, as in the kernel)
+ * @connected:	connect() succeeded: sends without an address are allowed
+ * @rcvtimeo:	SO_RCVTIMEO (zero: wait forever)
+ * @sndtimeo:	SO_SNDTIMEO
+ */
+struct shim_sock {
+	struct fdt_obj obj;
+	uint32_t id;
+	struct shim_sock_state *st;
+	pthread_mutex_t rx_lock, tx_lock;
+	struct ipc_recring tx, rx;
+	_Atomic bool nonblock;
+	bool connected;
+	struct timeval rcvtimeo, sndtimeo;
+};
+
+/* client.c: the engine connection */
+extern struct fdtable shim_fds;
+extern int shim_log_on;
+void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool shim_enabled(void);
+bool shim_bind_any_engine(void);
+int shim_attach(void);
+int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl);
+int shim_engine_efd(void);
+void *shim_region(uint64_t off);
+uint32_t shim_region_len(void);
+struct shim_sock_state *shim_state(uint32_t id);
+int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
+	       const sigset_t *sigmask, int *nready);
+
+/* sock.c: engine sockets */
+int esock_create(int type, struct shim_sock **out);
+struct shim_sock *esock_get(int fd);
+void esock_put(struct shim_sock *s);
+int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len);
+int esock_connect(struct shim_sock *s, const struct sockaddr *sa,
+		  socklen_t len);
+ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
+		   const struct sockaddr *sa, socklen_t salen);
+ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
+		   struct sockaddr *sa, socklen_t *salen, int *msg_flags);
+int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
+		  socklen_t *len);
+int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
+		     socklen_t len);
+int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
+		     socklen_t *len);
+int esock_fionread(struct shim_sock *s);
+short esock_revents(struct shim_sock *s, short events);
+bool esock_arm(struct shim_sock *s, short events);
+void esock_disarm(struct shim_sock *s);
+
+#endif /* NSSHIM_SHIM_H */

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sock.c - engine sockets as the shim sees them: commands for control,
+ * record rings for datagrams, state words for errors, and blocking waits
+ * on the doorbell
+ *
+ * Sends never wait for the engine: a datagram is queued in the tx ring and
+ * the engine is kicked; errors the engine meets while sending (no route,
+ * ICMP unreachable) come back as the socket's pending error, returned by
+ * the next call as the kernel does for ICMP errors.  Receives copy straight
+ * out of the rx ring.  A blocking call arms the ring's wake-me flag and
+ * the state word's, re-checks, and only then sleeps (ipc/README.md).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shim.h"
+
+/* IPv4 UDP payload limit. */
+#define DGRAM_MAX 65507u
+
+static void esock_release(struct fdt_obj *o)
+{
+	struct shim_sock *s = (struct shim_sock *)o;
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s->id };
+	struct ipc_cpl cpl;
+
+	(void)shim_cmd(&c, &cpl);
+	pthread_mutex_destroy(&s->rx_lock);
+	pthread_mutex_destroy(&s->tx_lock);
+	free(s);
+}
+
+/* open_ring() - a ring the engine named by offset, checked like any input. */
+static int open_ring(struct ipc_recring *r, uint64_t off, bool producer)
+{
+	void *region = shim_region(off);
+	uint32_t cap;
+	int rc;
+
+	if (!region)
+		return -EPROTO;
+	rc = ipc_ring_info_check(region, shim_region_len(), IPC_RING_RECORDS,
+				 &cap);
+	if (!rc)
+		rc = ipc_recring_open(r, region, shim_region_len(), cap,
+				      producer);
+	return rc;
+}
+
+/**
+ * esock_create() - a new engine UDP socket (no fd yet)
+ * @type:	socket() type with SOCK_NONBLOCK / SOCK_CLOEXEC bits
+ * @out:	the socket, holding no references (the caller's fdt_set adds
+ *		the fd's)
+ *
+ * Return: 0 or -errno.
+ */
+int esock_create(int type, struct shim_sock **out)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET, SOCK_DGRAM, IPPROTO_UDP } };
+	struct ipc_cpl cpl;
+	struct shim_sock *s;
+	int rc;
+
+	rc = shim_attach();
+	if (!rc)
+		rc = shim_cmd(&c, &cpl);
+	if (rc)
+		return rc;
+	if (cpl.err)
+		return -cpl.err;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		rc = -ENOMEM;
+	else {
+		s->id = (uint32_t)cpl.result;
+		s->st = shim_state(s->id);
+		rc = s->st ? 0 : -EPROTO;
+	}
+	if (!rc)
+		rc = open_ring(&s->tx, cpl.val[0], true);
+	if (!rc)
+		rc = open_ring(&s->rx, cpl.val[1], false);
+	if (rc) {
+		struct ipc_cmd cl = { .op = IPC_OP_CLOSE,
+				      .sock = (uint32_t)cpl.result };
+
+		(void)shim_cmd(&cl, &cpl);
+		free(s);
+		return rc;
+	}
+	pthread_mutex_init(&s->rx_lock, NULL);
+	pthread_mutex_init(&s->tx_lock, NULL);
+	s->obj.release = esock_release;
+	s->nonblock = (type & SOCK_NONBLOCK) != 0;
+	*out = s;
+	return 0;
+}
+
+/** esock_get() - the engine socket behind @fd (a reference), or NULL. */
+struct shim_sock *esock_get(int fd)
+{
+	return (struct shim_sock *)fdt_get(&shim_fds, fd);
+}
+
+/** esock_put() - drop a reference from esock_get(). */
+void esock_put(struct shim_sock *s)
+{
+	fdt_put(&s->obj);
+}
+
+/* run() - one command about @s; 0 or -errno from the engine. */
+static int run(struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	int rc = shim_cmd(c, cpl);
+
+	if (rc)
+		return rc == -ENETDOWN ? -ECONNRESET : rc;
+	return cpl->err ? -cpl->err : 0;
+}
+
+static int addr_cmd(struct shim_sock *s, uint16_t op, const struct sockaddr *sa,
+		    socklen_t len)
+{
+	struct ipc_cmd c = { .op = op, .sock = s->id };
+	struct ipc_cpl cpl;
+
+	if (len > IPC_REC_ADDR_MAX)
+		len = IPC_REC_ADDR_MAX;
+	c.arg[0] = len;
+	if (len)
+		memcpy(&c.arg[1], sa, len);
+	return run(&c, &cpl);
+}
+
+/** esock_bind() - bind(2) in the engine. */
+int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
+{
+	return addr_cmd(s, IPC_OP_BIND, sa, len);
+}
+
+/** esock_connect() - connect(2) in the engine; AF_UNSPEC dissolves. */
+int esock_connect(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
+{
+	int rc = addr_cmd(s, IPC_OP_CONNECT, sa, len);
+
+	if (!rc)
+		s->connected = len >= sizeof(sa_family_t) &&
+			       sa->sa_family != AF_UNSPEC;
+	return rc;
+}
+
+/* take_error() - the pending error, cleared, or 0. */
+static int take_error(struct shim_sock *s)
+{
+	if (!atomic_load_explicit(&s->st->err, memory_order_acquire))
+		return 0;
+	atomic_fetch_and(&s->st->events, ~SHIM_EV_ERR);
+	return (int)atomic_exchange(&s->st->err, 0);
+}
+
+static int tv_ms(const struct timeval *tv)
+{
+	long long ms;
+
+	if (!tv->tv_sec && !tv->tv_usec)
+		return -1;
+	ms = (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* left_ms() - what remains of a timeout that ends at @deadline (-1: none) */
+static int left_ms(int64_t deadline)
+{
+	int64_t left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+static void arm_state(struct shim_sock *s)
+{
+	atomic_store_explicit(&s->st->wait, 1, memory_order_release);
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+static void disarm_state(struct shim_sock *s)
+{
+	atomic_store_explicit(&s->st->wait, 0, memory_order_relaxed);
+}
+
+/**
+ * esock_send() - sendto(2) on an engine socket
+ *
+ * Return: @len, or -errno as the kernel would return it.
+ */
+ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
+		   const struct sockaddr *sa, socklen_t salen)
+{
+	struct ipc_rec_meta meta = { 0 };
+	int64_t deadline = -1;
+	ssize_t rc;
+	int err;
+
+	err = take_error(s);
+	if (err)
+		return -err;
+	if (sa && salen) {
+		if (salen < sizeof(struct sockaddr_in))
+			return -EINVAL;
+		if (sa->sa_family != AF_INET)
+			return -EAFNOSUPPORT;
+		meta.addrlen = sizeof(struct sockaddr_in);
+		memcpy(meta.addr, sa, meta.addrlen);
+	} else if (!s->connected) {
+		return -EDESTADDRREQ;
+	}
+	if (len > DGRAM_MAX)
+		return -EMSGSIZE;
+	if (tv_ms(&s->sndtimeo) >= 0)
+		deadline = now_ms() + tv_ms(&s->sndtimeo);
+	pthread_mutex_lock(&s->tx_lock);
+	for (;;) {
+		rc = ipc_recring_send(&s->tx, &meta, buf, len);
+		(void)ipc_recring_kick(&s->tx, shim_engine_efd());
+		if (rc != -EAGAIN)
+			break;
+		if (s->nonblock || (flags & MSG_DONTWAIT))
+			break;
+		if (ipc_recring_wait_prepare(&s->tx, ipc_recring_need(len)) ==
+		    0) {
+			pthread_mutex_unlock(&s->tx_lock);
+			rc = shim_sleep(NULL, 0, left_ms(deadline), NULL, NULL);
+			pthread_mutex_lock(&s->tx_lock);
+			ipc_recring_wait_cancel(&s->tx);
+			if (rc == -ETIMEDOUT && deadline >= 0 &&
+			    left_ms(deadline) == 0) {
+				rc = -EAGAIN;
+				break;
+			}
+			if (rc == -EINTR || rc == -ENETDOWN) {
+				rc = rc == -ENETDOWN ? -ECONNRESET : rc;
+				break;
+			}
+		} else {
+			ipc_recring_wait_cancel(&s->tx);
+		}
+	}
+	pthread_mutex_unlock(&s->tx_lock);
+	if (rc == -EPROTO)
+		rc = -EIO;
+	return rc;
+}
+
+/**
+ * esock_recv() - recvfrom(2) on an engine socket
+ * @msg_flags:	MSG_TRUNC is or-ed in when the datagram was longer than @len
+ *
+ * With MSG_TRUNC in @flags the return value is the datagram's real length,
+ * as on Linux.  Return: bytes, or -errno.
+ */
+ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
+		   struct sockaddr *sa, socklen_t *salen, int *msg_flags)
+{
+	struct ipc_rec_meta meta = { 0 };
+	int64_t deadline = -1;
+	size_t reclen = 0;
+	ssize_t rc;
+	int err;
+
+	if (tv_ms(&s->rcvtimeo) >= 0)
+		deadline = now_ms() + tv_ms(&s->rcvtimeo);
+	pthread_mutex_lock(&s->rx_lock);
+	for (;;) {
+		err = take_error(s);
+		if (err) {
+			rc = -err;
+			break;
+		}
+		rc = ipc_recring_recv(&s->rx, &meta, buf, len,
+				      flags & MSG_PEEK ? IPC_REC_PEEK : 0,
+				      &reclen);
+		if (rc >= 0) {
+			(void)ipc_recring_kick(&s->rx, shim_engine_efd());
+			break;
+		}
+		if (rc != -EAGAIN) {
+			rc = -EIO;
+			break;
+		}
+		if (s->nonblock || (flags & MSG_DONTWAIT))
+			break;
+		arm_state(s);
+		if (ipc_recring_wait_prepare(&s->rx, 0) == 0 &&
+		    !atomic_load(&s->st->err)) {
+			pthread_mutex_unlock(&s->rx_lock);
+			rc = shim_sleep(NULL, 0, left_ms(deadline), NULL, NULL);
+			pthread_mutex_lock(&s->rx_lock);
+			if (rc == -ETIMEDOUT && deadline >= 0 &&
+			    left_ms(deadline) == 0)
+				rc = -EAGAIN;
+		} else {
+			rc = 0;
+		}
+		ipc_recring_wait_cancel(&s->rx);
+		disarm_state(s);
+		if (rc == -EAGAIN || rc == -EINTR)
+			break;
+		if (rc == -ENETDOWN) {
+			rc = -ECONNRESET;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->rx_lock);
+	if (rc < 0)
+		return rc;
+	if (sa && salen) {
+		socklen_t n = *salen < meta.addrlen ? *salen : meta.addrlen;
+
+		memcpy(sa, meta.addr, n);
+		*salen = meta.addrlen;
+	}
+	if (reclen > len) {
+		if (msg_flags)
+			*msg_flags |= MSG_TRUNC;
+		if (flags & MSG_TRUNC)
+			return (ssize_t)reclen;
+	}
+	return rc;
+}
+
+/**
+ * esock_getname() - getsockname(2) (@which SHIM_NAME_SOCK) or
+ * getpeername(2) (SHIM_NAME_PEER); 0 or -errno
+ */
+int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
+		  socklen_t *len)
+{
+	struct ipc_cmd c = { .op = IPC_OP_GETNAME,
+			     .sock = s->id,
+			     .arg = { (uint64_t)which } };
+	struct ipc_cpl cpl;
+	socklen_t n;
+	int rc = run(&c, &cpl);
+
+	if (rc)
+		return rc;
+	if (cpl.result < 0 || cpl.result > (int64_t)sizeof(cpl.val))
+		return -EIO;
+	n = *len < (socklen_t)cpl.result ? *len : (socklen_t)cpl.result;
+	memcpy(sa, cpl.val, n);
+	*len = (socklen_t)cpl.result;
+	return 0;
+}
+
+static int get_timeo(const struct timeval *tv, void *val, socklen_t *len)
+{
+	if (*len < sizeof(*tv))
+		return -EINVAL;
+	memcpy(val, tv, sizeof(*tv));
+	*len = sizeof(*tv);
+	return 0;
+}
+
+static int put_int(int v, void *val, socklen_t *len)
+{
+	if (*len < sizeof(int))
+		return -EINVAL;
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(int);
+	return 0;
+}
+
+/**
+ * esock_setsockopt() - setsockopt(2): timeouts are kept here (the shim
+ * does the waiting), everything else is the engine's
+ */
+int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
+		     socklen_t len)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SETSOCKOPT, .sock = s->id };
+	struct ipc_cpl cpl;
+	struct timeval tv;
+
+	if (level == SOL_SOCKET &&
+	    (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+		if (!val || len < sizeof(tv))
+			return -EINVAL;
+		memcpy(&tv, val, sizeof(tv));
+		if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return -EDOM;
+		if (tv.tv_sec < 0)
+			tv = (struct timeval){ 0 };
+		if (name == SO_RCVTIMEO)
+			s->rcvtimeo = tv;
+		else
+			s->sndtimeo = tv;
+		return 0;
+	}
+	if (len > SHIM_OPT_MAX)
+		return -EINVAL;
+	if (len && !val)
+		return -EFAULT;
+	c.arg[0] = (uint64_t)level;
+	c.arg[1] = (uint64_t)name;
+	c.arg[2] = len;
+	if (len)
+		memcpy(&c.arg[3], val, len);
+	return run(&c, &cpl);
+}
+
+/**
+ * esock_getsockopt() - getsockopt(2): the type, domain, protocol, pending
+ * error and timeouts answered here; the rest asked of the engine
+ */
+int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
+		     socklen_t *len)
+{
+	struct ipc_cmd c = { .op = IPC_OP_GETSOCKOPT, .sock = s->id };
+	struct ipc_cpl cpl;
+	int rc;
+
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_TYPE:
+			return put_int(SOCK_DGRAM, val, len);
+		case SO_DOMAIN:
+			return put_int(AF_INET, val, len);
+		case SO_PROTOCOL:
+			return put_int(IPPROTO_UDP, val, len);
+		case SO_ERROR:
+			rc = put_int(0, val, len);
+			return rc ? rc : put_int(take_error(s), val, len);
+		case SO_RCVTIMEO:
+			return get_timeo(&s->rcvtimeo, val, len);
+		case SO_SNDTIMEO:
+			return get_timeo(&s->sndtimeo, val, len);
+		default:
+			break;
+		}
+	}
+	c.arg[0] = (uint64_t)level;
+	c.arg[1] = (uint64_t)name;
+	c.arg[2] = *len < SHIM_OPT_MAX ? *len : SHIM_OPT_MAX;
+	rc = run(&c, &cpl);
+	if (rc)
+		return rc;
+	if (cpl.result < 0 || cpl.result > SHIM_OPT_MAX)
+		return -EIO;
+	if ((socklen_t)cpl.result < *len)
+		*len = (socklen_t)cpl.result;
+	memcpy(val, cpl.val, *len);
+	return 0;
+}
+
+/** esock_fionread() - FIONREAD: the next datagram's length, or 0. */
+int esock_fionread(struct shim_sock *s)
+{
+	ssize_t n;
+
+	pthread_mutex_lock(&s->rx_lock);
+	n = ipc_recring_next_len(&s->rx);
+	pthread_mutex_unlock(&s->rx_lock);
+	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
+}
+
+/**
+ * esock_revents() - poll(2) bits for @s from the rings and the state words,
+ * without asking the engine
+ */
+short esock_revents(struct shim_sock *s, short events)
+{
+	short rev = 0;
+
+	if (atomic_load_explicit(&s->st->err, memory_order_acquire))
+		rev |= POLLERR;
+	if (events & (POLLIN | POLLRDNORM)) {
+		pthread_mutex_lock(&s->rx_lock);
+		if (ipc_spsc_avail(&s->rx.b.s) > 0)
+			rev |= events & (POLLIN | POLLRDNORM);
+		pthread_mutex_unlock(&s->rx_lock);
+	}
+	if (events & (POLLOUT | POLLWRNORM)) {
+		pthread_mutex_lock(&s->tx_lock);
+		if (ipc_spsc_space(&s->tx.b.s) >= ipc_recring_need(DGRAM_MAX))
+			rev |= events & (POLLOUT | POLLWRNORM);
+		pthread_mutex_unlock(&s->tx_lock);
+	}
+	return rev;
+}
+
+/**
+ * esock_arm() - set the wake-me flags for @events before sleeping in poll
+ *
+ * Return: true if @s turned ready meanwhile (the caller must not sleep).
+ */
+bool esock_arm(struct shim_sock *s, short events)
+{
+	bool ready = false;
+
+	arm_state(s);
+	if (events & (POLLIN | POLLRDNORM)) {
+		pthread_mutex_lock(&s->rx_lock);
+		ready |= ipc_recring_wait_prepare(&s->rx, 0) != 0;
+		pthread_mutex_unlock(&s->rx_lock);
+	}
+	if (events & (POLLOUT | POLLWRNORM)) {
+		pthread_mutex_lock(&s->tx_lock);
+		ready |= ipc_recring_wait_prepare(
+				 &s->tx, ipc_recring_need(DGRAM_MAX)) != 0;
+		pthread_mutex_unlock(&s->tx_lock);
+	}
+	return ready || atomic_load(&s->st->err);
+}
+
+/** esock_disarm() - clear the flags esock_arm() set. */
+void esock_disarm(struct shim_sock *s)
+{
+	pthread_mutex_lock(&s->rx_lock);
+	ipc_recring_wait_cancel(&s->rx);
+	pthread_mutex_unlock(&s->rx_lock);
+	pthread_mutex_lock(&s->tx_lock);
+	ipc_recring_wait_cancel(&s->tx);
+	pthread_mutex_unlock(&s->tx_lock);
+	disarm_state(s);
+}

@@ -1,0 +1,842 @@
+// SPDX-License-Identifier: MIT
+/*
+ * app.c - attached applications: the engine's side of libnsshim.so
+ *
+ * Theory of operation
+ *
+ * An app (a process running with libnsshim.so) connects to the control
+ * socket and sends a binary HELLO instead of a JSON request; ctl_server.c
+ * spots the difference by the first byte and hands the connection here.
+ * The app must run as the engine's user or as root (SO_PEERCRED, the same
+ * policy as nsctl's): an arena is a window into the engine's sockets.
+ *
+ * Each app gets its own sealed memfd arena with one command ring, one
+ * table of socket state words and two record rings per socket (tx: app to
+ * engine, rx: engine to app), and two eventfds: the engine sleeps on one
+ * (in the loop), the app's threads on the other.  The layout and command
+ * encoding are in include/nsstack/shimproto.h.
+ *
+ * The engine is always "asleep" on every ring the app produces into (the
+ * command ring and every tx ring): after servicing them it re-arms their
+ * wake-me flags, so the app's kick after a publish reaches the loop.  The
+ * rx rings are fed from the socket readiness callback; when an rx ring is
+ * full the engine leaves the datagram queued in its socket and arms the
+ * ring's producer flag, so the app's next receive rings the doorbell.
+ *
+ * Nothing read from the arena is trusted: commands are copied out of their
+ * slot and every id, length and level is checked against the engine's own
+ * books; ring indices and record headers are validated by ipc/.  A broken
+ * command ring detaches the app; a broken tx ring poisons only its socket
+ * (EPROTO).  Socket ids index the app's own table, so no value an app can
+ * write names another app's socket.  When the control socket hangs up
+ * (exit, crash, SIGKILL) every socket of the app is closed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "arena.h"
+#include "cmdring.h"
+#include "ctl.h"
+#include "ctlmsg.h"
+#include "ctlsock.h"
+#include "doorbell.h"
+#include "engine.h"
+#include "engine_loop.h"
+#include "log.h"
+#include "nsstack/shimproto.h"
+#include "recring.h"
+#include "socket.h"
+
+/* Most apps attached at once. */
+#define APP_MAX 64
+/* Work done per doorbell before yielding to the rest of the loop. */
+#define APP_BATCH 64
+/* Largest datagram the engine sends (IPv4 UDP payload limit). */
+#define APP_DGRAM_MAX 65507u
+
+struct app_sock {
+	struct app *app;
+	struct sock *sk;
+	uint32_t id; /* 0: slot free */
+	bool broken; /* its tx ring held garbage: serviced no more */
+	uint64_t tx_off, rx_off;
+	struct ipc_recring tx; /* engine consumes */
+	struct ipc_recring rx; /* engine produces */
+};
+
+struct app {
+	struct app *next;
+	struct engine *eng;
+	uint32_t client_id;
+	pid_t pid;
+	uid_t uid;
+	int fd; /* control socket: its hang-up is the app's death */
+	struct loop_watch *watch;
+	int efd_engine; /* the engine sleeps on it; the app rings it */
+	struct loop_watch *efd_watch;
+	int efd_app; /* the app's threads sleep on it */
+	struct ipc_arena arena;
+	uint64_t cmd_off, state_off;
+	struct ipc_cmdring cmd;
+	struct shim_sock_state *state;
+	uint16_t gen[SHIM_MAX_SOCKS];
+	unsigned int nsocks;
+	struct app_sock socks[SHIM_MAX_SOCKS];
+	uint8_t buf[APP_DGRAM_MAX + 1];
+};
+
+struct app_table {
+	struct app *apps;
+	unsigned int napps;
+	uint32_t next_id;
+	struct app_stats stats;
+};
+
+static struct app_stats *stats_of(struct engine *eng)
+{
+	return &eng->apps->stats;
+}
+
+/* wake_app() - ring the app if a thread sleeps on @st's state words. */
+static void wake_app(struct app *a, struct shim_sock_state *st)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&st->wait, memory_order_acquire) &&
+	    ipc_doorbell_take(&st->wait))
+		(void)ipc_doorbell_ring(a->efd_app);
+}
+
+/* post_error() - publish a pending error for the app's next call. */
+static void post_error(struct app *a, struct app_sock *s, int err)
+{
+	struct shim_sock_state *st = &a->state[SHIM_ID_SLOT(s->id)];
+
+	atomic_store_explicit(&st->err, (uint32_t)err, memory_order_release);
+	atomic_fetch_or_explicit(&st->events, SHIM_EV_ERR,
+				 memory_order_release);
+	wake_app(a, st);
+}
+
+/*
+ * pump_rx() - move queued datagrams from the engine socket into the app's
+ * rx ring until it is empty or the ring is full
+ *
+ * A datagram leaves the socket queue only once it is in the ring, so a
+ * full ring applies back-pressure through the socket's rcvbuf, as the
+ * kernel's receive queue does.
+ */
+static void pump_rx(struct app *a, struct app_sock *s)
+{
+	struct sock *sk = s->sk;
+	bool sent = false;
+
+	if (sk->err) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (!sock_getsockopt(sk, SOL_SOCKET, SO_ERROR, &err, &len) &&
+		    err)
+			post_error(a, s, err);
+	}
+	while (sk->rq_head) {
+		struct sock_dgram *d = sk->rq_head;
+		struct ipc_rec_meta meta = { .addrlen = sizeof(
+						     struct sockaddr_in) };
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons(d->sport),
+					   .sin_addr.s_addr = htonl(d->saddr) };
+		ssize_t rc;
+
+		memcpy(meta.addr, &sin, sizeof(sin));
+		rc = ipc_recring_send(&s->rx, &meta, d->data, d->len);
+		if (rc == -EAGAIN) {
+			/* Ready again at once: the app freed space meanwhile. */
+			if (ipc_recring_wait_prepare(
+				    &s->rx, ipc_recring_need(d->len)) == 1)
+				continue;
+			break;
+		}
+		if (rc < 0 && rc != -EMSGSIZE) {
+			stats_of(a->eng)->ShimBadRings++;
+			break;
+		}
+		if (rc < 0)
+			stats_of(a->eng)->ShimRxDrops++;
+		else
+			stats_of(a->eng)->ShimRxDatagrams++;
+		(void)sock_recvfrom(sk, NULL, 0, 0, NULL, NULL);
+		sent = true;
+	}
+	if (sent)
+		(void)ipc_recring_kick(&s->rx, a->efd_app);
+}
+
+static void on_ready(struct sock *sk, unsigned int events, void *arg)
+{
+	struct app_sock *s = arg;
+
+	(void)sk;
+	(void)events;
+	pump_rx(s->app, s);
+}
+
+/*
+ * drain_tx() - send what the app queued on @s
+ *
+ * Errors the kernel would return from sendto() come back as the socket's
+ * pending error: the app does not wait for the engine on every datagram.
+ */
+static bool drain_tx(struct app *a, struct app_sock *s)
+{
+	bool did = false;
+	int i;
+
+	if (s->broken)
+		return false;
+	for (i = 0; i < APP_BATCH; i++) {
+		struct ipc_rec_meta meta;
+		struct sockaddr_storage ss;
+		size_t reclen = 0;
+		ssize_t n;
+
+		n = ipc_recring_recv(&s->tx, &meta, a->buf, sizeof(a->buf), 0,
+				     &reclen);
+		if (n == -EAGAIN)
+			break;
+		if (n < 0) {
+			/* Garbage in the ring: only this socket suffers. */
+			stats_of(a->eng)->ShimBadRings++;
+			s->broken = true;
+			post_error(a, s, EPROTO);
+			break;
+		}
+		did = true;
+		stats_of(a->eng)->ShimTxDatagrams++;
+		if (reclen > APP_DGRAM_MAX) {
+			post_error(a, s, EMSGSIZE);
+			continue;
+		}
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss, meta.addr, meta.addrlen);
+		n = sock_sendto(s->sk, a->buf, (size_t)n, 0,
+				meta.addrlen ? (struct sockaddr *)&ss : NULL,
+				(socklen_t)meta.addrlen);
+		/* A full device queue drops, as a UDP send may. */
+		if (n < 0 && n != -EAGAIN && n != -ENOBUFS)
+			post_error(a, s, (int)-n);
+	}
+	if (did)
+		(void)ipc_recring_kick(&s->tx, a->efd_app);
+	return did;
+}
+
+static struct app_sock *sock_lookup(struct app *a, uint32_t id)
+{
+	uint32_t slot = SHIM_ID_SLOT(id);
+
+	if (!id || slot >= SHIM_MAX_SOCKS || a->socks[slot].id != id)
+		return NULL;
+	return &a->socks[slot];
+}
+
+/* sock_release() - close the engine socket and free its rings. */
+static void sock_release(struct app *a, struct app_sock *s)
+{
+	struct shim_sock_state *st = &a->state[SHIM_ID_SLOT(s->id)];
+
+	sock_set_ready(s->sk, NULL, NULL);
+	sock_close(s->sk);
+	(void)ipc_arena_free(&a->arena, s->tx_off);
+	(void)ipc_arena_free(&a->arena, s->rx_off);
+	atomic_store_explicit(&st->id, 0, memory_order_release);
+	atomic_store_explicit(&st->events, SHIM_EV_CLOSED,
+			      memory_order_release);
+	memset(s, 0, sizeof(*s));
+	a->nsocks--;
+}
+
+static int op_socket(struct app *a, const struct ipc_cmd *c,
+		     struct ipc_cpl *cpl)
+{
+	uint32_t cap = ipc_ring_cap_for(SHIM_REGION_LEN);
+	struct shim_sock_state *st;
+	struct app_sock *s = NULL;
+	unsigned int slot;
+	void *tx, *rx;
+	int rc;
+
+	if (c->arg[0] != AF_INET)
+		return -EAFNOSUPPORT;
+	if ((c->arg[1] & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
+	    SOCK_DGRAM)
+		return -ESOCKTNOSUPPORT;
+	if (c->arg[2] != 0 && c->arg[2] != IPPROTO_UDP)
+		return -EPROTONOSUPPORT;
+	for (slot = 0; slot < SHIM_MAX_SOCKS; slot++)
+		if (!a->socks[slot].id) {
+			s = &a->socks[slot];
+			break;
+		}
+	if (!s)
+		return -EMFILE;
+	rc = ipc_arena_alloc(&a->arena, &s->tx_off);
+	if (rc)
+		return -ENOBUFS;
+	rc = ipc_arena_alloc(&a->arena, &s->rx_off);
+	if (rc) {
+		(void)ipc_arena_free(&a->arena, s->tx_off);
+		return -ENOBUFS;
+	}
+	tx = ipc_arena_region(&a->arena, s->tx_off);
+	rx = ipc_arena_region(&a->arena, s->rx_off);
+	rc = ipc_ring_format(tx, SHIM_REGION_LEN, IPC_RING_RECORDS, cap);
+	if (!rc)
+		rc = ipc_ring_format(rx, SHIM_REGION_LEN, IPC_RING_RECORDS,
+				     cap);
+	if (!rc)
+		rc = ipc_recring_open(&s->tx, tx, SHIM_REGION_LEN, cap, false);
+	if (!rc)
+		rc = ipc_recring_open(&s->rx, rx, SHIM_REGION_LEN, cap, true);
+	if (!rc)
+		rc = sock_create(a->eng, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+				 &s->sk);
+	if (rc) {
+		(void)ipc_arena_free(&a->arena, s->tx_off);
+		(void)ipc_arena_free(&a->arena, s->rx_off);
+		memset(s, 0, sizeof(*s));
+		return rc;
+	}
+	if (++a->gen[slot] == 0)
+		a->gen[slot] = 1;
+	s->id = (uint32_t)a->gen[slot] << 16 | slot;
+	st = &a->state[slot];
+	atomic_store_explicit(&st->err, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->events, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->id, s->id, memory_order_release);
+	s->app = a;
+	sock_set_ready(s->sk, on_ready, s);
+	(void)ipc_recring_wait_prepare(&s->tx, 0);
+	a->nsocks++;
+	cpl->result = s->id;
+	cpl->val[0] = s->tx_off;
+	cpl->val[1] = s->rx_off;
+	return 0;
+}
+
+/* cmd_addr() - the sockaddr packed into arg[1..4], length in arg[0]. */
+static int cmd_addr(const struct ipc_cmd *c, struct sockaddr_storage *ss,
+		    socklen_t *len)
+{
+	if (c->arg[0] > IPC_REC_ADDR_MAX)
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &c->arg[1], (size_t)c->arg[0]);
+	*len = (socklen_t)c->arg[0];
+	return 0;
+}
+
+static int op_sockopt(struct app_sock *s, const struct ipc_cmd *c,
+		      struct ipc_cpl *cpl)
+{
+	uint8_t val[SHIM_OPT_MAX];
+	socklen_t len;
+	int rc;
+
+	if (c->arg[0] > INT_MAX || c->arg[1] > INT_MAX ||
+	    c->arg[2] > SHIM_OPT_MAX)
+		return -EINVAL;
+	len = (socklen_t)c->arg[2];
+	if (c->op == IPC_OP_SETSOCKOPT)
+		return sock_setsockopt(s->sk, (int)c->arg[0], (int)c->arg[1],
+				       &c->arg[3], len);
+	memset(val, 0, sizeof(val));
+	rc = sock_getsockopt(s->sk, (int)c->arg[0], (int)c->arg[1], val, &len);
+	if (rc)
+		return rc;
+	cpl->result = len;
+	memcpy(cpl->val, val, sizeof(val));
+	return 0;
+}
+
+static int op_getname(struct app_sock *s, const struct ipc_cmd *c,
+		      struct ipc_cpl *cpl)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int rc;
+
+	memset(&ss, 0, sizeof(ss));
+	if (c->arg[0] == SHIM_NAME_SOCK)
+		rc = sock_getsockname(s->sk, (struct sockaddr *)&ss, &len);
+	else if (c->arg[0] == SHIM_NAME_PEER)
+		rc = sock_getpeername(s->sk, (struct sockaddr *)&ss, &len);
+	else
+		return -EINVAL;
+	if (rc)
+		return rc;
+	if (len > sizeof(cpl->val))
+		len = sizeof(cpl->val);
+	cpl->result = len;
+	memcpy(cpl->val, &ss, len);
+	return 0;
+}
+
+/* do_cmd() - run one command copied out of the ring; -errno for the app. */
+static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	struct sockaddr_storage ss;
+	struct app_sock *s;
+	socklen_t len;
+	int rc;
+
+	switch (c->op) {
+	case IPC_OP_NOP:
+		if (c->arg[0] == SHIM_NOP_DESCRIBE) {
+			cpl->val[0] = a->state_off;
+			cpl->val[1] = SHIM_MAX_SOCKS;
+		}
+		return 0;
+	case IPC_OP_SOCKET:
+		return op_socket(a, c, cpl);
+	default:
+		break;
+	}
+	s = sock_lookup(a, c->sock);
+	if (!s)
+		return -EBADF;
+	switch (c->op) {
+	case IPC_OP_BIND:
+	case IPC_OP_CONNECT:
+		rc = cmd_addr(c, &ss, &len);
+		if (rc)
+			return rc;
+		if (c->op == IPC_OP_BIND)
+			return sock_bind(s->sk, (struct sockaddr *)&ss, len);
+		return sock_connect(s->sk, (struct sockaddr *)&ss, len);
+	case IPC_OP_CLOSE:
+		/* Datagrams the app queued before close() still go out. */
+		(void)drain_tx(a, s);
+		sock_release(a, s);
+		return 0;
+	case IPC_OP_SETSOCKOPT:
+	case IPC_OP_GETSOCKOPT:
+		return op_sockopt(s, c, cpl);
+	case IPC_OP_GETNAME:
+		return op_getname(s, c, cpl);
+	default:
+		/* listen, accept, shutdown: datagram sockets, for now. */
+		return -EOPNOTSUPP;
+	}
+}
+
+/*
+ * service_cmds() - run queued commands
+ *
+ * Return: true if any ran; false when none, or when the ring is garbage
+ * (then *@dead is set: the app is detached by the caller).
+ */
+static bool service_cmds(struct app *a, bool *dead)
+{
+	bool did = false;
+	int i;
+
+	for (i = 0; i < APP_BATCH; i++) {
+		struct ipc_cmd c;
+		struct ipc_cpl cpl;
+		int rc;
+
+		memset(&c, 0, sizeof(c));
+		rc = ipc_cmd_fetch(&a->cmd, &c);
+		if (rc == -EAGAIN)
+			break;
+		memset(&cpl, 0, sizeof(cpl));
+		cpl.seq = c.seq;
+		if (rc == -EBADMSG) {
+			stats_of(a->eng)->ShimBadCmds++;
+			rc = -EINVAL;
+		} else if (rc) {
+			stats_of(a->eng)->ShimBadRings++;
+			*dead = true;
+			return false;
+		} else {
+			rc = do_cmd(a, &c, &cpl);
+			if (rc == -EBADF ||
+			    (rc == -EINVAL && c.op != IPC_OP_BIND &&
+			     c.op != IPC_OP_CONNECT))
+				stats_of(a->eng)->ShimBadCmds++;
+		}
+		if (rc) {
+			cpl.err = -rc;
+			cpl.result = -1;
+		}
+		did = true;
+		if (ipc_cpl_post(&a->cmd, &cpl))
+			stats_of(a->eng)->ShimBadCmds++;
+	}
+	if (did)
+		(void)ipc_cmdring_kick(&a->cmd, a->efd_app);
+	return did;
+}
+
+/**
+ * app_doorbell() - the app rang: run its commands, send what its tx rings
+ * hold, refill rx rings it made room in; then re-arm every wake-me flag
+ * @a:	the app (may be freed on return if its command ring was garbage)
+ */
+void app_doorbell(struct app *a)
+{
+	bool dead = false;
+	int round;
+
+	(void)ipc_doorbell_drain(a->efd_engine);
+	for (round = 0; round < APP_BATCH; round++) {
+		bool more = service_cmds(a, &dead);
+		unsigned int i;
+
+		if (dead)
+			break;
+		for (i = 0; i < SHIM_MAX_SOCKS; i++) {
+			struct app_sock *s = &a->socks[i];
+
+			if (!s->id)
+				continue;
+			more |= drain_tx(a, s);
+			if (s->sk->rq_head || s->sk->err)
+				pump_rx(a, s);
+			if (!s->broken &&
+			    ipc_recring_wait_prepare(&s->tx, 0) == 1)
+				more = true;
+		}
+		if (ipc_cmdring_wait_prepare(&a->cmd) == 1)
+			more = true;
+		if (!more)
+			return;
+	}
+	if (dead) {
+		log_warn("app %u (pid %d): garbage in its command ring, "
+			 "detached",
+			 a->client_id, (int)a->pid);
+		app_detach(a);
+		return;
+	}
+	/* Still busy: come back after the rest of the loop had its turn. */
+	(void)ipc_doorbell_ring(a->efd_engine);
+}
+
+static void efd_event(void *arg, int events)
+{
+	(void)events;
+	app_doorbell(arg);
+}
+
+static void ctl_event(void *arg, int events)
+{
+	struct app *a = arg;
+	char buf[IPC_MSG_MAX_LEN];
+	ssize_t n;
+
+	if (events >= 0) {
+		n = recv(a->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+			return; /* nothing else is spoken after WELCOME yet */
+	}
+	log_info("app %u (pid %d) detached, %u sockets released", a->client_id,
+		 (int)a->pid, a->nsocks);
+	app_detach(a);
+}
+
+/**
+ * app_detach() - the app is gone: close its sockets, unmap, free
+ * @a:	the app; freed on return
+ */
+void app_detach(struct app *a)
+{
+	struct app_table *t = a->eng->apps;
+	struct app **pp = &t->apps;
+	unsigned int i;
+
+	for (i = 0; i < SHIM_MAX_SOCKS; i++)
+		if (a->socks[i].id)
+			sock_release(a, &a->socks[i]);
+	while (*pp && *pp != a)
+		pp = &(*pp)->next;
+	if (*pp) {
+		*pp = a->next;
+		t->napps--;
+	}
+	engine_loop_unwatch(a->watch);
+	engine_loop_unwatch(a->efd_watch);
+	close(a->fd);
+	if (a->efd_engine >= 0)
+		close(a->efd_engine);
+	if (a->efd_app >= 0)
+		close(a->efd_app);
+	ipc_arena_close(&a->arena);
+	free(a);
+}
+
+static void reject(struct engine *eng, int fd, int err)
+{
+	struct ipc_msg m = { .type = IPC_MSG_REJECT, .version = IPC_VERSION };
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	ssize_t n;
+
+	stats_of(eng)->ShimRejects++;
+	m.u.reject.err = (uint32_t)err;
+	n = ipc_msg_encode(&m, buf, sizeof(buf));
+	if (n > 0)
+		(void)ipc_ctl_send(fd, buf, (size_t)n, NULL, 0);
+	close(fd);
+}
+
+/* app_setup() - arena, rings, doorbells; 0 or -errno. */
+static int app_setup(struct app *a)
+{
+	void *r;
+	int rc;
+
+	rc = ipc_arena_create(&a->arena, SHIM_REGION_LEN, SHIM_NREGIONS);
+	if (rc)
+		return rc;
+	rc = ipc_arena_alloc(&a->arena, &a->cmd_off);
+	if (!rc)
+		rc = ipc_arena_alloc(&a->arena, &a->state_off);
+	if (rc)
+		return rc;
+	r = ipc_arena_region(&a->arena, a->cmd_off);
+	rc = ipc_cmdring_format(r, SHIM_REGION_LEN, SHIM_CMD_SLOTS);
+	if (!rc)
+		rc = ipc_cmdring_open(&a->cmd, r, SHIM_REGION_LEN,
+				      SHIM_CMD_SLOTS, true);
+	if (rc)
+		return rc;
+	a->state = ipc_arena_region(&a->arena, a->state_off);
+	rc = ipc_doorbell_open(&a->efd_engine);
+	if (!rc)
+		rc = ipc_doorbell_open(&a->efd_app);
+	return rc;
+}
+
+static int send_welcome(struct app *a)
+{
+	struct ipc_msg m = { .type = IPC_MSG_WELCOME, .version = IPC_VERSION };
+	int fds[IPC_WFD_COUNT];
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	ssize_t n;
+
+	m.u.welcome.arena_size = a->arena.lay.size;
+	m.u.welcome.region_off = a->arena.lay.region_off;
+	m.u.welcome.region_len = a->arena.lay.region_len;
+	m.u.welcome.nregions = a->arena.lay.nregions;
+	m.u.welcome.client_id = a->client_id;
+	m.u.welcome.worker_id = 0;
+	m.u.welcome.cmd_ring_off = a->cmd_off;
+	m.u.welcome.cmd_slots = SHIM_CMD_SLOTS;
+	m.u.welcome.nfds = IPC_WFD_COUNT;
+	fds[IPC_WFD_ARENA] = a->arena.fd;
+	fds[IPC_WFD_ENGINE] = a->efd_engine;
+	fds[IPC_WFD_THREAD] = a->efd_app;
+	n = ipc_msg_encode(&m, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	n = ipc_ctl_send(a->fd, buf, (size_t)n, fds, IPC_WFD_COUNT);
+	return n < 0 ? (int)n : 0;
+}
+
+/**
+ * app_is_hello() - does this control-socket message look like a binary
+ * HELLO rather than a JSON request?  (JSON starts with '{' or blanks.)
+ */
+bool app_is_hello(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+
+	return len >= 2 && b[0] == IPC_MSG_HELLO && b[1] == 0;
+}
+
+/**
+ * app_attach() - serve a HELLO received on control connection @fd
+ * @eng:	the engine
+ * @fd:		the connection; owned by this function from now on (closed
+ *		after a REJECT, kept as the app's life line after WELCOME)
+ * @hello:	the message
+ * @len:	its length
+ *
+ * Policy: the peer (SO_PEERCRED) must be root or the engine's own user.
+ *
+ * Return: 0 if attached, or the -errno the app was rejected with.
+ */
+int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
+{
+	struct app_table *t = eng->apps;
+	struct ipc_msg m;
+	struct ucred cr;
+	struct app *a;
+	int rc;
+
+	if (!t) {
+		close(fd);
+		return -ENOTCONN;
+	}
+	rc = ipc_msg_decode(hello, len, &m);
+	if (!rc && (m.type != IPC_MSG_HELLO || m.version != IPC_VERSION))
+		rc = -EPROTONOSUPPORT;
+	if (!rc && (m.u.hello.flags & IPC_HELLO_F_CHILD))
+		rc = -EOPNOTSUPP; /* fork re-attach: not yet */
+	if (!rc)
+		rc = ipc_ctl_peercred(fd, &cr);
+	if (!rc && cr.uid != 0 && cr.uid != geteuid())
+		rc = -EPERM;
+	if (!rc && t->napps >= APP_MAX)
+		rc = -ENOSPC;
+	if (rc) {
+		log_warn("app attach refused: %s", strerror(-rc));
+		reject(eng, fd, -rc);
+		return rc;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		reject(eng, fd, ENOMEM);
+		return -ENOMEM;
+	}
+	a->eng = eng;
+	a->fd = fd;
+	a->efd_engine = a->efd_app = -1;
+	a->arena.fd = -1;
+	a->pid = cr.pid;
+	a->uid = cr.uid;
+	a->client_id = ++t->next_id;
+	rc = app_setup(a);
+	/* Armed before WELCOME: the app's first kick must find the flag. */
+	if (!rc)
+		(void)ipc_cmdring_wait_prepare(&a->cmd);
+	if (!rc)
+		rc = send_welcome(a);
+	if (!rc)
+		rc = engine_loop_watch(eng, fd, LOOP_READABLE, ctl_event, a,
+				       &a->watch);
+	if (!rc)
+		rc = engine_loop_watch(eng, a->efd_engine, LOOP_READABLE,
+				       efd_event, a, &a->efd_watch);
+	a->next = t->apps;
+	t->apps = a;
+	t->napps++;
+	if (rc) {
+		app_detach(a);
+		stats_of(eng)->ShimRejects++;
+		return rc;
+	}
+	stats_of(eng)->ShimAttaches++;
+	log_info("app %u attached: pid %d uid %u", a->client_id, (int)cr.pid,
+		 (unsigned int)cr.uid);
+	return 0;
+}
+
+/** app_find() - the attached app with @client_id, or NULL. */
+struct app *app_find(struct engine *eng, uint32_t client_id)
+{
+	struct app *a;
+
+	for (a = eng->apps ? eng->apps->apps : NULL; a; a = a->next)
+		if (a->client_id == client_id)
+			return a;
+	return NULL;
+}
+
+/** app_count() - apps attached. */
+unsigned int app_count(const struct engine *eng)
+{
+	return eng->apps ? eng->apps->napps : 0;
+}
+
+/** app_nsocks() - engine sockets @a has open. */
+unsigned int app_nsocks(const struct app *a)
+{
+	return a->nsocks;
+}
+
+/** app_stats() - the app layer's counters. */
+const struct app_stats *app_stats(const struct engine *eng)
+{
+	return &eng->apps->stats;
+}
+
+#define STAT(name)                                                             \
+	{                                                                      \
+#name, offsetof(struct app_stats, name)                        \
+	}
+
+static const struct {
+	const char *name;
+	size_t off;
+} stat_names[] = {
+	STAT(ShimAttaches),    STAT(ShimRejects), STAT(ShimBadCmds),
+	STAT(ShimBadRings),    STAT(ShimRxDrops), STAT(ShimTxDatagrams),
+	STAT(ShimRxDatagrams),
+};
+
+/* `nsctl apps`: attached apps, their sockets, and the counters. */
+static int cmd_apps(struct ctl_req *req)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+	struct json_object *cnt = json_object_new_object();
+	const struct app_stats *st = &req->eng->apps->stats;
+	struct app *a;
+	size_t i;
+
+	for (a = req->eng->apps->apps; a; a = a->next) {
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "client",
+				       json_object_new_int64(a->client_id));
+		json_object_object_add(j, "pid", json_object_new_int64(a->pid));
+		json_object_object_add(j, "uid", json_object_new_int64(a->uid));
+		json_object_object_add(j, "sockets",
+				       json_object_new_int64(a->nsocks));
+		json_object_array_add(list, j);
+	}
+	for (i = 0; i < sizeof(stat_names) / sizeof(stat_names[0]); i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)st + stat_names[i].off, sizeof(v));
+		json_object_object_add(cnt, stat_names[i].name,
+				       json_object_new_int64((int64_t)v));
+	}
+	json_object_object_add(o, "apps", list);
+	json_object_object_add(o, "counters", cnt);
+	req->data = o;
+	return 0;
+}
+
+/**
+ * app_init() - the app table and the "apps" command
+ *
+ * Return: 0 or -errno.
+ */
+int app_init(struct engine *eng)
+{
+	eng->apps = calloc(1, sizeof(*eng->apps));
+	if (!eng->apps)
+		return -ENOMEM;
+	return ctl_register(eng, "apps", cmd_apps);
+}
+
+/** app_fini() - detach every app (closing their sockets), free the table. */
+void app_fini(struct engine *eng)
+{
+	if (!eng->apps)
+		return;
+	while (eng->apps->apps)
+		app_detach(eng->apps->apps);
+	free(eng->apps);
+	eng->apps = NULL;
+}

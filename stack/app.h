@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * app.h - attached applications: the engine's side of libnsshim.so
+ *
+ * An app attaches on the control socket with a binary HELLO; the engine
+ * gives it an arena, a command ring and doorbells, and from then on serves
+ * its commands and moves datagrams between its rings and engine sockets.
+ * The layout and argument encoding are in include/nsstack/shimproto.h.
+ */
+#ifndef NSSTACK_APP_H
+#define NSSTACK_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct engine;
+struct app;
+
+/**
+ * struct app_stats - protocol errors by attached apps, one per reason
+ * @ShimAttaches:	apps attached
+ * @ShimRejects:	attaches refused (credentials, version, limits)
+ * @ShimBadCmds:	commands refused as malformed (bad op, id, length)
+ * @ShimBadRings:	rings whose indices or records were garbage
+ * @ShimRxDrops:	datagrams dropped because the app's record was bad
+ * @ShimTxDatagrams:	datagrams taken from apps' tx rings
+ * @ShimRxDatagrams:	datagrams put into apps' rx rings
+ */
+struct app_stats {
+	uint64_t ShimAttaches;
+	uint64_t ShimRejects;
+	uint64_t ShimBadCmds;
+	uint64_t ShimBadRings;
+	uint64_t ShimRxDrops;
+	uint64_t ShimTxDatagrams;
+	uint64_t ShimRxDatagrams;
+};
+
+int app_init(struct engine *eng);
+void app_fini(struct engine *eng);
+bool app_is_hello(const void *buf, size_t len);
+int app_attach(struct engine *eng, int fd, const void *hello, size_t len);
+const struct app_stats *app_stats(const struct engine *eng);
+
+/* For tests: what the loop would do when the app's doorbell rings, when
+ * its control socket hangs up, and the app of a client id. */
+void app_doorbell(struct app *a);
+void app_detach(struct app *a);
+struct app *app_find(struct engine *eng, uint32_t client_id);
+unsigned int app_count(const struct engine *eng);
+unsigned int app_nsocks(const struct app *a);
+
+#endif /* NSSTACK_APP_H */

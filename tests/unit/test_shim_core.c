@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_shim_core.c - the parts of libnsshim.so without libc hooks: the fd
+ * table (preload/fdtable.c) and the kernel-or-engine rule
+ * (preload/decide.c)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include "decide.h"
+#include "fdtable.h"
+#include "testutil.h"
+
+struct obj {
+	struct fdt_obj o;
+	int released;
+};
+
+static void release(struct fdt_obj *o)
+{
+	((struct obj *)o)->released++;
+}
+
+Test(fdtable, dups_share_one_object_released_by_the_last_close)
+{
+	struct fdtable t;
+	struct obj x = { .o.release = release };
+	struct fdt_obj *old, *got;
+
+	cr_assert_eq(fdt_init(&t, 64), 0);
+	cr_assert_eq(fdt_set(&t, 3, &x.o, &old), 0);
+	cr_assert_null(old);
+	cr_assert_eq(fdt_set(&t, 7, &x.o, &old), 0); /* dup(3) = 7 */
+	cr_assert_eq(fdt_count(&t), 2);
+	got = fdt_get(&t, 7);
+	cr_assert_eq(got, &x.o);
+	fdt_put(fdt_take(&t, 3)); /* close(3) */
+	cr_assert_eq(x.released, 0);
+	fdt_put(fdt_take(&t, 7)); /* close(7): a borrower still holds it */
+	cr_assert_eq(x.released, 0);
+	fdt_put(got);
+	cr_assert_eq(x.released, 1);
+	cr_assert_null(fdt_get(&t, 3));
+	fdt_fini(&t);
+}
+
+Test(fdtable, out_of_range_fds_are_never_engine_fds)
+{
+	struct fdtable t;
+	struct obj x = { .o.release = release };
+	struct fdt_obj *old;
+
+	cr_assert_eq(fdt_init(&t, 8), 0);
+	cr_assert_eq(fdt_set(&t, 8, &x.o, &old), -EBADF);
+	cr_assert_eq(fdt_set(&t, -1, &x.o, &old), -EBADF);
+	cr_assert_null(fdt_get(&t, -1));
+	cr_assert_null(fdt_get(&t, 1000));
+	cr_assert_null(fdt_take(&t, 1000));
+	cr_assert_eq(atomic_load(&x.o.refs), 0);
+	fdt_fini(&t);
+}
+
+Test(fdtable, replacing_an_fd_hands_back_the_old_object)
+{
+	struct fdtable t;
+	struct obj x = { .o.release = release }, y = { .o.release = release };
+	struct fdt_obj *old;
+
+	cr_assert_eq(fdt_init(&t, 8), 0);
+	cr_assert_eq(fdt_set(&t, 4, &x.o, &old), 0);
+	cr_assert_eq(fdt_set(&t, 4, &y.o, &old), 0); /* dup2(y, 4) */
+	cr_assert_eq(old, &x.o);
+	fdt_put(old);
+	cr_assert_eq(x.released, 1);
+	fdt_put(fdt_take(&t, 4));
+	cr_assert_eq(y.released, 1);
+	fdt_fini(&t);
+}
+
+static struct fdtable race_t;
+
+static void *racer(void *arg)
+{
+	struct fdt_obj *o;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 20000; i++) {
+		o = fdt_get(&race_t, 5);
+		fdt_put(o);
+	}
+	return NULL;
+}
+
+/* Lookups racing with close: the object is released exactly once. */
+Test(fdtable, concurrent_lookups_and_close_release_once)
+{
+	struct obj x = { .o.release = release };
+	struct fdt_obj *old;
+	pthread_t th[2];
+	int i;
+
+	cr_assert_eq(fdt_init(&race_t, 8), 0);
+	cr_assert_eq(fdt_set(&race_t, 5, &x.o, &old), 0);
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, racer, NULL);
+	fdt_put(fdt_take(&race_t, 5));
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	cr_assert_eq(x.released, 1);
+	fdt_fini(&race_t);
+}
+
+static struct sockaddr_in sin4(const char *a, uint16_t port)
+{
+	struct sockaddr_in s = { .sin_family = AF_INET,
+				 .sin_port = htons(port) };
+
+	inet_pton(AF_INET, a, &s.sin_addr);
+	return s;
+}
+
+#define SA(s) ((const struct sockaddr *)(const void *)&(s))
+
+Test(decide, only_ipv4_udp_sockets_are_candidates)
+{
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_DGRAM, 0),
+		     ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_socket(
+			     AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			     IPPROTO_UDP),
+		     ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_UNIX, SOCK_DGRAM, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_NETLINK, SOCK_DGRAM, 0),
+		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_INET6, SOCK_DGRAM, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP),
+		     ROUTE_KERNEL);
+}
+
+Test(decide, bind_loopback_and_any_stay_on_the_kernel_by_default)
+{
+	struct sockaddr_in lo = sin4("127.0.0.1", 5000);
+	struct sockaddr_in any = sin4("0.0.0.0", 5000);
+	struct sockaddr_in eng = sin4("192.0.2.2", 5000);
+	struct sockaddr_in dns = sin4("192.0.2.2", 53);
+
+	cr_assert_eq(shim_decide_bind(SA(lo), sizeof(lo), true), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), false),
+		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true),
+		     ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_bind(SA(eng), sizeof(eng), false),
+		     ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_bind(SA(dns), sizeof(dns), false),
+		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(eng), 4, false), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(NULL, 0, false), ROUTE_KERNEL);
+}
+
+Test(decide, destinations_outside_loopback_and_dns_go_to_the_engine)
+{
+	struct sockaddr_in peer = sin4("192.0.2.1", 7777);
+	struct sockaddr_in lo = sin4("127.0.0.53", 7777);
+	struct sockaddr_in dns = sin4("198.51.100.1", 53);
+	struct sockaddr_in any = sin4("0.0.0.0", 7777);
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+	cr_assert_eq(shim_decide_dest(SA(peer), sizeof(peer)), ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(&unspec, sizeof(unspec)),
+		     ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_dest(NULL, 0), ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_dest(SA(peer), 8), ROUTE_KERNEL);
+}
