@@ -4,9 +4,9 @@
 # engine on it, the kernel as its peer, a few exchanges, the engine's view
 # of them through nsctl, and a full tear-down.
 #
-# The LD_PRELOAD shim is not built yet, so the demo drives the engine from
-# the kernel side; once libnsshim.so exists this is where curl runs through
-# it against a kernel-side server.
+# libnsshim.so carries UDP so far: an unmodified ncat runs through it
+# against a kernel-side UDP server.  TCP through the shim (curl against a
+# kernel-side web server) follows once the engine speaks TCP.
 BUILD=${1:-build}
 BUILD=$(cd "$BUILD" && pwd)
 export BUILD
@@ -33,6 +33,16 @@ nsx ping -c 2 -i 0.2 -s 4000 "$ENGINE4" | tail -2
 step "kernel: UDP echo and daytime from the engine's built-in services"
 (echo "hello, nsstack"; sleep 1) | nsx timeout 3 ncat -u -i 1 "$ENGINE4" 7 2>/dev/null
 (echo; sleep 1) | nsx timeout 3 ncat -u -i 1 "$ENGINE4" 13 2>/dev/null
+
+step "kernel: a UDP echo server on $KERNEL4:7777 (python3)"
+nst_bg_ns /usr/bin/python3 "$(dirname "$0")/shim_echo.py" "$KERNEL4" 7777
+sleep 0.5
+step "LD_PRELOAD=libnsshim.so ncat -u $KERNEL4 7777 (an unmodified program on the engine)"
+(echo "hello through the shim"; sleep 1) |
+	nsx env LD_PRELOAD="$BUILD/libnsshim.so" NSSHIM_SOCKET="$NST_CTL" \
+		timeout 5 ncat --nsock-engine poll -u -i 1 "$KERNEL4" 7777 2>/dev/null || true
+step "nsctl apps (the shim's attaches and datagrams, as the engine counted them)"
+nsctl apps
 
 step "nsctl link";  nsctl link
 step "nsctl addr";  nsctl addr
