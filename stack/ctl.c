@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctl_priv.h"
 #include "engine.h"
+#include "ipv6.h"
 #include "l3.h"
 #include "netdev_tap.h"
 #include "nsstack/ctl.h"
@@ -350,6 +351,7 @@ static int cmd_addr(struct ctl_req *req)
 					addr_state_names[ifp->addr4[i].state]));
 			json_object_array_add(req->data, o);
 		}
+		ip6_addr_list(req->eng, ifp, req->data);
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@ struct fib4;
 struct frag4;
 struct udp_table;
 struct icmp4_state;
+struct ip6_state;
 
 struct engine {
 	uint64_t now; /* µs on CLOCK_MONOTONIC; refreshed by the loop */
@@ -45,6 +46,7 @@ struct engine {
 	struct frag4 *frag4;
 	struct udp_table *udp;
 	struct icmp4_state *icmp4;
+	struct ip6_state *ip6; /* ipv6.c and friends: addresses, FIB, ND */
 
 	void *loop; /* engine_loop.c: the libuv side; NULL in unit tests */
 };

@@ -16,6 +16,7 @@
 #include "engine.h"
 #include "icmp4.h"
 #include "ipv4_frag.h"
+#include "ipv6.h"
 #include "l3.h"
 #include "neigh.h"
 #include "route.h"
@@ -49,6 +50,7 @@ static int cmd_route(struct ctl_req *req)
 
 	if (!strcmp(op, "list")) {
 		req->data = route4_dump(req->eng);
+		route6_list(req->eng, req->data);
 		return req->data ? 0 : -ENOMEM;
 	}
 	if (strcmp(op, "add") != 0 && strcmp(op, "del") != 0)
@@ -143,6 +145,8 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = udp_init(eng);
 	if (!rc)
+		rc = ip6_init(eng);
+	if (!rc)
 		rc = ctl_register(eng, "route", cmd_route);
 	if (!rc)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
@@ -156,6 +160,7 @@ int l3_init(struct engine *eng)
 /** l3_fini() - free what l3_init() made; safe on a partial init. */
 void l3_fini(struct engine *eng)
 {
+	ip6_fini(eng);
 	udp_fini(eng);
 	icmp4_fini(eng);
 	frag4_fini(eng);
@@ -183,4 +188,5 @@ void l3_netif_down(struct netif *ifp)
 			neigh_del(eng, ifp->index, n->key.family, n->key.addr);
 	}
 	route4_flush_dev(eng, ifp->index);
+	ip6_netif_down(ifp);
 }
