@@ -27,6 +27,7 @@
 #include "ipv6.h"
 #include "log.h"
 #include "nd6.h"
+#include "udp6.h"
 #include "wire/csum.h"
 
 /**
@@ -215,8 +216,13 @@ static void error_input(struct netif *ifp, const struct icmp6_view *iv)
 	struct engine *eng = ifp->eng;
 	struct ip6_addr dst;
 
-	(void)eng;
-	if (iv->type != ICMP6_PACKET_TOO_BIG || iv->payload_len < IP6_HLEN)
+	if (iv->payload_len < IP6_HLEN)
+		return;
+	/* RFC 4443 3.1: a port unreachable refuses the connection; other
+	 * errors are soft for UDP, as in Linux's icmpv6_err_convert(). */
+	if (iv->type == ICMP6_DST_UNREACH && iv->code == ICMP6_UNREACH_PORT)
+		udp6_err(eng, iv->payload, iv->payload_len, ECONNREFUSED);
+	if (iv->type != ICMP6_PACKET_TOO_BIG)
 		return;
 	memcpy(dst.b, iv->payload + 24, IP6_LEN);
 	/* RFC 8201 4: never below the IPv6 minimum MTU. */

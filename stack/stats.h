@@ -182,6 +182,7 @@
 	X(Udp6NoPorts)                                                         \
 	X(Udp6InErrors)                                                        \
 	X(Udp6InCsumErrors) /* bad or zero checksum (RFC 8200 8.1) */          \
+	X(Udp6RcvbufErrors)                                                    \
 	X(Udp6OutDatagrams)
 
 #define STAT_FIELD(name) uint64_t name;

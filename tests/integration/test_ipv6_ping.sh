@@ -4,15 +4,18 @@
 # (topology A): the engine's RFC 7217 link-local address passes DAD and
 # answers ping -6 fe80::...%dev; the static 2001:db8:1::2/64 answers 20/20;
 # 8000-byte pings are fragmented in both directions (5/5); the engine
-# resolves the kernel through ND; UDP to a closed port gets a port
-# unreachable; the capture holds MLDv2 reports and no malformed frame.
+# resolves the kernel through ND; the dual-stack UDP echo service returns
+# 1000 datagrams up to 8000 bytes byte-exact over IPv6 (and IPv4 still);
+# UDP to a closed port gets a port unreachable; the capture holds MLDv2
+# reports and no malformed frame.
 . "$(dirname "$0")/lib.sh"
 nst_require_root
 nst_require ping tshark
 nst_setup
 nst_tap_up
 nsx ip addr add "$KERNEL6/64" dev "$NST_DEV" nodad
-nst_engine_start --addr "$ENGINE6/64" --mac 02:00:5e:00:53:02
+nst_engine_start --addr "$ENGINE6/64" --addr "$ENGINE4/24" \
+	--mac 02:00:5e:00:53:02 --service echo:7
 nst_wait_preferred "$ENGINE6"
 for _ in $(seq 50); do
 	ll=$(nst_addr6 link)
@@ -48,6 +51,16 @@ reasm=$(($(nst_stat Ip6ReasmOKs) - before))
 ((reasm == 5)) || nst_fail "Ip6ReasmOKs grew by $reasm, want 5"
 ((($(nst_stat Ip6FragCreates)) >= 30)) || nst_fail "Ip6FragCreates $(nst_stat Ip6FragCreates)"
 
+# The echo service is one dual-stack socket: IPv6 and IPv4 peers alike.
+here=$(dirname "$0")
+nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE6" 7 1000 8000 ||
+	nst_fail "udp echo over IPv6"
+in=$(nst_stat Udp6InDatagrams)
+((in >= 1000)) || nst_fail "Udp6InDatagrams $in"
+nst_wait_valid "$ENGINE4"
+nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE4" 7 100 2000 ||
+	nst_fail "udp echo over IPv4 on the dual-stack socket"
+
 # UDP to a port nobody listens on: ICMPv6 port unreachable (RFC 4443 3.1).
 nsx /usr/bin/python3 - "$ENGINE6" <<'PY'
 import socket, sys
@@ -69,4 +82,4 @@ n=$(tshark -r "$NST_PCAP" -Y 'icmpv6.type == 129 && ipv6.src == 2001:db8:1::2' 2
 ((n >= 25)) || nst_fail "capture holds $n echo replies"
 m=$(tshark -r "$NST_PCAP" -Y 'icmpv6.type == 143 && ipv6.src == fe80::/10 || icmpv6.type == 143 && ipv6.src == ::' 2>/dev/null | wc -l)
 ((m >= 2)) || nst_fail "capture holds $m MLDv2 reports"
-echo "ok: link-local 5/5, global 20/20, 8000-byte 5/5 ($reasm reassembled), port unreachable, $n replies, $m MLDv2 reports"
+echo "ok: link-local 5/5, global 20/20, 8000-byte 5/5 ($reasm reassembled), UDP echo 1000 over IPv6 + 100 over IPv4, port unreachable, $n replies, $m MLDv2 reports"

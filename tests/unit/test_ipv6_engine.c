@@ -17,6 +17,7 @@
 #include "l3.h"
 #include "nd6.h"
 #include "neigh.h"
+#include "socket.h"
 #include "wire/csum.h"
 #include "wire/eth.h"
 #include "wire/nd.h"
@@ -919,4 +920,127 @@ Test(ipv6_engine, multicast_mac_filter_follows_joined_groups)
 	cr_assert_not(ip6_mc_mac_accepted(if6, &m));
 	ip6_mc_mac(&ip6_all_nodes, &m);
 	cr_assert(ip6_mc_mac_accepted(if6, &m));
+}
+
+/* ---- UDP over IPv6 sockets ---- */
+
+static struct sock *udp6_sock(uint16_t port)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(port) };
+	struct sock *sk;
+
+	cr_assert_eq(sock_create(&e6, AF_INET6, SOCK_DGRAM, 0, &sk), 0);
+	cr_assert_eq(sock_bind(sk, (struct sockaddr *)&any, sizeof(any)), 0);
+	return sk;
+}
+
+static void rx_udp6(uint16_t sport, uint16_t dport, const char *data)
+{
+	size_t n = strlen(data);
+	struct udp_view u = { .sport = sport,
+			      .dport = dport,
+			      .len = (uint16_t)(UDP_HLEN + n),
+			      .payload = (const uint8_t *)data,
+			      .payload_len = n };
+	uint8_t b[256];
+
+	udp_emit(
+		b, UDP_HLEN + n, &u,
+		csum_pseudo6(&peer, &us, IP6_NH_UDP, (uint32_t)(UDP_HLEN + n)));
+	rx6(&peer, &us, IP6_NH_UDP, 64, b, UDP_HLEN + n);
+}
+
+/* An IPv6 datagram reaches the [::] socket with the peer's address; the
+ * answer leaves over IPv6 from our address with a valid checksum. */
+Test(ipv6_engine, udp6_socket_receives_and_answers_over_ipv6)
+{
+	struct sock *sk;
+	struct sockaddr_in6 from;
+	socklen_t flen = sizeof(from);
+	struct udp_view u;
+	struct tx6 t;
+	char buf[16];
+
+	with_static_addr();
+	sk = udp6_sock(7000);
+	rx_udp6(4242, 7000, "ping6");
+	cr_assert_eq(e6.stats.udp6.Udp6InDatagrams, 1);
+	cr_assert_eq(sock_recvfrom(sk, buf, sizeof(buf), 0,
+				   (struct sockaddr *)&from, &flen),
+		     5);
+	cr_assert_eq(memcmp(from.sin6_addr.s6_addr, peer.b, 16), 0);
+	cr_assert_eq(ntohs(from.sin6_port), 4242);
+	cr_assert_eq(
+		sock_sendto(sk, "pong6", 5, 0, (struct sockaddr *)&from, flen),
+		5);
+	cr_assert(tx_pop6(&t));
+	cr_assert_eq(t.ip.upper_proto, IP6_NH_UDP);
+	cr_assert(ip6_eq(&t.ip.src, &us));
+	cr_assert_eq(udp_parse(t.ip.upper, t.ip.upper_len, &u), 0);
+	cr_assert_eq(u.sport, 7000);
+	cr_assert_eq(u.dport, 4242);
+	cr_assert_not(u.csum_none);
+	cr_assert(udp_csum_ok(
+		t.ip.upper, u.len,
+		csum_pseudo6(&t.ip.src, &t.ip.dst, IP6_NH_UDP, u.len)));
+	pkt_free(t.p);
+	cr_assert_eq(e6.stats.udp6.Udp6OutDatagrams, 1);
+	sock_close(sk);
+}
+
+/* RFC 4443 3.1: a port unreachable for a connected socket's datagram
+ * becomes ECONNREFUSED on the socket. */
+Test(ipv6_engine, udp6_port_unreachable_refuses_a_connected_socket)
+{
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(9999) };
+	struct icmp6_view iv = { .type = ICMP6_DST_UNREACH,
+				 .code = ICMP6_UNREACH_PORT };
+	uint8_t b[256];
+	struct sock *sk;
+	struct tx6 t;
+	char buf[4];
+	size_t n;
+
+	with_static_addr();
+	memcpy(dst.sin6_addr.s6_addr, peer.b, 16);
+	cr_assert_eq(sock_create(&e6, AF_INET6, SOCK_DGRAM, 0, &sk), 0);
+	cr_assert_eq(sock_connect(sk, (struct sockaddr *)&dst, sizeof(dst)), 0);
+	cr_assert_eq(sock_sendto(sk, "q", 1, 0, NULL, 0), 1);
+	cr_assert(tx_pop6(&t));
+	iv.payload = t.eth.payload;
+	iv.payload_len = t.eth.payload_len;
+	n = icmp(b, sizeof(b), &iv, &peer, &us);
+	pkt_free(t.p);
+	rx6(&peer, &us, IP6_NH_ICMPV6, 64, b, n);
+	cr_assert_eq(sock_recvfrom(sk, buf, sizeof(buf), 0, NULL, NULL),
+		     -ECONNREFUSED);
+	sock_close(sk);
+}
+
+/* RFC 3493 5.2 IPV6_JOIN_GROUP joins (MLD report, MAC filter) and
+ * IPV6_LEAVE_GROUP leaves (CHANGE_TO_INCLUDE). */
+Test(ipv6_engine, ipv6_join_group_sends_mld_and_opens_the_filter)
+{
+	struct ipv6_mreq m = { .ipv6mr_interface = 0 };
+	struct mac_addr mac;
+	struct sock *sk = udp6_sock(7001);
+	struct tx6 t;
+
+	m.ipv6mr_multiaddr.s6_addr[0] = 0xff;
+	m.ipv6mr_multiaddr.s6_addr[1] = 0x02;
+	m.ipv6mr_multiaddr.s6_addr[15] = 0x77;
+	cr_assert_eq(sock_setsockopt(sk, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m,
+				     sizeof(m)),
+		     0);
+	ip6_mc_mac((const struct ip6_addr *)m.ipv6mr_multiaddr.s6_addr, &mac);
+	cr_assert(ip6_mc_mac_accepted(if6, &mac));
+	tx_expect(&t, ICMP6_MLD2_REPORT);
+	pkt_free(t.p);
+	cr_assert_eq(sock_setsockopt(sk, IPPROTO_IPV6, IPV6_LEAVE_GROUP, &m,
+				     sizeof(m)),
+		     0);
+	cr_assert_not(ip6_mc_mac_accepted(if6, &mac));
+	sock_close(sk);
 }
