@@ -286,7 +286,11 @@ void icmp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip)
 		return;
 	case ICMP6_MLD_QUERY:
 		st->Icmp6InMLDQueries++;
-		mld_input(ifp, ip, &iv);
+		if (!mld_input(ifp, ip, &iv)) {
+			pkt_drop(eng, p, &st->Icmp6InErrors,
+				 "MLD query not link-local or hop limit not 1");
+			return;
+		}
 		break;
 	case ICMP6_MLD_REPORT:
 	case ICMP6_MLD2_REPORT:

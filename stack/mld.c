@@ -161,8 +161,11 @@ static uint64_t max_resp_us(const struct icmp6_view *iv)
 
 /**
  * mld_input() - a Multicast Listener Query on @ifp (RFC 3810 7.6, 6.2)
+ *
+ * Return: false for a query RFC 3810 5.1.14 says to ignore (the caller
+ * drops it).
  */
-void mld_input(struct netif *ifp, const struct ip6_view *ip,
+bool mld_input(struct netif *ifp, const struct ip6_view *ip,
 	       const struct icmp6_view *iv)
 {
 	struct engine *eng = ifp->eng;
@@ -170,10 +173,8 @@ void mld_input(struct netif *ifp, const struct ip6_view *ip,
 	uint64_t delay_max = max_resp_us(iv);
 
 	/* RFC 3810 5.1.14: from a link-local source, hop limit 1. */
-	if (!ip6_is_linklocal(&ip->src) || ip->hop_limit != 1) {
-		eng->stats.icmp6.Icmp6InErrors++;
-		return;
-	}
+	if (!ip6_is_linklocal(&ip->src) || ip->hop_limit != 1)
+		return false;
 	if (!iv->mld_v2 && ni)
 		ni->mldv1_until = eng->now + MLD_V1_PRESENT_US; /* 8.2.1 */
 	if (!delay_max)
@@ -195,4 +196,5 @@ void mld_input(struct netif *ifp, const struct ip6_view *ip,
 		g->reports_left = 0;
 		engine_timer_arm(eng, &g->report_timer, d);
 	}
+	return true;
 }

@@ -53,7 +53,7 @@ void slaac_prefix(struct netif *ifp, const struct ip6_addr *prefix,
 /* mld.c */
 void mld_group_joined(struct netif *ifp, struct ip6_group *g);
 void mld_group_left(struct netif *ifp, struct ip6_group *g);
-void mld_input(struct netif *ifp, const struct ip6_view *ip,
+bool mld_input(struct netif *ifp, const struct ip6_view *ip,
 	       const struct icmp6_view *iv);
 void mld_report_timer_fire(struct timer *t);
 

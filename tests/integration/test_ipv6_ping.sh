@@ -61,6 +61,17 @@ nst_wait_valid "$ENGINE4"
 nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE4" 7 100 2000 ||
 	nst_fail "udp echo over IPv4 on the dual-stack socket"
 
+# nsctl adds an IPv6 address at run time (DAD first) and removes it.
+nsctl addr add 2001:db8:1::5/64 dev "$NST_DEV"
+nst_wait_preferred 2001:db8:1::5
+nsctl addr | grep -q "inet6 2001:db8:1::5/64 preferred valid_lft forever" ||
+	nst_fail "nsctl addr: $(nsctl addr)"
+out=$(nsx ping -6 -c 3 -i 0.1 -W 1 2001:db8:1::5)
+echo "$out" | grep -q "3 packets transmitted, 3 received" ||
+	nst_fail "ping 2001:db8:1::5: $out"
+nsctl addr del 2001:db8:1::5/64 dev "$NST_DEV"
+[[ -z $(nst_addr_state 2001:db8:1::5) ]] || nst_fail "2001:db8:1::5 not removed"
+
 # UDP to a port nobody listens on: ICMPv6 port unreachable (RFC 4443 3.1).
 nsx /usr/bin/python3 - "$ENGINE6" <<'PY'
 import socket, sys

@@ -1044,3 +1044,72 @@ Test(ipv6_engine, ipv6_join_group_sends_mld_and_opens_the_filter)
 	cr_assert_not(ip6_mc_mac_accepted(if6, &mac));
 	sock_close(sk);
 }
+
+/* RFC 4861 8.3: a valid Redirect from the current first hop installs a
+ * host route via the better router; one from another node is invalid. */
+Test(ipv6_engine, redirect_from_first_hop_installs_host_route)
+{
+	static const struct ip6_addr far = { { 0x20, 0x01, 0x0d, 0xb8, 0,
+					       9, [15] = 1 } };
+	static const struct ip6_addr better = { { 0xfe, 0x80, [15] = 0x99 } };
+	struct route6 dr = { .gw = peer_ll, .proto = RT6_RA };
+	struct icmp6_view iv = { .type = ICMP6_ND_REDIRECT,
+				 .target = better,
+				 .dest = far };
+	struct route6_result r;
+	uint8_t b[128];
+	size_t n;
+
+	with_static_addr();
+	dr.ifindex = if6->index;
+	cr_assert_eq(route6_add(&e6, &dr), 0);
+	/* From a node that is not the first hop: ignored. */
+	n = icmp(b, sizeof(b), &iv, &better, &us);
+	rx6(&better, &us, IP6_NH_ICMPV6, 255, b, n);
+	cr_assert_eq(e6.stats.icmp6.Icmp6InNdInvalid, 1);
+	n = icmp(b, sizeof(b), &iv, &peer_ll, &us);
+	rx6(&peer_ll, &us, IP6_NH_ICMPV6, 255, b, n);
+	cr_assert_eq(route6_lookup(&e6, &far, 0, &r), 0);
+	cr_assert(ip6_eq(&r.nexthop, &better));
+}
+
+/* RFC 4429 3.1: an optimistic SLAAC address is usable during DAD, but
+ * ranks as deprecated in source selection (3.3). */
+Test(ipv6_engine, optimistic_dad_address_is_usable_during_dad)
+{
+	static const struct ip6_addr pfx = { { 0x20, 0x01, 0x0d, 0xb8, 0, 1 } };
+	struct ifaddr6 *ia;
+	struct ip6_addr src;
+
+	e6.ip6->optimistic_dad = true;
+	slaac_prefix(if6, &pfx, 64, 3600, 1800);
+	ia = autoconf_addr();
+	cr_assert_not_null(ia);
+	cr_assert_eq(ia->state, ADDR6_OPTIMISTIC);
+	cr_assert(ip6_addr_is_local(&e6, &ia->addr));
+	cr_assert_eq(ip6_select_src(&e6, if6->index, &peer, &src), 0);
+	cr_assert(ip6_eq(&src, &ia->addr));
+	fake_advance(&e6, 3000000);
+	cr_assert_eq(ia->state, ADDR6_PREFERRED);
+}
+
+/* RFC 3810 8.2.1: after an MLDv1 query, reports are MLDv1 (type 131). */
+Test(ipv6_engine, mldv1_query_switches_to_v1_reports)
+{
+	static const struct ip6_addr grp = { { 0xff, 0x02, [15] = 0x43 } };
+	struct icmp6_view q = { .type = ICMP6_MLD_QUERY, .mld_max_resp = 100 };
+	uint8_t b[64], hbh[8] = { IP6_NH_ICMPV6, 0, 5, 2, 0, 0, 1, 0 };
+	struct tx6 t;
+	size_t n;
+
+	n = icmp(b + 8, sizeof(b) - 8, &q, &peer_ll, &ip6_all_nodes);
+	memcpy(b, hbh, 8);
+	rx6(&peer_ll, &ip6_all_nodes, IP6_NH_HOPOPTS, 1, b, 8 + n);
+	fake_advance(&e6, 200000);
+	fake_tx_purge(if6);
+	cr_assert_eq(ip6_mc_join(if6, &grp), 0);
+	tx_expect(&t, ICMP6_MLD_REPORT);
+	cr_assert(ip6_eq(&t.ip.dst, &grp));
+	cr_assert(ip6_eq(&t.icmp.mld_addr, &grp));
+	pkt_free(t.p);
+}
