@@ -116,6 +116,7 @@ struct nd6_if {
 	bool used;
 	bool slaac;	       /* --slaac: process RAs, autoconfigure */
 	uint8_t rs_sent;       /* RFC 4861 6.3.7 */
+	uint64_t rs_interval;  /* µs: the last RFC 7559 interval */
 	bool rs_done;	       /* an RA arrived, or MAX_RTR_SOLICITATIONS */
 	uint32_t mtu;	       /* RA MTU option; 0: the link's */
 	uint8_t cur_hop_limit; /* RA Cur Hop Limit; 0: default */

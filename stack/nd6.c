@@ -18,7 +18,8 @@
  * length, and the address rules.  Failures count Icmp6InNdInvalid.
  *
  * Router discovery runs only with --slaac: RS at start after a random
- * delay, at most MAX_RTR_SOLICITATIONS (6.3.7); RAs set the hop limit,
+ * delay, MAX_RTR_SOLICITATIONS 4 s apart (6.3.7), then with the RFC 7559
+ * exponential backoff until an RA arrives; RAs set the hop limit,
  * the link MTU, on-link prefixes, SLAAC prefixes (slaac.c), default
  * routers with their lifetime and RFC 4191 preference, and RDNSS servers
  * (RFC 8106, recorded for `nsctl`).
@@ -408,10 +409,26 @@ void nd6_rs_timer_fire(struct timer *t)
 	if (!ifp || ni->rs_done)
 		return;
 	send_rs(ifp);
-	if (++ni->rs_sent < ND_MAX_RTR_SOLICITATIONS)
-		engine_timer_arm(ni->eng, t, ND_RTR_SOLICITATION_INTERVAL);
-	else
-		ni->rs_done = true;
+	if (ni->rs_sent < UINT8_MAX)
+		ni->rs_sent++;
+	if (ni->rs_sent < ND_MAX_RTR_SOLICITATIONS) {
+		ni->rs_interval = ND_RTR_SOLICITATION_INTERVAL;
+	} else {
+		/*
+		 * RFC 7559 2: keep soliciting, with exponential backoff
+		 * RT = 2 * RTprev + RAND * RTprev (RAND in -0.1..0.1, RFC
+		 * 3315 14) capped at MAX_RTR_SOLICITATION_INTERVAL (3600 s),
+		 * so a host that came up before its router still finds it.
+		 */
+		uint64_t rt = ni->rs_interval * 2;
+
+		rt = rt - rt / 20 +
+		     rand_range(0, (uint32_t)(rt / 10000)) * 1000;
+		ni->rs_interval = rt > ND_MAX_RTR_SOLICITATION_INTERVAL
+					  ? ND_MAX_RTR_SOLICITATION_INTERVAL
+					  : rt;
+	}
+	engine_timer_arm(ni->eng, t, ni->rs_interval);
 }
 
 /**

@@ -1113,3 +1113,67 @@ Test(ipv6_engine, mldv1_query_switches_to_v1_reports)
 	cr_assert(ip6_eq(&t.icmp.mld_addr, &grp));
 	pkt_free(t.p);
 }
+
+/* RFC 4861 6.3.7: up to 3 RS 4 s apart after a random start delay;
+ * RFC 7559 2: then backoff (8 s +-5%), until an RA stops it. */
+Test(ipv6_engine, router_solicitations_back_off_until_an_ra)
+{
+	struct tx6 t;
+
+	nd6_if_get(&e6, if6->index)->slaac = true;
+	nd6_rs_start(if6);
+	fake_advance(&e6, 1000000);
+	tx_expect(&t, ICMP6_ND_RS);
+	cr_assert(ip6_eq(&t.ip.dst, &ip6_all_routers));
+	cr_assert_eq(t.ip.hop_limit, 255);
+	cr_assert_eq(t.icmp.payload_len, 8); /* SLLA: from link-local */
+	pkt_free(t.p);
+	fake_advance(&e6, 8000000);
+	cr_assert_eq(count_icmp(ICMP6_ND_RS), 2);
+	fake_advance(&e6, 7500000);
+	cr_assert_eq(count_icmp(ICMP6_ND_RS), 0);
+	fake_advance(&e6, 1000000);
+	cr_assert_eq(count_icmp(ICMP6_ND_RS), 1);
+	rx_ra(1800, 600, 300);
+	fake_advance(&e6, 60000000);
+	cr_assert_eq(count_icmp(ICMP6_ND_RS), 0);
+}
+
+/* RFC 8201 4: a Packet Too Big lowers the path MTU (never below 1280);
+ * later packets to that destination are fragmented to it. */
+Test(ipv6_engine, packet_too_big_lowers_the_path_mtu)
+{
+	struct icmp6_view ptb = { .type = ICMP6_PACKET_TOO_BIG, .mtu = 1300 };
+	struct icmp6_view req = { .type = ICMP6_ECHO_REQUEST };
+	uint8_t inner[IP6_HLEN] = { 0x60 }, b[3000], big[2000];
+	struct ip6_out o = { .dst = peer, .proto = IP6_NH_ICMPV6 };
+	struct pkt *p;
+	struct tx6 t;
+	size_t n;
+
+	with_static_addr();
+	memcpy(inner + 8, us.b, 16);
+	memcpy(inner + 24, peer.b, 16);
+	ptb.payload = inner;
+	ptb.payload_len = sizeof(inner);
+	n = icmp(b, sizeof(b), &ptb, &peer, &us);
+	rx6(&peer, &us, IP6_NH_ICMPV6, 64, b, n);
+	cr_assert_eq(route6_mtu(&e6, if6, &peer), 1300);
+	ptb.mtu = 600; /* below the minimum: clamped to 1280 */
+	n = icmp(b, sizeof(b), &ptb, &peer, &us);
+	rx6(&peer, &us, IP6_NH_ICMPV6, 64, b, n);
+	cr_assert_eq(route6_mtu(&e6, if6, &peer), 1280);
+	req.payload = big;
+	req.payload_len = sizeof(big);
+	memset(big, 0xab, sizeof(big));
+	n = icmp(b, sizeof(b), &req, &us, &peer);
+	p = pkt_alloc(n);
+	memcpy(pkt_put(p, n), b, n);
+	cr_assert_eq(ipv6_output(&e6, p, &o), 0);
+	cr_assert_eq(fake_tx_count(if6), 2);
+	while (tx_pop6(&t)) {
+		cr_assert(t.ip.have_frag);
+		cr_assert_leq(t.p->len - ETH_HLEN, 1280);
+		pkt_free(t.p);
+	}
+}
