@@ -28,6 +28,7 @@ struct frag4;
 struct udp_table;
 struct icmp4_state;
 struct ip6_state;
+struct igmp_state;
 
 struct engine {
 	uint64_t now; /* µs on CLOCK_MONOTONIC; refreshed by the loop */
@@ -46,7 +47,8 @@ struct engine {
 	struct frag4 *frag4;
 	struct udp_table *udp;
 	struct icmp4_state *icmp4;
-	struct ip6_state *ip6; /* ipv6.c and friends: addresses, FIB, ND */
+	struct ip6_state *ip6;	 /* ipv6.c and friends: addresses, FIB, ND */
+	struct igmp_state *igmp; /* igmp.c: IPv4 group reports */
 
 	void *loop; /* engine_loop.c: the libuv side; NULL in unit tests */
 };

@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "engine.h"
 #include "icmp4.h"
+#include "igmp.h"
 #include "ipv4_frag.h"
 #include "ipv6.h"
 #include "l3.h"
@@ -147,6 +148,8 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = ip6_init(eng);
 	if (!rc)
+		rc = igmp_init(eng);
+	if (!rc)
 		rc = ctl_register(eng, "route", cmd_route);
 	if (!rc)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
@@ -160,6 +163,7 @@ int l3_init(struct engine *eng)
 /** l3_fini() - free what l3_init() made; safe on a partial init. */
 void l3_fini(struct engine *eng)
 {
+	igmp_fini(eng);
 	ip6_fini(eng);
 	udp_fini(eng);
 	icmp4_fini(eng);
