@@ -199,6 +199,8 @@ static int opt_flag(struct config *cfg, const char *opt, char *const *args,
 		cfg->persist = true;
 	else if (!strcmp(opt, "slaac"))
 		cfg->slaac = true;
+	else if (!strcmp(opt, "tempaddr"))
+		cfg->tempaddr = true;
 	else if (!strcmp(opt, "help"))
 		cfg->help = true;
 	else
@@ -430,15 +432,25 @@ static int opt_config(struct config *cfg, const char *opt, char *const *args,
 		      int depth);
 
 static const struct option_def options[] = {
-	{ "tap", 1, opt_dev },	       { "tun", 1, opt_dev },
-	{ "create", 0, opt_flag },     { "persist", 0, opt_flag },
-	{ "slaac", 0, opt_flag },      { "mtu", 1, opt_mtu },
-	{ "mac", 1, opt_mac },	       { "peer-mac", 1, opt_mac },
-	{ "addr", 1, opt_addr },       { "gw", 1, opt_gw },
-	{ "route", 3, opt_route },     { "control", 1, opt_path },
-	{ "pcap", 1, opt_path },       { "log-level", 1, opt_log_level },
-	{ "service", 1, opt_service }, { "config", 1, opt_config },
-	{ "help", 0, opt_flag },       { "version", 0, opt_flag },
+	{ "tap", 1, opt_dev },
+	{ "tun", 1, opt_dev },
+	{ "create", 0, opt_flag },
+	{ "persist", 0, opt_flag },
+	{ "slaac", 0, opt_flag },
+	{ "tempaddr", 0, opt_flag },
+	{ "mtu", 1, opt_mtu },
+	{ "mac", 1, opt_mac },
+	{ "peer-mac", 1, opt_mac },
+	{ "addr", 1, opt_addr },
+	{ "gw", 1, opt_gw },
+	{ "route", 3, opt_route },
+	{ "control", 1, opt_path },
+	{ "pcap", 1, opt_path },
+	{ "log-level", 1, opt_log_level },
+	{ "service", 1, opt_service },
+	{ "config", 1, opt_config },
+	{ "help", 0, opt_flag },
+	{ "version", 0, opt_flag },
 };
 
 static const struct option_def *option_find(const char *name)
@@ -660,6 +672,8 @@ void config_usage(FILE *out)
 	      "  --addr A/N        add an IPv4 or IPv6 address (repeatable)\n"
 	      "  --slaac           process IPv6 RAs and autoconfigure "
 	      "addresses\n"
+	      "  --tempaddr        with --slaac, RFC 8981 temporary addresses "
+	      "too\n"
 	      "  --gw A            default gateway\n"
 	      "  --route P via G   add a route (repeatable)\n"
 	      "  --control PATH    control socket (default "

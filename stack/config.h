@@ -55,8 +55,9 @@ struct config {
 	size_t naddr;
 	struct config_prefix6 addr6[CONFIG_MAX_ADDR]; /* --addr with a ':' */
 	size_t naddr6;
-	bool slaac;  /* --slaac: RA processing and SLAAC */
-	uint32_t gw; /* default gateway, 0 if none */
+	bool slaac;    /* --slaac: RA processing and SLAAC */
+	bool tempaddr; /* --tempaddr: RFC 8981 temporary addresses too */
+	uint32_t gw;   /* default gateway, 0 if none */
 	struct config_route4 route[CONFIG_MAX_ROUTES];
 	size_t nroute;
 	char control[CONFIG_PATH_MAX]; /* "" : the default path */

@@ -318,7 +318,8 @@ void ip6_addr_list(struct engine *eng, const struct netif *ifp,
 		json_object_object_add(
 			o, "origin",
 			json_object_new_string(
-				ia->flags & IFA6_F_AUTOCONF    ? "slaac"
+				ia->flags & IFA6_F_TEMPORARY   ? "temporary"
+				: ia->flags & IFA6_F_AUTOCONF  ? "slaac"
 				: ia->flags & IFA6_F_LINKLOCAL ? "kernel_ll"
 							       : "static"));
 		json_object_object_add(o, "valid_lft",
@@ -481,6 +482,10 @@ static bool src_better(const struct ifaddr6 *a, const struct ifaddr6 *b,
 	/* Rule 5: prefer the outgoing interface. */
 	if ((a->ifindex == oif) != (b->ifindex == oif))
 		return a->ifindex == oif;
+	/* Rule 7: prefer temporary addresses (RFC 8981 3.6 makes that the
+	 * default where temporary addresses are enabled). */
+	if ((a->flags & IFA6_F_TEMPORARY) != (b->flags & IFA6_F_TEMPORARY))
+		return a->flags & IFA6_F_TEMPORARY;
 	/* Rule 8: longest matching prefix. */
 	return ip6_common_prefix(&a->addr, dst) >
 	       ip6_common_prefix(&b->addr, dst);

@@ -47,6 +47,7 @@ enum addr6_state {
 #define IFA6_F_STATIC 0x01    /* --addr or nsctl */
 #define IFA6_F_LINKLOCAL 0x02 /* fe80::/64 formed at start */
 #define IFA6_F_AUTOCONF 0x04  /* SLAAC from a Prefix Information option */
+#define IFA6_F_TEMPORARY 0x08 /* RFC 8981 temporary address (with AUTOCONF) */
 
 /*
  * struct ifaddr6 - one IPv6 address of an interface
@@ -66,6 +67,7 @@ struct ifaddr6 {
 	uint64_t preferred_until;
 	uint8_t dad_ns_left;
 	uint8_t dad_counter;
+	bool regen_done;    /* RFC 8981 3.5: the successor exists */
 	struct timer timer; /* DAD steps and lifetime ends */
 };
 
@@ -148,6 +150,7 @@ struct ip6_state {
 	uint64_t icmp_stamp;
 	uint32_t icmp_tokens;
 	bool optimistic_dad; /* RFC 4429 for SLAAC addresses */
+	bool tempaddr;	     /* RFC 8981 temporary addresses (--tempaddr) */
 };
 
 /*

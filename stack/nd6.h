@@ -28,6 +28,12 @@ struct neigh_ops;
 #define SLAAC_DAD_TRANSMITS 1
 #define SLAAC_IDGEN_RETRIES 3
 #define SLAAC_TWO_HOURS 7200u /* RFC 4862 5.5.3 (e) */
+/* RFC 8981 3.8 defaults, in seconds. */
+#define TEMP_VALID_LIFETIME 172800u    /* 2 days */
+#define TEMP_PREFERRED_LIFETIME 86400u /* 1 day */
+/* 2 + TEMP_IDGEN_RETRIES * DupAddrDetectTransmits * RetransTimer (1 s) */
+#define TEMP_REGEN_ADVANCE 5u
+#define TEMP_IDGEN_RETRIES 3u
 
 extern const struct neigh_ops nd6_neigh_ops;
 
@@ -48,6 +54,8 @@ void slaac_set_lifetimes(struct ifaddr6 *ia, uint32_t valid_s, uint32_t pref_s);
 void slaac_dad_start(struct netif *ifp, struct ifaddr6 *ia);
 void slaac_dad_failed(struct ifaddr6 *ia, const struct mac_addr *by);
 void slaac_addr_timer_fire(struct timer *t);
+void slaac_add_temp(struct netif *ifp, const struct ip6_addr *prefix,
+		    uint32_t valid_s, uint32_t pref_s, uint8_t tries);
 void slaac_prefix(struct netif *ifp, const struct ip6_addr *prefix,
 		  uint8_t plen, uint32_t valid_s, uint32_t pref_s);
 

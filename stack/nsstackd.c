@@ -58,6 +58,7 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 		}
 	}
 	/* IPv6: the link-local address always (Ethernet), RAs with --slaac. */
+	eng->ip6->tempaddr = cfg->tempaddr;
 	rc = ip6_enable(ifp, cfg->slaac);
 	for (size_t i = 0; !rc && i < cfg->naddr6; i++) {
 		rc = ip6_addr_add(ifp, &cfg->addr6[i].addr, cfg->addr6[i].len,

@@ -31,6 +31,13 @@
  * DUPLICATE, is logged with the MAC that holds it, and an autoconfigured
  * one is regenerated with the next DAD_Counter (RFC 7217 6), at most
  * IDGEN_RETRIES times.
+ *
+ * Temporary addresses (RFC 8981, with --tempaddr): next to the stable
+ * address of each SLAAC prefix, one with a random IID (3.3.1), valid for
+ * at most TEMP_VALID_LIFETIME and preferred for at most
+ * TEMP_PREFERRED_LIFETIME minus a random DESYNC_FACTOR (3.4, 3.8); a
+ * successor is made REGEN_ADVANCE before it is deprecated (3.5), and
+ * source selection prefers them (RFC 6724 rule 7).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -150,6 +157,12 @@ static void arm_lifetime(struct ifaddr6 *ia)
 
 	if (ia->state == ADDR6_PREFERRED && ia->preferred_until < next)
 		next = ia->preferred_until;
+	/* RFC 8981 3.5: wake REGEN_ADVANCE early to make the successor. */
+	if ((ia->flags & IFA6_F_TEMPORARY) && !ia->regen_done &&
+	    ia->state == ADDR6_PREFERRED &&
+	    ia->preferred_until != IP6_LIFETIME_INF &&
+	    ia->preferred_until - TEMP_REGEN_ADVANCE * 1000000ull < next)
+		next = ia->preferred_until - TEMP_REGEN_ADVANCE * 1000000ull;
 	if (next == IP6_LIFETIME_INF) {
 		timer_cancel(&eng->timers, &ia->timer);
 		return;
@@ -215,6 +228,15 @@ void slaac_dad_failed(struct ifaddr6 *ia, const struct mac_addr *by)
 		ip6_str(&ia->addr, buf), m[0], m[1], m[2], m[3], m[4], m[5]);
 	ia->state = ADDR6_DUPLICATE;
 	timer_cancel(&eng->timers, &ia->timer);
+	if (ifp && (ia->flags & IFA6_F_TEMPORARY)) {
+		/* RFC 8981 3.3.2: a new random IID, TEMP_IDGEN_RETRIES
+		 * times at most. */
+		memset(prefix.b + 8, 0, 8);
+		if (ia->dad_counter < TEMP_IDGEN_RETRIES)
+			slaac_add_temp(ifp, &prefix, ND_INFINITY, ND_INFINITY,
+				       (uint8_t)(ia->dad_counter + 1));
+		return;
+	}
 	if (!ifp || !(ia->flags & (IFA6_F_AUTOCONF | IFA6_F_LINKLOCAL)) ||
 	    ia->dad_counter >= SLAAC_IDGEN_RETRIES)
 		return;
@@ -261,6 +283,17 @@ void slaac_addr_timer_fire(struct timer *t)
 		}
 		if (ia->preferred_until <= eng->now)
 			ia->state = ADDR6_DEPRECATED;
+		else if ((ia->flags & IFA6_F_TEMPORARY) && !ia->regen_done &&
+			 ifp &&
+			 ia->preferred_until <=
+				 eng->now + TEMP_REGEN_ADVANCE * 1000000ull) {
+			struct ip6_addr prefix = ia->addr;
+
+			ia->regen_done = true;
+			memset(prefix.b + 8, 0, 8);
+			slaac_add_temp(ifp, &prefix, ND_INFINITY, ND_INFINITY,
+				       0);
+		}
 		arm_lifetime(ia);
 		return;
 	case ADDR6_DUPLICATE:
@@ -287,6 +320,7 @@ void slaac_prefix(struct netif *ifp, const struct ip6_addr *prefix,
 		struct ifaddr6 *a = eng->ip6->addrs[i];
 
 		if (a->ifindex == ifp->index && (a->flags & IFA6_F_AUTOCONF) &&
+		    !(a->flags & IFA6_F_TEMPORARY) &&
 		    a->state != ADDR6_DUPLICATE &&
 		    ip6_prefix_match(&a->addr, prefix, 64)) {
 			ia = a;
@@ -299,6 +333,8 @@ void slaac_prefix(struct netif *ifp, const struct ip6_addr *prefix,
 		if (!valid_s || plen != 64)
 			return;
 		add_auto(ifp, prefix, IFA6_F_AUTOCONF, 0, valid_s, pref_s);
+		if (eng->ip6->tempaddr)
+			slaac_add_temp(ifp, prefix, valid_s, pref_s, 0);
 		return;
 	}
 	/* 5.5.3 (e): preferred lifetime is taken as is; the valid lifetime
@@ -321,4 +357,62 @@ void slaac_prefix(struct netif *ifp, const struct ip6_addr *prefix,
 		ia->state = ADDR6_PREFERRED;
 	if (ia->state == ADDR6_PREFERRED || ia->state == ADDR6_DEPRECATED)
 		arm_lifetime(ia);
+}
+
+/**
+ * slaac_add_temp() - an RFC 8981 temporary address in @prefix (3.4)
+ * @valid_s, @pref_s: the prefix's lifetimes, or ND_INFINITY to take them
+ *	from the stable SLAAC address of the prefix
+ * @tries: DAD attempts so far (3.3.2: at most TEMP_IDGEN_RETRIES)
+ */
+void slaac_add_temp(struct netif *ifp, const struct ip6_addr *prefix,
+		    uint32_t valid_s, uint32_t pref_s, uint8_t tries)
+{
+	struct engine *eng = ifp->eng;
+	/* 3.8: DESYNC_FACTOR in 0 .. MAX_DESYNC_FACTOR (0.4 * preferred). */
+	uint32_t desync = rand_range(0, TEMP_PREFERRED_LIFETIME / 10 * 4);
+	uint32_t pref_max = TEMP_PREFERRED_LIFETIME - desync;
+	struct ifaddr6 *ia;
+	struct ip6_addr a = *prefix;
+	uint32_t r;
+
+	for (size_t i = 0; i < eng->ip6->naddrs && valid_s == ND_INFINITY;
+	     i++) {
+		struct ifaddr6 *s = eng->ip6->addrs[i];
+
+		if (s->ifindex != ifp->index ||
+		    (s->flags & (IFA6_F_AUTOCONF | IFA6_F_TEMPORARY)) !=
+			    IFA6_F_AUTOCONF ||
+		    !ip6_prefix_match(&s->addr, prefix, 64))
+			continue;
+		valid_s = s->valid_until == IP6_LIFETIME_INF
+				  ? ND_INFINITY
+				  : (uint32_t)((s->valid_until - eng->now) /
+					       1000000);
+		pref_s = s->preferred_until == IP6_LIFETIME_INF ? ND_INFINITY
+			 : s->preferred_until > eng->now
+				 ? (uint32_t)((s->preferred_until - eng->now) /
+					      1000000)
+				 : 0;
+	}
+	if (valid_s > TEMP_VALID_LIFETIME)
+		valid_s = TEMP_VALID_LIFETIME;
+	if (pref_s > pref_max)
+		pref_s = pref_max;
+	/* 3.4: not worth making one that is deprecated almost at once. */
+	if (pref_s <= TEMP_REGEN_ADVANCE)
+		return;
+	/* 3.3.1: a random IID, not a reserved one (RFC 5453). */
+	do {
+		r = rand_u32();
+		memcpy(a.b + 8, &r, 4);
+		r = rand_u32();
+		memcpy(a.b + 12, &r, 4);
+	} while (iid_reserved(a.b + 8));
+	if (ip6_addr_add(ifp, &a, 64, IFA6_F_AUTOCONF | IFA6_F_TEMPORARY,
+			 valid_s, pref_s))
+		return;
+	ia = ip6_addr_find(eng, ifp->index, &a);
+	if (ia)
+		ia->dad_counter = tries;
 }

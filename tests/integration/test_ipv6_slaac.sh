@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # test_ipv6_slaac.sh - radvd on the kernel side advertises 2001:db8:1::/64;
 # the engine (--slaac) forms an RFC 7217 address in it, passes DAD, installs
-# the default router, and answers ping on the new address.  Then a
+# the default router, and answers ping on the new address and (with
+# --tempaddr) on an RFC 8981 temporary address.  Then a
 # duplicate: the kernel holds the address the engine is configured with,
 # and the engine's DAD fails with a clear log line naming the kernel's MAC.
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +29,7 @@ interface $NST_DEV {
 };
 CONF
 nst_bg_ns radvd -n -C "$NST_DIR/radvd.conf" -p "$NST_DIR/radvd.pid" -m stderr
-nst_engine_start --slaac --mac 02:00:5e:00:53:02
+nst_engine_start --slaac --tempaddr --mac 02:00:5e:00:53:02
 
 # The engine's RS (or radvd's periodic RA) brings the prefix; DAD follows.
 slaac=
@@ -43,6 +44,19 @@ for a in json.load(sys.stdin):
 done
 [[ $slaac == 2001:db8:1:* ]] || nst_fail "no SLAAC address: $(nsctl addr)"
 echo "SLAAC address $slaac"
+# RFC 8981: a temporary address in the same prefix, answering too.
+for _ in $(seq 30); do
+	temp=$(nsctl -j addr | /usr/bin/python3 -c '
+import json, sys
+for a in json.load(sys.stdin):
+    if a.get("origin") == "temporary" and a["state"] == "preferred":
+        print(a["addr"]); break')
+	[[ -n $temp ]] && break
+	sleep 0.1
+done
+[[ $temp == 2001:db8:1:* && $temp != "$slaac" ]] || nst_fail "no temporary address: $(nsctl addr)"
+out=$(nsx ping -6 -c 3 -i 0.05 -W 1 "$temp")
+echo "$out" | grep -q "3 packets transmitted, 3 received" || nst_fail "ping $temp: $out"
 nsctl route | grep -q "default .*gateway fe80::" || nst_fail "no default route: $(nsctl route)"
 nsctl route | grep -q "2001:db8:1::/64" || nst_fail "no on-link prefix: $(nsctl route)"
 (($(nst_stat Icmp6InRouterAdvertisements) >= 1)) || nst_fail "no RA counted"
@@ -74,4 +88,4 @@ nst_wait_for 5 grep -q "DAD failed for $ENGINE6: in use by $kmac" "$NST_DIR/engi
 (($(nst_stat Icmp6DadFailures) == 1)) || nst_fail "Icmp6DadFailures $(nst_stat Icmp6DadFailures)"
 grep "DAD failed" "$NST_DIR/engine.log"
 nst_engine_stop
-echo "ok: SLAAC $slaac preferred, default router, ping 10/10, MTU 1400 honoured, $rs RS; DAD conflict detected"
+echo "ok: SLAAC $slaac and temporary $temp preferred, default router, ping 10/10, MTU 1400 honoured, $rs RS; DAD conflict detected"

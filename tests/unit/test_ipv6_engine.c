@@ -1179,3 +1179,56 @@ Test(ipv6_engine, packet_too_big_lowers_the_path_mtu)
 		pkt_free(t.p);
 	}
 }
+
+static size_t count_temp(struct ifaddr6 **last)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e6.ip6->naddrs; i++)
+		if (e6.ip6->addrs[i]->flags & IFA6_F_TEMPORARY) {
+			n++;
+			*last = e6.ip6->addrs[i];
+		}
+	return n;
+}
+
+/* RFC 8981 3.4/3.5/3.8: with temporary addresses on, a prefix also gets a
+ * random-IID address preferred for at most a day minus DESYNC_FACTOR, the
+ * source of choice (RFC 6724 rule 7), renewed REGEN_ADVANCE before it
+ * is deprecated. */
+Test(ipv6_engine, temporary_address_is_preferred_source_and_regenerated)
+{
+	static const struct ip6_addr far = { { 0x20, 0x01, 0x0d, 0xb8, 0,
+					       1, [15] = 0x77 } };
+	struct ifaddr6 *tmp = NULL, *stable, *next = NULL;
+	struct ip6_addr src;
+	uint64_t pref;
+
+	e6.ip6->tempaddr = true;
+	nd6_if_get(&e6, if6->index)->slaac = true;
+	rx_ra(1800, 3 * 86400, 2 * 86400);
+	stable = autoconf_addr();
+	cr_assert_eq(count_temp(&tmp), 1);
+	if (stable == tmp)
+		stable = e6.ip6->addrs[1];
+	cr_assert_eq(memcmp(tmp->addr.b, stable->addr.b, 8), 0);
+	cr_assert_neq(memcmp(tmp->addr.b, stable->addr.b, 16), 0);
+	pref = (tmp->preferred_until - e6.now) / 1000000;
+	cr_assert_leq(pref, TEMP_PREFERRED_LIFETIME);
+	cr_assert_geq(pref, TEMP_PREFERRED_LIFETIME * 6 / 10);
+	cr_assert_eq((tmp->valid_until - e6.now) / 1000000,
+		     TEMP_VALID_LIFETIME);
+	fake_advance(&e6, 3000000);
+	cr_assert_eq(ip6_select_src(&e6, if6->index, &far, &src), 0);
+	cr_assert(ip6_eq(&src, &tmp->addr));
+	/* Up to REGEN_ADVANCE before deprecation: a successor appears. */
+	fake_advance(&e6, tmp->preferred_until - e6.now -
+				  (TEMP_REGEN_ADVANCE + 1) * 1000000ull);
+	cr_assert_eq(count_temp(&next), 1);
+	fake_advance(&e6, 2000000);
+	cr_assert_eq(count_temp(&next), 2);
+	cr_assert_neq(next, tmp);
+	fake_advance(&e6, 6000000);
+	cr_assert_eq(tmp->state, ADDR6_DEPRECATED);
+	cr_assert_eq(next->state, ADDR6_PREFERRED);
+}
