@@ -60,6 +60,7 @@ void igmp_fini(struct engine *eng)
 	eng->igmp = NULL;
 }
 
+/* The per-interface version timers of @ifindex, made on first use. */
 static struct igmp_if *if_state(struct engine *eng, int ifindex)
 {
 	struct igmp_if *free_slot = NULL;
@@ -160,6 +161,7 @@ static void report(struct netif *ifp, uint32_t group, uint8_t rec_type)
 	send_igmp(ifp, leave ? IGMP_ALL_ROUTERS : group, &iv);
 }
 
+/* A delayed or repeated report of one group is due. */
 static void group_timer_fire(struct timer *t)
 {
 	struct igmp_group *g = container_of(t, struct igmp_group, timer);
@@ -175,6 +177,7 @@ static void group_timer_fire(struct timer *t)
 	report(ifp, g->group, IGMP3_MODE_IS_EXCLUDE);
 }
 
+/* The reported group @group on @ifindex, or NULL. */
 static struct igmp_group *find(struct engine *eng, int ifindex, uint32_t group)
 {
 	for (size_t i = 0; i < IGMP_MAX_GROUPS; i++) {

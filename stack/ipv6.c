@@ -155,6 +155,7 @@ struct ifaddr6 *ip6_addr_find(struct engine *eng, int ifindex,
 	return NULL;
 }
 
+/* Preferred, deprecated or optimistic: an address that may be used. */
 static bool addr_usable(const struct ifaddr6 *ia)
 {
 	return ia->state == ADDR6_PREFERRED || ia->state == ADDR6_DEPRECATED ||
@@ -268,6 +269,7 @@ static const char *const addr6_state_names[] = {
 	[ADDR6_DUPLICATE] = "dadfailed",
 };
 
+/* A lifetime end as seconds from now, or "forever". */
 static json_object *lifetime_json(const struct engine *eng, uint64_t until)
 {
 	if (until == IP6_LIFETIME_INF)

@@ -58,6 +58,7 @@ struct frag6q {
 	struct timer timer;
 };
 
+/* Unlink and free @q; the caller has counted why. */
 static void q_free(struct engine *eng, struct frag6q *q)
 {
 	struct frag6q **pp = &eng->ip6->fragq;
@@ -80,6 +81,7 @@ void frag6_fini(struct engine *eng)
 		q_free(eng, eng->ip6->fragq);
 }
 
+/* The reassembly timer of @t's datagram ran out (RFC 8200 4.5). */
 static void q_expire(struct timer *t)
 {
 	struct frag6q *q = container_of(t, struct frag6q, timer);
@@ -110,6 +112,7 @@ static void q_expire(struct timer *t)
 	q_free(eng, q);
 }
 
+/* The datagram @v belongs to, made on first sight; NULL when full. */
 static struct frag6q *q_find(struct engine *eng, const struct ip6_view *v)
 {
 	struct frag6q *q;
@@ -165,6 +168,7 @@ static int add_range(struct frag6q *q, uint32_t off, uint32_t end)
 	return 0;
 }
 
+/* Every byte from 0 to the last fragment's end is here. */
 static bool complete(const struct frag6q *q)
 {
 	uint32_t at = 0;

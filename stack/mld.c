@@ -38,6 +38,7 @@
 /* RFC 3810 9.12: RV * Query Interval (125 s) + Query Response (10 s). */
 #define MLD_V1_PRESENT_US ((2 * 125 + 10) * 1000000ull)
 
+/* A group MLD reports: not ff02::1, not interface-local. */
 static bool reportable(const struct ip6_group *g)
 {
 	unsigned int scope = ip6_mc_scope(&g->grp);
@@ -46,6 +47,7 @@ static bool reportable(const struct ip6_group *g)
 	return scope > 1 && !ip6_eq(&g->grp, &ip6_all_nodes);
 }
 
+/* An MLDv1 querier was heard lately on @ifindex (RFC 3810 8.2.1). */
 static bool v1_mode(struct engine *eng, int ifindex)
 {
 	struct nd6_if *ni = nd6_if_get(eng, ifindex);

@@ -153,6 +153,7 @@ static void nd6_solicit(struct neigh *n, bool unicast, const struct pkt *hint)
 		lladdr_opt(ifp, ND_OPT_SRC_LLADDR, opt));
 }
 
+/* neigh_ops.xmit: @p to the resolved link address. */
 static void nd6_xmit(struct neigh *n, struct pkt *p)
 {
 	struct netif *ifp = netif_by_index(n->eng, n->key.ifindex);
@@ -165,6 +166,7 @@ static void nd6_xmit(struct neigh *n, struct pkt *p)
 	eth_output(ifp, p, &n->lladdr, ETHERTYPE_IPV6);
 }
 
+/* neigh_ops.unreachable: resolution of @n failed for queued @p. */
 static void nd6_unreachable(struct neigh *n, struct pkt *p)
 {
 	/* RFC 4861 7.2.2: address unreachable for each waiting packet. */
@@ -247,6 +249,7 @@ static void send_na(struct netif *ifp, const struct ifaddr6 *ia,
 		lladdr_opt(ifp, ND_OPT_TGT_LLADDR, opt));
 }
 
+/* RFC 4861 7.1.1, 7.2.3, 7.2.4: a Neighbor Solicitation; consumes @p. */
 static void ns_input(struct netif *ifp, struct pkt *p,
 		     const struct ip6_view *ip, const struct icmp6_view *iv)
 {
@@ -345,6 +348,7 @@ static void na_update(struct netif *ifp, const struct ip6_view *ip,
 			   ifp->index);
 }
 
+/* RFC 4861 7.1.2, 7.2.5: a Neighbor Advertisement; consumes @p. */
 static void na_input(struct netif *ifp, struct pkt *p,
 		     const struct ip6_view *ip, const struct icmp6_view *iv)
 {
@@ -460,6 +464,7 @@ static int prf_rank(uint8_t prf)
 	}
 }
 
+/* The engine time @s seconds from now, or never for ND_INFINITY. */
 static uint64_t expiry(const struct engine *eng, uint32_t s)
 {
 	return s == ND_INFINITY ? IP6_LIFETIME_INF
@@ -493,6 +498,7 @@ static void ra_prefix(struct netif *ifp, const struct nd_opt *o)
 			     o->pi_preferred);
 }
 
+/* RFC 4861 6.1.2, 6.3.4: a Router Advertisement; consumes @p. */
 static void ra_input(struct netif *ifp, struct pkt *p,
 		     const struct ip6_view *ip, const struct icmp6_view *iv)
 {
@@ -561,6 +567,7 @@ static void ra_input(struct netif *ifp, struct pkt *p,
 	pkt_free(p);
 }
 
+/* RFC 4861 8.1, 8.3: a Redirect; consumes @p. */
 static void redirect_input(struct netif *ifp, struct pkt *p,
 			   const struct ip6_view *ip,
 			   const struct icmp6_view *iv)

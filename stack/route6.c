@@ -24,6 +24,7 @@
 #define container_of(ptr, type, member)                                        \
 	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
+/* Arm the expiry timer for the earliest route lifetime end. */
 static void rearm(struct engine *eng)
 {
 	struct ip6_state *s = eng->ip6;
@@ -39,6 +40,7 @@ static void rearm(struct engine *eng)
 	timer_arm(&eng->timers, &s->route_timer, next);
 }
 
+/* Remove route @i, keeping the others in order. */
 static void remove_at(struct ip6_state *s, size_t i)
 {
 	memmove(&s->routes[i], &s->routes[i + 1],
@@ -58,6 +60,7 @@ void route6_timer_fire(struct timer *t)
 	rearm(eng);
 }
 
+/* Clear the bits of @a after the first @len. */
 static void mask(struct ip6_addr *a, unsigned int len)
 {
 	for (unsigned int i = len; i < 128; i++)

@@ -106,6 +106,7 @@ static uint8_t form_addr(struct netif *ifp, const struct ip6_addr *prefix,
 	return counter;
 }
 
+/* Form and add prefix::IID (RFC 7217) and start DAD on it. */
 static int add_auto(struct netif *ifp, const struct ip6_addr *prefix,
 		    unsigned int flags, uint8_t counter, uint32_t valid_s,
 		    uint32_t pref_s)
