@@ -119,10 +119,9 @@
 	X(Ip6InTruncatedPkts)                                                  \
 	X(Ip6InDiscards)                                                       \
 	X(Ip6InDelivers)                                                       \
-	X(Ip6InHopLimitExceeded) /* not ours and hop limit spent */            \
-	X(Ip6InRtHdr0Drops)	 /* RFC 5095: Routing type 0 */                \
-	X(Ip6InOptionDrops)	 /* RFC 8200 4.2: unknown option says drop */  \
-	X(Ip6InMartians)	 /* multicast or own source */                 \
+	X(Ip6InRtHdr0Drops) /* RFC 5095: Routing type 0 */                     \
+	X(Ip6InOptionDrops) /* RFC 8200 4.2: unknown option says drop */       \
+	X(Ip6InMartians)    /* multicast or own source */                      \
 	X(Ip6InMcastPkts)                                                      \
 	X(Ip6InOctets)                                                         \
 	X(Ip6OutRequests)                                                      \
