@@ -16,7 +16,7 @@ pkgs=(
 	libcriterion-dev clang-14 libclang-rt-14-dev clang-format clang-tidy cppcheck
 	# integration tests: namespaces, peers, packet crafting and capture
 	iproute2 iputils-ping arping python3 python3-scapy tshark tcpdump
-	ncat socat curl dnsmasq-base
+	ncat socat curl dnsmasq-base radvd
 )
 if [[ ${1:-} == bench ]]; then
 	# make bench: plots, and the TCP workloads once the engine has TCP.

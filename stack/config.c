@@ -199,6 +199,10 @@ static int opt_flag(struct config *cfg, const char *opt, char *const *args,
 		cfg->persist = true;
 	else if (!strcmp(opt, "dhcp4"))
 		cfg->dhcp4 = true;
+	else if (!strcmp(opt, "slaac"))
+		cfg->slaac = true;
+	else if (!strcmp(opt, "tempaddr"))
+		cfg->tempaddr = true;
 	else if (!strcmp(opt, "help"))
 		cfg->help = true;
 	else
@@ -256,6 +260,57 @@ static bool ip4_is_host(uint32_t a)
 	return first != 0 && first != 127 && first < 224;
 }
 
+/**
+ * config_parse_prefix6() - "X:X::X/N" to an address and a length (0..128)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int config_parse_prefix6(const char *s, struct config_prefix6 *p)
+{
+	char buf[INET6_ADDRSTRLEN + 4], *slash, *end;
+	unsigned long len;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = 0;
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (!slash[1] || *end || errno || len > 128 ||
+	    inet_pton(AF_INET6, buf, p->addr.b) != 1)
+		return -EINVAL;
+	p->len = (uint8_t)len;
+	return 0;
+}
+
+/* --addr X::Y/N: a unicast IPv6 address (not ::, ::1, multicast). */
+static int opt_addr6(struct config *cfg, const char *opt, const char *arg)
+{
+	static const struct ip6_addr zero, lo = { { [15] = 1 } };
+	struct config_prefix6 p;
+
+	if (config_parse_prefix6(arg, &p))
+		return fail(cfg,
+			    "--%s %s: expected an IPv6 address and prefix "
+			    "length, like 2001:db8:1::2/64",
+			    opt, arg);
+	if (p.addr.b[0] == 0xff || ip6_eq(&p.addr, &zero) ||
+	    ip6_eq(&p.addr, &lo))
+		return fail(cfg, "--%s %s: not a unicast host address", opt,
+			    arg);
+	for (size_t i = 0; i < cfg->naddr6; i++)
+		if (ip6_eq(&cfg->addr6[i].addr, &p.addr))
+			return fail(cfg, "--%s %s: given twice", opt, arg);
+	if (cfg->naddr6 == CONFIG_MAX_ADDR)
+		return fail(cfg, "--%s: at most %d addresses", opt,
+			    CONFIG_MAX_ADDR);
+	cfg->addr6[cfg->naddr6++] = p;
+	return 0;
+}
+
 static int opt_addr(struct config *cfg, const char *opt, char *const *args,
 		    int depth)
 {
@@ -263,6 +318,8 @@ static int opt_addr(struct config *cfg, const char *opt, char *const *args,
 	uint32_t host;
 
 	(void)depth;
+	if (strchr(args[0], ':'))
+		return opt_addr6(cfg, opt, args[0]);
 	if (config_parse_prefix4(args[0], &p))
 		return fail(cfg,
 			    "--%s %s: expected an IPv4 address and prefix "
@@ -386,6 +443,8 @@ static const struct option_def options[] = {
 	{ "tun", 1, opt_dev },
 	{ "create", 0, opt_flag },
 	{ "persist", 0, opt_flag },
+	{ "slaac", 0, opt_flag },
+	{ "tempaddr", 0, opt_flag },
 	{ "mtu", 1, opt_mtu },
 	{ "mac", 1, opt_mac },
 	{ "peer-mac", 1, opt_mac },
@@ -626,7 +685,11 @@ void config_usage(FILE *out)
 	      "  --mac MAC         the engine's own MAC (default: random "
 	      "02:xx:..)\n"
 	      "  --peer-mac MAC    the kernel side's MAC on the TAP\n"
-	      "  --addr A/N        add an IPv4 address (repeatable)\n"
+	      "  --addr A/N        add an IPv4 or IPv6 address (repeatable)\n"
+	      "  --slaac           process IPv6 RAs and autoconfigure "
+	      "addresses\n"
+	      "  --tempaddr        with --slaac, RFC 8981 temporary addresses "
+	      "too\n"
 	      "  --gw A            default gateway\n"
 	      "  --route P via G   add a route (repeatable)\n"
 	      "  --control PATH    control socket (default "

@@ -30,6 +30,11 @@ struct config_prefix4 {
 	uint8_t len;
 };
 
+struct config_prefix6 {
+	struct ip6_addr addr;
+	uint8_t len;
+};
+
 struct config_route4 {
 	struct config_prefix4 dst;
 	uint32_t gw; /* host order */
@@ -48,7 +53,11 @@ struct config {
 	bool have_peer_mac;
 	struct config_prefix4 addr[CONFIG_MAX_ADDR];
 	size_t naddr;
-	uint32_t gw; /* default gateway, 0 if none */
+	struct config_prefix6 addr6[CONFIG_MAX_ADDR]; /* --addr with a ':' */
+	size_t naddr6;
+	bool slaac;    /* --slaac: RA processing and SLAAC */
+	bool tempaddr; /* --tempaddr: RFC 8981 temporary addresses too */
+	uint32_t gw;   /* default gateway, 0 if none */
 	struct config_route4 route[CONFIG_MAX_ROUTES];
 	size_t nroute;
 	char control[CONFIG_PATH_MAX]; /* "" : the default path */
@@ -65,6 +74,7 @@ struct config {
 int config_parse(int argc, char *const argv[], struct config *cfg);
 int config_parse_ip4(const char *s, uint32_t *addr);
 int config_parse_prefix4(const char *s, struct config_prefix4 *p);
+int config_parse_prefix6(const char *s, struct config_prefix6 *p);
 int config_parse_mac(const char *s, struct mac_addr *mac);
 int config_check_ifname(const char *name);
 int config_check_services(const char *spec);

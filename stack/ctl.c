@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "ctl_priv.h"
 #include "engine.h"
+#include "ipv6.h"
 #include "l3.h"
 #include "netdev_tap.h"
 #include "nsstack/ctl.h"
@@ -346,15 +347,32 @@ static int addr_change(struct ctl_req *req, bool add)
 	struct netif *ifp;
 	int rc;
 
+	struct config_prefix6 p6;
+
+	ifp = dev ? netif_by_name(req->eng, dev) : NULL;
+	if (a && strchr(a, ':')) {
+		/* IPv6: ipv6.c, with DAD on add (RFC 4862 5.4). */
+		if (config_parse_prefix6(a, &p6))
+			return ctl_error(req, -EINVAL,
+					 "addr: expected an address like "
+					 "2001:db8:1::2/64");
+		if (!ifp)
+			return ctl_error(req, -ENODEV, "addr: no interface %s",
+					 dev ? dev : "(none given)");
+		rc = add ? ip6_addr_add(ifp, &p6.addr, p6.len, IFA6_F_STATIC,
+					0xffffffffu, 0xffffffffu)
+			 : ip6_addr_del(req->eng, ifp->index, &p6.addr);
+		goto out;
+	}
 	if (!a || config_parse_prefix4(a, &p))
 		return ctl_error(req, -EINVAL,
 				 "addr: expected an address like 192.0.2.2/24");
-	ifp = dev ? netif_by_name(req->eng, dev) : NULL;
 	if (!ifp)
 		return ctl_error(req, -ENODEV, "addr: no interface %s",
 				 dev ? dev : "(none given)");
 	rc = add ? arp_addr_add(ifp, p.addr, p.len)
 		 : arp_addr_del(ifp, p.addr, p.len);
+out:
 	if (rc == -EEXIST)
 		return ctl_error(req, rc, "addr: %s is already on %s", a, dev);
 	if (rc == -EADDRNOTAVAIL)
@@ -410,6 +428,7 @@ static int cmd_addr(struct ctl_req *req)
 					addr_state_names[ifp->addr4[i].state]));
 			json_object_array_add(req->data, o);
 		}
+		ip6_addr_list(req->eng, ifp, req->data);
 	}
 	return 0;
 }

@@ -29,6 +29,8 @@ struct udp_table;
 struct app_table;
 struct icmp4_state;
 struct dhcp4c_table;
+struct ip6_state;
+struct igmp_state;
 
 struct engine {
 	uint64_t now; /* µs on CLOCK_MONOTONIC; refreshed by the loop */
@@ -49,6 +51,8 @@ struct engine {
 	struct app_table *apps; /* app.c: processes attached through the shim */
 	struct icmp4_state *icmp4;
 	struct dhcp4c_table *dhcp4c; /* dhcp4_client.c */
+	struct ip6_state *ip6;	 /* ipv6.c and friends: addresses, FIB, ND */
+	struct igmp_state *igmp; /* igmp.c: IPv4 group reports */
 
 	void *loop; /* engine_loop.c: the libuv side; NULL in unit tests */
 };

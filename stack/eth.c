@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "eth.h"
 #include "ipv4.h"
+#include "ipv6.h"
 #include "wire/eth.h"
 
 /* RFC 1112 6.4: 224.0.0.1 (all hosts) maps to 01:00:5e:00:00:01. */
@@ -25,7 +26,8 @@ static bool mac_accepted(const struct netif *ifp, const struct mac_addr *dst)
 {
 	if (mac_eq(dst, &ifp->mac) || mac_is_broadcast(dst))
 		return true;
-	return mac_eq(dst, &mac_all_hosts4);
+	/* RFC 2464 7: 33:33 + the group's low 32 bits, for joined groups. */
+	return mac_eq(dst, &mac_all_hosts4) || ip6_mc_mac_accepted(ifp, dst);
 }
 
 /**
@@ -80,6 +82,9 @@ void eth_input(struct netif *ifp, struct pkt *p)
 		break;
 	case ETHERTYPE_IPV4:
 		ipv4_input(ifp, p);
+		break;
+	case ETHERTYPE_IPV6:
+		ipv6_input(ifp, p);
 		break;
 	default:
 		pkt_drop(eng, p, &st->EthInUnknownTypes, "unknown EtherType");

@@ -26,6 +26,7 @@
 #include "arp.h"
 #include "engine.h"
 #include "icmp4.h"
+#include "igmp.h"
 #include "ipv4.h"
 #include "ipv4_frag.h"
 #include "log.h"
@@ -121,6 +122,10 @@ static void deliver(struct netif *ifp, struct pkt *p, const struct ipv4_view *v)
 	case IPV4_PROTO_UDP:
 		st->IpInDelivers++;
 		udp_input(ifp, p, v);
+		return;
+	case IPV4_PROTO_IGMP:
+		st->IpInDelivers++;
+		igmp_input(ifp, p, v);
 		return;
 	case IPV4_PROTO_TCP:
 		/* tcp_input(ifp, p, v) goes here when tcp.c lands; until

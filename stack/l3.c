@@ -16,7 +16,9 @@
 #include "dhcp4_client.h"
 #include "engine.h"
 #include "icmp4.h"
+#include "igmp.h"
 #include "ipv4_frag.h"
+#include "ipv6.h"
 #include "l3.h"
 #include "neigh.h"
 #include "route.h"
@@ -53,6 +55,7 @@ static int cmd_route(struct ctl_req *req)
 		return rc;
 	if (!strcmp(op, "list")) {
 		req->data = route4_dump(req->eng);
+		route6_list(req->eng, req->data);
 		return req->data ? 0 : -ENOMEM;
 	}
 	if (strcmp(op, "add") != 0 && strcmp(op, "del") != 0)
@@ -154,6 +157,10 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = dhcp4c_init(eng);
 	if (!rc)
+		rc = ip6_init(eng);
+	if (!rc)
+		rc = igmp_init(eng);
+	if (!rc)
 		rc = ctl_register(eng, "route", cmd_route);
 	if (!rc)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
@@ -168,6 +175,8 @@ int l3_init(struct engine *eng)
 void l3_fini(struct engine *eng)
 {
 	dhcp4c_fini(eng); /* before udp_fini(): it holds a socket */
+	igmp_fini(eng);
+	ip6_fini(eng);
 	udp_fini(eng);
 	icmp4_fini(eng);
 	frag4_fini(eng);
@@ -196,4 +205,5 @@ void l3_netif_down(struct netif *ifp)
 			neigh_del(eng, ifp->index, n->key.family, n->key.addr);
 	}
 	route4_flush_dev(eng, ifp->index);
+	ip6_netif_down(ifp);
 }

@@ -31,6 +31,7 @@
  * collected at once, and if nothing can go the new entry is refused
  * (NeighTableOverflows), as Linux refuses with "neighbor table overflow".
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -720,10 +721,9 @@ static void addr_str(const struct neigh *n, char *buf, size_t len)
 		snprintf(buf, len, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
 		return;
 	}
-	snprintf(buf, len, "%x:%x:%x:%x:%x:%x:%x:%x", a[0] << 8 | a[1],
-		 a[2] << 8 | a[3], a[4] << 8 | a[5], a[6] << 8 | a[7],
-		 a[8] << 8 | a[9], a[10] << 8 | a[11], a[12] << 8 | a[13],
-		 a[14] << 8 | a[15]);
+	/* RFC 5952 text, as `ip -6 neigh` prints it. */
+	if (!inet_ntop(AF_INET6, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
 }
 
 /**

@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "eth.h"
 #include "ipv4.h"
+#include "ipv6.h"
 
 /**
  * netif_new() - add an interface to @eng (down, no addresses, MTU 1500)
@@ -155,9 +156,11 @@ void netif_input(struct netif *ifp, struct pkt *p)
 		/* TUN carries bare IP: the version nibble picks the protocol. */
 		if (p->len && p->data[0] >> 4 == 4)
 			ipv4_input(ifp, p);
+		else if (p->len && p->data[0] >> 4 == 6)
+			ipv6_input(ifp, p);
 		else
 			pkt_drop(eng, p, &eng->stats.eth.EthInUnknownTypes,
-				 "not IPv4");
+				 "not IPv4 or IPv6");
 		return;
 	}
 	eth_input(ifp, p);

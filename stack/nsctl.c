@@ -205,10 +205,18 @@ static void show_addr(struct json_object *data)
 			printf("%lld: %s\n", (long long)int_of(a, "index"),
 			       last);
 		}
-		printf("    %s %s/%lld%s%s\n", str_of(a, "family"),
+		printf("    %s %s/%lld%s%s", str_of(a, "family"),
 		       str_of(a, "addr"), (long long)int_of(a, "prefixlen"),
 		       strcmp(state, "valid") ? " " : "",
 		       strcmp(state, "valid") ? state : "");
+		/* IPv6 rows carry lifetimes, as `ip -6 addr` prints them. */
+		if (json_object_object_get_ex(a, "valid_lft", NULL))
+			printf(" valid_lft %s preferred_lft %s",
+			       json_object_get_string(
+				       json_object_object_get(a, "valid_lft")),
+			       json_object_get_string(json_object_object_get(
+				       a, "preferred_lft")));
+		printf("\n");
 	}
 }
 

@@ -23,6 +23,7 @@
 #include "engine.h"
 #include "engine_loop.h"
 #include "l3.h"
+#include "ipv6.h"
 #include "log.h"
 #include "netdev_tap.h"
 #include "nsstack/ctl.h"
@@ -46,7 +47,7 @@ static const char *ip4_fmt(uint32_t a, char *buf)
 static int apply_l3(struct engine *eng, const struct config *cfg,
 		    struct netif *ifp)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 	int rc;
 
 	for (size_t i = 0; i < cfg->naddr; i++) {
@@ -58,6 +59,19 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 			return rc;
 		}
 	}
+	/* IPv6: the link-local address always (Ethernet), RAs with --slaac. */
+	eng->ip6->tempaddr = cfg->tempaddr;
+	rc = ip6_enable(ifp, cfg->slaac);
+	for (size_t i = 0; !rc && i < cfg->naddr6; i++) {
+		rc = ip6_addr_add(ifp, &cfg->addr6[i].addr, cfg->addr6[i].len,
+				  IFA6_F_STATIC, 0xffffffffu, 0xffffffffu);
+		if (rc)
+			fprintf(stderr, "nsstackd: --addr %s/%u: %s\n",
+				ip6_str(&cfg->addr6[i].addr, a6),
+				cfg->addr6[i].len, strerror(-rc));
+	}
+	if (rc)
+		return rc;
 	if (cfg->gw) {
 		rc = route4_add(eng, 0, 0, cfg->gw, ifp);
 		if (rc) {

@@ -31,6 +31,7 @@
 
 #include "engine.h"
 #include "hash.h"
+#include "igmp.h"
 #include "route.h"
 
 struct pmtu4 {
@@ -514,6 +515,7 @@ int mc4_join(struct engine *eng, struct netif *ifp, uint32_t group)
 		g->ifindex = ifp->index;
 		g->group = group;
 		g->refs = 0;
+		igmp_joined(eng, ifp, group); /* RFC 3376 5.1 */
 	}
 	g->refs++;
 	return 0;
@@ -527,8 +529,10 @@ int mc4_leave(struct engine *eng, struct netif *ifp, uint32_t group)
 
 	if (!g)
 		return -EADDRNOTAVAIL;
-	if (--g->refs == 0)
+	if (--g->refs == 0) {
 		*g = f->mc[--f->nmc];
+		igmp_left(eng, ifp, group);
+	}
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * services.c - echo (RFC 862), discard (RFC 863), chargen (RFC 864) and
  * daytime (RFC 867) over UDP on the engine's socket layer
  *
- * Each service is a socket bound to 0.0.0.0:port whose readiness callback
+ * Each service is a dual-stack AF_INET6 socket bound to [::]:port (so it
+ * answers IPv4 and IPv6 peers alike) whose readiness callback
  * drains the queue and answers each datagram.  The service kind travels
  * as the callback argument, so there is no per-service state to free: the
  * sockets belong to the UDP table.  TCP versions will add a listener per
@@ -90,7 +91,7 @@ static void svc_udp_ready(struct sock *sk, unsigned int events, void *arg)
 {
 	enum svc_kind kind = *(const enum svc_kind *)arg;
 	uint8_t *buf = malloc(65536);
-	struct sockaddr_in from;
+	struct sockaddr_in6 from; /* dual-stack: IPv4 peers come v4-mapped */
 	socklen_t flen;
 	ssize_t n;
 	size_t out;
@@ -105,7 +106,7 @@ static void svc_udp_ready(struct sock *sk, unsigned int events, void *arg)
 		if (n < 0)
 			break;
 		if (kind == SVC_DISCARD ||
-		    loop_prone_port(ntohs(from.sin_port)))
+		    loop_prone_port(ntohs(from.sin6_port)))
 			continue;
 		switch (kind) {
 		case SVC_ECHO:
@@ -130,10 +131,10 @@ static void svc_udp_ready(struct sock *sk, unsigned int events, void *arg)
 
 static int svc_start_udp(struct engine *eng, const struct svc_spec *s)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(s->port) };
+	struct sockaddr_in6 sin = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(s->port) };
 	struct sock *sk;
-	int rc = sock_create(eng, AF_INET, SOCK_DGRAM, 0, &sk);
+	int rc = sock_create(eng, AF_INET6, SOCK_DGRAM, 0, &sk);
 
 	if (rc)
 		return rc;

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "ipv4.h"
 #include "route.h"
+#include "sock6.h"
 #include "socket.h"
 #include "udp.h"
 
@@ -36,7 +37,7 @@ int sock_create(struct engine *eng, int domain, int type, int protocol,
 	struct sock *sk;
 
 	*out = NULL;
-	if (domain != AF_INET)
+	if (domain != AF_INET && domain != AF_INET6)
 		return -EAFNOSUPPORT;
 	if (base < 0 || base > SOCK_PACKET)
 		return -EINVAL;
@@ -54,6 +55,8 @@ int sock_create(struct engine *eng, int domain, int type, int protocol,
 	sk->pmtudisc = eng->sysctl.ip_no_pmtu_disc ? IP_PMTUDISC_DONT
 						   : IP_PMTUDISC_WANT;
 	sk->rcvbuf = eng->sysctl.udp_rmem_default;
+	sk->family = domain;
+	sk->hops = -1;
 	eng->udp->nsocks++;
 	*out = sk;
 	return 0;
@@ -100,10 +103,19 @@ static void put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
  */
 int sock_bind(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 {
+	struct sockaddr_in sin;
 	uint32_t a;
 	uint16_t port;
-	int rc = get_sin(addr, len, &a, &port);
+	int rc;
 
+	if (sk->family == AF_INET6) {
+		rc = sock6_bind(sk, addr, len, &sin);
+		if (rc <= 0)
+			return rc;
+		addr = (const struct sockaddr *)&sin; /* v4-mapped */
+		len = sizeof(sin);
+	}
+	rc = get_sin(addr, len, &a, &port);
 	if (rc)
 		return rc;
 	if (sk->lport)
@@ -124,6 +136,7 @@ int sock_bind(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 static void disconnect(struct sock *sk)
 {
 	sk->connected = false;
+	sk->peer6 = false;
 	sk->raddr = 0;
 	sk->rport = 0;
 	if (!sk->addr_locked)
@@ -143,6 +156,7 @@ static void disconnect(struct sock *sk)
  */
 int sock_connect(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 {
+	struct sockaddr_in sin;
 	uint32_t a, src;
 	uint16_t port;
 	sa_family_t fam;
@@ -154,6 +168,13 @@ int sock_connect(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 			disconnect(sk);
 			return 0;
 		}
+	}
+	if (sk->family == AF_INET6) {
+		rc = sock6_connect(sk, addr, len, &sin);
+		if (rc <= 0)
+			return rc;
+		addr = (const struct sockaddr *)&sin; /* v4-mapped */
+		len = sizeof(sin);
 	}
 	rc = get_sin(addr, len, &a, &port);
 	if (rc)
@@ -196,13 +217,25 @@ static int take_error(struct sock *sk)
 ssize_t sock_sendto(struct sock *sk, const void *buf, size_t len, int flags,
 		    const struct sockaddr *addr, socklen_t alen)
 {
+	struct sockaddr_in sin;
 	uint32_t a;
 	uint16_t port;
 	int rc;
+	ssize_t n;
+	bool v4;
 
 	(void)flags; /* every engine call is non-blocking already */
 	if (sk->err)
 		return take_error(sk);
+	if (sk->family == AF_INET6) {
+		n = sock6_sendto(sk, buf, len, addr, alen, &sin, &v4);
+		if (!v4)
+			return n;
+		if (addr) {
+			addr = (const struct sockaddr *)&sin; /* v4-mapped */
+			alen = sizeof(sin);
+		}
+	}
 	if (addr) {
 		rc = get_sin(addr, alen, &a, &port);
 		if (rc)
@@ -241,7 +274,11 @@ ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
 	n = d->len < len ? d->len : len;
 	if (n)
 		memcpy(buf, d->data, n);
-	put_sin(d->saddr, d->sport, addr, alen);
+	if (sk->family == AF_INET6)
+		sock6_put_addr(sk, d->v6, d->saddr6, d->saddr, d->sport, addr,
+			       alen);
+	else
+		put_sin(d->saddr, d->sport, addr, alen);
 	if (flags & MSG_TRUNC)
 		n = d->len;
 	if (!(flags & MSG_PEEK)) {
@@ -259,7 +296,11 @@ ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
 int sock_getsockname(const struct sock *sk, struct sockaddr *addr,
 		     socklen_t *len)
 {
-	put_sin(sk->laddr, sk->lport, addr, len);
+	if (sk->family == AF_INET6)
+		sock6_put_addr(sk, !ip6_unspec_or_mapped(sk->laddr6),
+			       sk->laddr6, sk->laddr, sk->lport, addr, len);
+	else
+		put_sin(sk->laddr, sk->lport, addr, len);
 	return 0;
 }
 
@@ -269,7 +310,11 @@ int sock_getpeername(const struct sock *sk, struct sockaddr *addr,
 {
 	if (!sk->connected)
 		return -ENOTCONN;
-	put_sin(sk->raddr, sk->rport, addr, len);
+	if (sk->family == AF_INET6)
+		sock6_put_addr(sk, sk->peer6, sk->raddr6, sk->raddr, sk->rport,
+			       addr, len);
+	else
+		put_sin(sk->raddr, sk->rport, addr, len);
 	return 0;
 }
 
@@ -321,6 +366,8 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val,
 			       ? mc4_join(sk->eng, ifp, group)
 			       : mc4_leave(sk->eng, ifp, group);
 	}
+	if (level == IPPROTO_IPV6 && sk->family == AF_INET6)
+		return sock6_setsockopt(sk, name, val, len);
 	rc = get_int(val, len, &v);
 	if (rc)
 		return rc;
@@ -397,7 +444,8 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val,
 		v = sk->tos;
 	else if (level == IPPROTO_IP && name == IP_MTU_DISCOVER)
 		v = sk->pmtudisc;
-	else
+	else if (level != IPPROTO_IPV6 || sk->family != AF_INET6 ||
+		 sock6_getsockopt(sk, name, &v))
 		return -ENOPROTOOPT;
 	memcpy(val, &v, sizeof(v));
 	*len = sizeof(v);
@@ -429,6 +477,9 @@ static void notify(struct sock *sk)
 		sk->ready(sk, sock_poll(sk), sk->ready_arg);
 }
 
+static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
+		       uint16_t sport, const uint8_t *data, size_t len);
+
 /**
  * sock_queue_dgram() - append a received datagram to @sk's queue
  *
@@ -441,6 +492,20 @@ static void notify(struct sock *sk)
 int sock_queue_dgram(struct sock *sk, uint32_t saddr, uint16_t sport,
 		     const uint8_t *data, size_t len)
 {
+	return queue_dgram(sk, NULL, saddr, sport, data, len);
+}
+
+/** sock_queue_dgram6() - sock_queue_dgram() for an IPv6 source. */
+int sock_queue_dgram6(struct sock *sk, const uint8_t saddr6[16], uint16_t sport,
+		      const uint8_t *data, size_t len)
+{
+	return queue_dgram(sk, saddr6, 0, sport, data, len);
+}
+
+/* Both families: @saddr6 set for an IPv6 source, else @saddr. */
+static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
+		       uint16_t sport, const uint8_t *data, size_t len)
+{
 	struct sock_dgram *d;
 
 	if (sk->rmem > sk->rcvbuf)
@@ -449,6 +514,9 @@ int sock_queue_dgram(struct sock *sk, uint32_t saddr, uint16_t sport,
 	if (!d)
 		return -ENOBUFS;
 	d->next = NULL;
+	d->v6 = saddr6 != NULL;
+	if (saddr6)
+		memcpy(d->saddr6, saddr6, 16);
 	d->saddr = saddr;
 	d->sport = sport;
 	d->len = len;

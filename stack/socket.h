@@ -19,6 +19,7 @@
 
 struct engine;
 struct sock;
+struct sockaddr_in;
 
 /* Readiness bits, as poll(2) reports them. */
 #define SOCK_IN 0x1  /* POLLIN: a datagram or an error is waiting */
@@ -41,7 +42,9 @@ typedef void sock_ready_fn(struct sock *sk, unsigned int events, void *arg);
 /* A queued datagram; charged as its length plus this struct. */
 struct sock_dgram {
 	struct sock_dgram *next;
-	uint32_t saddr; /* host order */
+	bool v6;	    /* from an IPv6 peer: @saddr6, else @saddr */
+	uint8_t saddr6[16]; /* sock6.c: AF_INET6 sockets */
+	uint32_t saddr;	    /* host order */
 	uint16_t sport;
 	size_t len;
 	uint8_t data[];
@@ -71,6 +74,14 @@ struct sock {
 	sock_ready_fn *ready;
 	void *ready_arg;
 	struct sock *port_next; /* udp.c: the next socket on this port */
+	/* sock6.c: AF_INET6 sockets (dual-stack unless @v6only).  IPv4
+	 * peers use @laddr/@raddr above, as ::ffff:a.b.c.d to the caller. */
+	int family;	    /* AF_INET or AF_INET6 */
+	bool v6only;	    /* IPV6_V6ONLY */
+	bool peer6;	    /* connected to an IPv6 (not v4-mapped) peer */
+	int hops;	    /* IPV6_UNICAST_HOPS, -1: the route's */
+	uint8_t laddr6[16]; /* bound/chosen IPv6 address, :: for any */
+	uint8_t raddr6[16]; /* the IPv6 peer when @peer6 */
 };
 
 int sock_create(struct engine *eng, int domain, int type, int protocol,
@@ -96,6 +107,24 @@ int sock_close(struct sock *sk);
 /* For the protocols. */
 int sock_queue_dgram(struct sock *sk, uint32_t saddr, uint16_t sport,
 		     const uint8_t *data, size_t len);
+int sock_queue_dgram6(struct sock *sk, const uint8_t saddr6[16], uint16_t sport,
+		      const uint8_t *data, size_t len);
 void sock_set_error(struct sock *sk, int err);
+
+/* sock6.c: the AF_INET6 side of the calls above.  Those taking an
+ * address return 1 with *@sin filled when it is v4-mapped: the caller
+ * goes on with the IPv4 path. */
+int sock6_bind(struct sock *sk, const struct sockaddr *addr, socklen_t len,
+	       struct sockaddr_in *sin);
+int sock6_connect(struct sock *sk, const struct sockaddr *addr, socklen_t len,
+		  struct sockaddr_in *sin);
+ssize_t sock6_sendto(struct sock *sk, const void *buf, size_t len,
+		     const struct sockaddr *addr, socklen_t alen,
+		     struct sockaddr_in *sin, bool *v4);
+void sock6_put_addr(const struct sock *sk, bool v6, const uint8_t a6[16],
+		    uint32_t a4, uint16_t port, struct sockaddr *addr,
+		    socklen_t *len);
+int sock6_setsockopt(struct sock *sk, int name, const void *val, socklen_t len);
+int sock6_getsockopt(struct sock *sk, int name, int *v);
 
 #endif /* NSSTACK_SOCKET_H */

@@ -122,6 +122,81 @@
 	X(Dhcp4Renews)	  /* RENEWING entered at T1 */                         \
 	X(Dhcp4Rebinds)	  /* REBINDING entered at T2 */                        \
 	X(Dhcp4LeaseExpired)
+/* IPv6 (RFC 8200): Linux's Ip6* names; extras follow the same pattern. */
+#define IP6_STATS(X)                                                           \
+	X(Ip6InReceives)                                                       \
+	X(Ip6InHdrErrors)                                                      \
+	X(Ip6InTooBigErrors)                                                   \
+	X(Ip6InNoRoutes)                                                       \
+	X(Ip6InAddrErrors)                                                     \
+	X(Ip6InUnknownProtos)                                                  \
+	X(Ip6InTruncatedPkts)                                                  \
+	X(Ip6InDiscards)                                                       \
+	X(Ip6InDelivers)                                                       \
+	X(Ip6InRtHdr0Drops) /* RFC 5095: Routing type 0 */                     \
+	X(Ip6InOptionDrops) /* RFC 8200 4.2: unknown option says drop */       \
+	X(Ip6InMartians)    /* multicast or own source */                      \
+	X(Ip6InMcastPkts)                                                      \
+	X(Ip6InOctets)                                                         \
+	X(Ip6OutRequests)                                                      \
+	X(Ip6OutDiscards)                                                      \
+	X(Ip6OutNoRoutes)                                                      \
+	X(Ip6OutMcastPkts)                                                     \
+	X(Ip6OutOctets)                                                        \
+	X(Ip6ReasmTimeout)                                                     \
+	X(Ip6ReasmReqds)                                                       \
+	X(Ip6ReasmOKs)                                                         \
+	X(Ip6ReasmFails)                                                       \
+	X(Ip6ReasmOverlaps)	 /* RFC 5722: the datagram is dropped */       \
+	X(Ip6ReasmIncomplete1st) /* RFC 7112 5: chain not in fragment 0 */     \
+	X(Ip6InBadFrags)	 /* non-last fragment not a multiple of 8 */   \
+	X(Ip6AtomicFrags)	 /* RFC 6946: offset 0, M 0 */                 \
+	X(Ip6FragOKs)                                                          \
+	X(Ip6FragFails)                                                        \
+	X(Ip6FragCreates)
+
+#define ICMP6_STATS(X)                                                         \
+	X(Icmp6InMsgs)                                                         \
+	X(Icmp6InErrors) /* malformed ICMPv6 messages */                       \
+	X(Icmp6InCsumErrors)                                                   \
+	X(Icmp6InDestUnreachs)                                                 \
+	X(Icmp6InPktTooBigs)                                                   \
+	X(Icmp6InTimeExcds)                                                    \
+	X(Icmp6InParmProblems)                                                 \
+	X(Icmp6InEchos)                                                        \
+	X(Icmp6InEchoReplies)                                                  \
+	X(Icmp6InRouterSolicits)                                               \
+	X(Icmp6InRouterAdvertisements)                                         \
+	X(Icmp6InNeighborSolicits)                                             \
+	X(Icmp6InNeighborAdvertisements)                                       \
+	X(Icmp6InRedirects)                                                    \
+	X(Icmp6InMLDQueries)                                                   \
+	X(Icmp6InMLDReports)                                                   \
+	X(Icmp6InOther)	    /* types the engine does not handle */             \
+	X(Icmp6InNdInvalid) /* RFC 4861 validity checks failed */              \
+	X(Icmp6InNdIgnored) /* valid ND the host ignores (RA off, not ours) */ \
+	X(Icmp6OutMsgs)                                                        \
+	X(Icmp6OutErrors)                                                      \
+	X(Icmp6OutRateLimit)	 /* RFC 4443 2.4 (f) token bucket empty */     \
+	X(Icmp6OutErrSuppressed) /* RFC 4443 2.4 (e): no error for this */     \
+	X(Icmp6OutDestUnreachs)                                                \
+	X(Icmp6OutPktTooBigs)                                                  \
+	X(Icmp6OutTimeExcds)                                                   \
+	X(Icmp6OutParmProblems)                                                \
+	X(Icmp6OutEchoReplies)                                                 \
+	X(Icmp6OutRouterSolicits)                                              \
+	X(Icmp6OutNeighborSolicits)                                            \
+	X(Icmp6OutNeighborAdvertisements)                                      \
+	X(Icmp6OutMLDv2Reports)                                                \
+	X(Icmp6DadFailures) /* RFC 4862 5.4.5: duplicate address */
+
+#define UDP6_STATS(X)                                                          \
+	X(Udp6InDatagrams)                                                     \
+	X(Udp6NoPorts)                                                         \
+	X(Udp6InErrors)                                                        \
+	X(Udp6InCsumErrors) /* bad or zero checksum (RFC 8200 8.1) */          \
+	X(Udp6RcvbufErrors)                                                    \
+	X(Udp6OutDatagrams)
 
 #define STAT_FIELD(name) uint64_t name;
 
@@ -144,6 +219,16 @@ struct dhcp4_stats {
 	DHCP4_STATS(STAT_FIELD)
 };
 
+struct ip6_stats {
+	IP6_STATS(STAT_FIELD)
+};
+struct icmp6_stats {
+	ICMP6_STATS(STAT_FIELD)
+};
+struct udp6_stats {
+	UDP6_STATS(STAT_FIELD)
+};
+
 struct stats {
 	struct eth_stats eth;
 	struct ip_stats ip;
@@ -151,6 +236,9 @@ struct stats {
 	struct udp_stats udp;
 	struct arp_stats arp;
 	struct dhcp4_stats dhcp4;
+	struct ip6_stats ip6;
+	struct icmp6_stats icmp6;
+	struct udp6_stats udp6;
 };
 
 /* One row per counter, for output: name and offset into struct stats. */

@@ -37,6 +37,7 @@
 #include "icmp4.h"
 #include "ipv4.h"
 #include "route.h"
+#include "sock6.h"
 #include "socket.h"
 #include "udp.h"
 #include "wire/csum.h"
@@ -226,6 +227,14 @@ int udp_autobind(struct sock *sk, uint32_t raddr, uint16_t rport)
 	return hash_in(sk, sk->laddr, port);
 }
 
+/** udp_port_socks() - the sockets bound to @port (udp6.c walks them). */
+struct sock *udp_port_socks(struct engine *eng, uint16_t port)
+{
+	struct udp_port *up = port_find(eng, port);
+
+	return up ? up->socks : NULL;
+}
+
 /**
  * udp_lookup() - the socket a datagram from @raddr:@rport to
  * @laddr:@lport belongs to, or NULL
@@ -242,6 +251,11 @@ struct sock *udp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
 	for (struct sock *sk = up->socks; sk; sk = sk->port_next) {
 		int score = 0;
 
+		/* sock6.c: an AF_INET6 socket without an IPv4 side. */
+		if (sk->family == AF_INET6 &&
+		    (sk->v6only || sk->peer6 ||
+		     !ip6_unspec_or_mapped(sk->laddr6)))
+			continue;
 		if (sk->laddr) {
 			if (sk->laddr != laddr)
 				continue;

@@ -40,5 +40,6 @@ void udp_unhash(struct sock *sk);
 ssize_t udp_sendto(struct sock *sk, const void *buf, size_t len, uint32_t daddr,
 		   uint16_t dport);
 struct json_object *udp_dump(struct engine *eng);
+struct sock *udp_port_socks(struct engine *eng, uint16_t port);
 
 #endif /* NSSTACK_UDP_H */

@@ -20,6 +20,8 @@ NST_ENGINE_PID=
 BUILD=${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
 KERNEL4=192.0.2.1
 ENGINE4=192.0.2.2
+KERNEL6=2001:db8:1::1
+ENGINE6=2001:db8:1::2
 
 nst_skip() {
 	echo "$*"
@@ -155,6 +157,27 @@ nst_wait_valid() {
 	nst_fail "$1 never became valid (state: $(nst_addr_state "$1"))"
 }
 
+# nst_addr6 SCOPE: the engine's IPv6 address of SCOPE (link, global) that
+# is preferred, or nothing.
+nst_addr6() {
+	nsctl -j addr | /usr/bin/python3 -c '
+import json, sys
+for a in json.load(sys.stdin):
+    if a["family"] == "inet6" and a.get("scope") == sys.argv[1] \
+            and a["state"] == "preferred":
+        print(a["addr"]); break' "$1"
+}
+
+# nst_wait_preferred ADDR: wait for DAD on ADDR (at most ~5 s: a random
+# delay up to 1 s, one NS, RetransTimer 1 s).
+nst_wait_preferred() {
+	for _ in $(seq 50); do
+		[[ $(nst_addr_state "$1") == preferred ]] && return 0
+		sleep 0.1
+	done
+	nst_fail "$1 never became preferred (state: $(nst_addr_state "$1"))"
+}
+
 # nst_engine_stop: SIGTERM and wait, so the capture is complete.
 nst_engine_stop() {
 	kill "$NST_ENGINE_PID" 2>/dev/null || true
@@ -176,7 +199,7 @@ nst_pcap_clean() {
 	local bad
 	bad=$(tshark -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
 		-o tcp.check_checksum:TRUE \
-		-Y '_ws.malformed || ip.checksum.status==2 || udp.checksum.status==2 || tcp.checksum.status==2 || icmp.checksum.status==2' \
+		-Y '_ws.malformed || ip.checksum.status==2 || udp.checksum.status==2 || tcp.checksum.status==2 || icmp.checksum.status==2 || icmpv6.checksum.status==2' \
 		-T fields -e frame.number 2>/dev/null | head -5)
 	[[ -z $bad ]] || nst_fail "capture $1 has malformed frames: $bad"
 }

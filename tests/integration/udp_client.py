@@ -14,8 +14,13 @@ import socket
 import sys
 
 
+def family(host):
+    """AF_INET6 for an IPv6 literal, else AF_INET."""
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def echo(host, port, n, maxlen):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
     s.connect((host, port))
     s.settimeout(2)
     rng = random.Random(1)
@@ -32,7 +37,7 @@ def echo(host, port, n, maxlen):
 
 
 def refused(host, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(family(host), socket.SOCK_DGRAM)
     s.connect((host, port))
     s.settimeout(2)
     s.send(b"anyone there?")

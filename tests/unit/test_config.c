@@ -162,8 +162,11 @@ Test(config, address_errors)
 	    "192.0.2.2/-1");
 	BAD("expected an IPv4 address and prefix", "--tap", "t", "--addr",
 	    "192.0.2.2/24x");
-	BAD("expected an IPv4 address and prefix", "--tap", "t", "--addr",
-	    "2001:db8::1/64");
+	BAD("expected an IPv6 address and prefix", "--tap", "t", "--addr",
+	    "2001:db8::1/129");
+	BAD("expected an IPv6 address and prefix", "--tap", "t", "--addr",
+	    "2001:db8::1");
+	BAD("not a unicast host", "--tap", "t", "--addr", "ff02::1/64");
 	BAD("not a unicast host", "--tap", "t", "--addr", "127.0.0.2/8");
 	BAD("not a unicast host", "--tap", "t", "--addr", "0.0.0.1/8");
 	BAD("not a unicast host", "--tap", "t", "--addr", "239.1.1.1/8");
@@ -314,4 +317,26 @@ Test(config_file, overlong_line_is_an_error)
 	big[sizeof(big) - 1] = 0;
 	write_file(big);
 	BAD("line too long", "--config", cfile);
+}
+
+/* --addr takes IPv6 prefixes too; --slaac turns RA processing on. */
+Test(config, ipv6_addresses_and_slaac)
+{
+	struct config c;
+	char *argv[] = { "nsstackd",
+			 "--tap",
+			 "t",
+			 "--addr",
+			 "2001:db8:1::2/64",
+			 "--addr",
+			 "192.0.2.2/24",
+			 "--slaac",
+			 NULL };
+
+	cr_assert_eq(config_parse(8, argv, &c), 0, "%s", c.err);
+	cr_assert_eq(c.naddr6, 1);
+	cr_assert_eq(c.addr6[0].len, 64);
+	cr_assert_eq(c.addr6[0].addr.b[15], 2);
+	cr_assert_eq(c.naddr, 1);
+	cr_assert(c.slaac);
 }

@@ -208,7 +208,7 @@ Test(udp_sock, call_errors_match_the_kernel)
 	socklen_t len = sizeof(s);
 	uint8_t big[65508];
 
-	cr_assert_eq(sock_create(&l3_eng, AF_INET6, SOCK_DGRAM, 0, &none),
+	cr_assert_eq(sock_create(&l3_eng, AF_APPLETALK, SOCK_DGRAM, 0, &none),
 		     -EAFNOSUPPORT);
 	cr_assert_eq(
 		sock_create(&l3_eng, AF_INET, SOCK_DGRAM, IPPROTO_TCP, &none),
@@ -336,5 +336,67 @@ Test(udp_sock, readiness_callback_fires_on_arrival)
 	l3_rx_udp(L3_PEER, 1, L3_US, 5000, (const uint8_t *)"a", 1);
 	l3_rx_udp(L3_PEER, 1, L3_US, 5000, (const uint8_t *)"b", 1);
 	cr_assert_eq(ready_calls, 2);
+	sock_close(sk);
+}
+
+/* RFC 3493 3.7 / 5.3: an AF_INET6 socket on [::] takes IPv4 datagrams,
+ * reported as ::ffff:a.b.c.d, and answers them over IPv4. */
+Test(udp_sock, dual_stack_socket_speaks_ipv4_as_v4_mapped)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(5000) },
+			    from;
+	socklen_t flen = sizeof(from);
+	struct l3_frame f;
+	struct sock *sk;
+	char buf[16];
+
+	cr_assert_eq(sock_create(&l3_eng, AF_INET6, SOCK_DGRAM, 0, &sk), 0);
+	cr_assert_eq(sock_bind(sk, SA(any), sizeof(any)), 0);
+	l3_peer_permanent();
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"hello", 5);
+	cr_assert_eq(sock_recvfrom(sk, buf, sizeof(buf), 0,
+				   (struct sockaddr *)&from, &flen),
+		     5);
+	cr_assert_eq(flen, sizeof(from));
+	cr_assert_eq(from.sin6_family, AF_INET6);
+	cr_assert(IN6_IS_ADDR_V4MAPPED(&from.sin6_addr));
+	cr_assert_eq(ntohl(from.sin6_addr.s6_addr32[3]), L3_PEER);
+	cr_assert_eq(ntohs(from.sin6_port), 4242);
+	cr_assert_eq(sock_sendto(sk, "back", 4, 0, SA(from), flen), 4);
+	cr_assert(l3_tx_pop(&f));
+	cr_assert_eq(f.ip.dst, L3_PEER);
+	cr_assert_eq(f.ip.proto, IPV4_PROTO_UDP);
+	l3_frame_free(&f);
+	sock_close(sk);
+}
+
+/* RFC 3493 5.3: IPV6_V6ONLY leaves IPv4 to others (here: nobody). */
+Test(udp_sock, v6only_socket_does_not_see_ipv4)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(5001) },
+			    mapped = any;
+	struct sock *sk;
+	int one = 1, v = 0;
+	socklen_t vlen = sizeof(v);
+
+	cr_assert_eq(sock_create(&l3_eng, AF_INET6, SOCK_DGRAM, 0, &sk), 0);
+	cr_assert_eq(sock_setsockopt(sk, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				     sizeof(one)),
+		     0);
+	cr_assert_eq(sock_getsockopt(sk, IPPROTO_IPV6, IPV6_V6ONLY, &v, &vlen),
+		     0);
+	cr_assert_eq(v, 1);
+	cr_assert_eq(sock_bind(sk, SA(any), sizeof(any)), 0);
+	l3_peer_permanent();
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5001, (const uint8_t *)"x", 1);
+	cr_assert_eq(l3_eng.stats.udp.UdpNoPorts, 1);
+	/* A v4-mapped destination is unreachable for it. */
+	mapped.sin6_addr.s6_addr[10] = 0xff;
+	mapped.sin6_addr.s6_addr[11] = 0xff;
+	mapped.sin6_addr.s6_addr32[3] = htonl(L3_PEER);
+	cr_assert_eq(sock_sendto(sk, "x", 1, 0, SA(mapped), sizeof(mapped)),
+		     -ENETUNREACH);
 	sock_close(sk);
 }
