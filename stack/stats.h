@@ -56,6 +56,8 @@
 	X(IpReasmOKs)                                                          \
 	X(IpReasmFails)                                                        \
 	X(IpReasmOverlaps)                                                     \
+	X(IpReasmDuplicates) /* exact copies of a held fragment */             \
+	X(IpInBadFrags)	     /* non-last fragment not a multiple of 8 */       \
 	X(IpFragOKs)                                                           \
 	X(IpFragFails)                                                         \
 	X(IpFragCreates)
@@ -69,7 +71,9 @@
 	X(IcmpInParmProbs)                                                     \
 	X(IcmpInEchos)                                                         \
 	X(IcmpInEchoReps)                                                      \
-	X(IcmpInOther)                                                         \
+	X(IcmpInOther)	      /* types the engine does not handle */           \
+	X(IcmpInEchoIgnored)  /* icmp_echo_ignore_all */                       \
+	X(IcmpInBcastIgnored) /* echo to a broadcast: Linux ignores it */      \
 	X(IcmpOutMsgs)                                                         \
 	X(IcmpOutErrors)                                                       \
 	X(IcmpOutRateLimitGlobal)                                              \
