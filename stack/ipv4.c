@@ -376,38 +376,3 @@ drop:
 	pkt_drop(eng, p, why, reason);
 	return rc;
 }
-
-/**
- * l3_init() - the L3/L4 tables of @eng: neighbours, FIB, reassembly,
- * ICMP rate limits, UDP sockets
- *
- * Return: 0 or -ENOMEM (whatever was made is freed again).
- */
-int l3_init(struct engine *eng)
-{
-	int rc;
-
-	rc = neigh_init(eng);
-	if (!rc)
-		rc = route4_init(eng);
-	if (!rc)
-		rc = frag4_init(eng);
-	if (!rc)
-		rc = icmp4_init(eng);
-	if (!rc)
-		rc = udp_init(eng);
-	if (rc)
-		l3_fini(eng);
-	return rc;
-}
-
-/** l3_fini() - free what l3_init() made; safe on a partial init. */
-void l3_fini(struct engine *eng)
-{
-	udp_fini(eng);
-	icmp4_fini(eng);
-	frag4_fini(eng);
-	route4_fini(eng);
-	arp_fini(eng);
-	neigh_fini(eng);
-}

@@ -21,13 +21,6 @@ int ipv4_route_src(struct engine *eng, uint32_t dst, uint32_t *src);
 bool ipv4_addr_is_local(const struct engine *eng, uint32_t a);
 bool ipv4_addr_is_bcast(const struct engine *eng, uint32_t a);
 
-/*
- * l3_init() - create the neighbour, FIB, reassembly, ICMP and UDP tables
- * of @eng; l3_fini() frees them (call it before engine_fini()).
- */
-int l3_init(struct engine *eng);
-void l3_fini(struct engine *eng);
-
 /**
  * ipv4_view_hdr() - the first byte of the header a view was parsed from
  *

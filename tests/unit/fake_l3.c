@@ -8,6 +8,7 @@
 #include "fake_engine.h"
 #include "fake_l3.h"
 #include "ipv4.h"
+#include "l3.h"
 #include "wire/csum.h"
 
 struct engine l3_eng;
