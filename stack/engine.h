@@ -26,6 +26,7 @@ struct neigh_table;
 struct fib4;
 struct frag4;
 struct udp_table;
+struct tcp_table;
 struct icmp4_state;
 
 struct engine {
@@ -44,6 +45,7 @@ struct engine {
 	struct fib4 *fib4;
 	struct frag4 *frag4;
 	struct udp_table *udp;
+	struct tcp_table *tcp;
 	struct icmp4_state *icmp4;
 
 	void *loop; /* engine_loop.c: the libuv side; NULL in unit tests */

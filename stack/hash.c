@@ -42,14 +42,14 @@ static inline void sipround(uint64_t v[4])
 }
 
 /**
- * siphash24() - SipHash-2-4 of @len bytes at @data under @key
+ * hash_siphash24() - SipHash-2-4 of @len bytes at @data under @key
  *
  * The reference algorithm, byte order independent: words are read little
  * endian as the specification says, so a hash is the same on every host.
  *
  * Return: the 64-bit hash.
  */
-uint64_t siphash24(const uint8_t key[16], const void *data, size_t len)
+uint64_t hash_siphash24(const uint8_t key[16], const void *data, size_t len)
 {
 	const uint8_t *in = data;
 	uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);

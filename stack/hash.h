@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t siphash24(const uint8_t key[16], const void *data, size_t len);
+uint64_t hash_siphash24(const uint8_t key[16], const void *data, size_t len);
 uint32_t rand_u32(void);
 uint32_t rand_range(uint32_t lo, uint32_t hi);
 

@@ -33,6 +33,7 @@
 #include "engine.h"
 #include "hash.h"
 #include "icmp4.h"
+#include "tcp.h"
 #include "ipv4.h"
 #include "log.h"
 #include "route.h"
@@ -104,7 +105,7 @@ static bool global_allow(struct engine *eng)
 
 static unsigned int peer_hash(const struct engine *eng, uint32_t a)
 {
-	return (unsigned int)siphash24(eng->secret, &a, sizeof(a));
+	return (unsigned int)hash_siphash24(eng->secret, &a, sizeof(a));
 }
 
 /* Linux inet_peer_xrlim_allow() with icmp_ratelimit as the timeout. */
@@ -234,8 +235,8 @@ static void deliver_error(struct engine *eng, const struct ipv4_view *inner,
 		udp_err(eng, inner, err, hard);
 		break;
 	case IPV4_PROTO_TCP:
-		/* tcp_err(eng, inner, err, hard) when tcp.c lands; until
-		 * then nobody owns a TCP flow. */
+		tcp_err(eng, inner, err, hard);
+		break;
 	default:
 		break;
 	}

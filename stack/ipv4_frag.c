@@ -142,7 +142,7 @@ void frag4_fini(struct engine *eng)
 static unsigned int key_hash(const struct engine *eng,
 			     const struct frag4_key *k)
 {
-	return (unsigned int)siphash24(eng->secret, k, sizeof(*k));
+	return (unsigned int)hash_siphash24(eng->secret, k, sizeof(*k));
 }
 
 /* Re-emit the first fragment (header and its data) for an ICMP quote. */
@@ -508,7 +508,7 @@ uint16_t ipv4_ident(struct engine *eng, uint32_t src, uint32_t dst,
 		    uint8_t proto)
 {
 	uint32_t key[3] = { src, dst, proto };
-	uint64_t h = siphash24(eng->secret, key, sizeof(key));
+	uint64_t h = hash_siphash24(eng->secret, key, sizeof(key));
 
 	return eng->frag4->ident[h % FRAG4_IDENT_BUCKETS]++;
 }

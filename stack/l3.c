@@ -19,6 +19,7 @@
 #include "l3.h"
 #include "neigh.h"
 #include "route.h"
+#include "tcp.h"
 #include "udp.h"
 
 static const char *op_of(struct ctl_req *req)
@@ -148,6 +149,8 @@ int l3_init(struct engine *eng)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
 	if (!rc)
 		rc = ctl_register(eng, "udp", cmd_udp);
+	if (!rc)
+		rc = tcp_init(eng); /* registers "ss" */
 	if (rc)
 		l3_fini(eng);
 	return rc;
@@ -156,6 +159,7 @@ int l3_init(struct engine *eng)
 /** l3_fini() - free what l3_init() made; safe on a partial init. */
 void l3_fini(struct engine *eng)
 {
+	tcp_fini(eng);
 	udp_fini(eng);
 	icmp4_fini(eng);
 	frag4_fini(eng);

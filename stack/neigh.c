@@ -252,7 +252,7 @@ static void key_fill(struct neigh_key *k, int ifindex, int family,
 static unsigned int key_hash(const struct engine *eng,
 			     const struct neigh_key *k)
 {
-	return (unsigned int)siphash24(eng->secret, k, sizeof(*k));
+	return (unsigned int)hash_siphash24(eng->secret, k, sizeof(*k));
 }
 
 static struct neigh *find(struct engine *eng, const struct neigh_key *k)

@@ -10,10 +10,11 @@
 #define IP_DESC(name) DESC(ip, name)
 #define ICMP_DESC(name) DESC(icmp, name)
 #define UDP_DESC(name) DESC(udp, name)
+#define TCP_DESC(name) DESC(tcp, name)
 #define ARP_DESC(name) DESC(arp, name)
 
 const struct stat_desc stat_descs[] = { ETH_STATS(ETH_DESC) IP_STATS(
-	IP_DESC) ICMP_STATS(ICMP_DESC) UDP_STATS(UDP_DESC)
+	IP_DESC) ICMP_STATS(ICMP_DESC) UDP_STATS(UDP_DESC) TCP_STATS(TCP_DESC)
 						ARP_STATS(ARP_DESC) };
 
 const size_t stat_descs_count = sizeof(stat_descs) / sizeof(stat_descs[0]);

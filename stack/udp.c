@@ -77,7 +77,7 @@ void udp_fini(struct engine *eng)
 
 static unsigned int port_hash(const struct engine *eng, uint16_t port)
 {
-	return (unsigned int)siphash24(eng->secret, &port, sizeof(port));
+	return (unsigned int)hash_siphash24(eng->secret, &port, sizeof(port));
 }
 
 static struct udp_port *port_find(struct engine *eng, uint16_t port)
@@ -166,9 +166,9 @@ static int pick_ephemeral(struct sock *sk, uint32_t laddr, uint32_t raddr,
 	if (first == 0 || last < first || last > 65535)
 		return -EINVAL;
 	num = last - first + 1;
-	offset = (uint32_t)siphash24(eng->secret, in, sizeof(in));
+	offset = (uint32_t)hash_siphash24(eng->secret, in, sizeof(in));
 	in[3] = 1; /* G() is F() under a different input */
-	index = (uint32_t)siphash24(eng->secret, in, sizeof(in)) %
+	index = (uint32_t)hash_siphash24(eng->secret, in, sizeof(in)) %
 		UDP_EPHEMERAL_TABLE;
 	for (uint32_t count = 0; count < num; count++) {
 		uint16_t port = (uint16_t)(first +
