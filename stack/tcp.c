@@ -186,6 +186,7 @@ void tcp_fini(struct engine *eng)
 
 	if (!t)
 		return;
+	HASH_CLEAR(hh, t->conns); /* before the TCBs holding it go */
 	while ((c = t->all)) {
 		t->all = c->all_next;
 		tcp_timers_stop(c);
@@ -195,7 +196,6 @@ void tcp_fini(struct engine *eng)
 		free(c->svc);
 		free(c);
 	}
-	HASH_CLEAR(hh, t->conns);
 	HASH_ITER(hh, t->ports, pp, ptmp)
 	{
 		HASH_DELETE(hh, t->ports, pp);
