@@ -374,9 +374,12 @@ void tcp_output(struct tcb *tcb)
 	if (tcp_flight(tcb)) {
 		if (!timer_armed(&tcb->t_rtx) || tcb->persist)
 			tcp_rtx_arm(tcb);
-	} else if (data_end(tcb) != tcb->snd_nxt && tcb->snd_wnd == 0 &&
+	} else if (data_end(tcb) != tcb->snd_nxt && !tcb->cork &&
 		   !timer_armed(&tcb->t_rtx)) {
-		/* RFC 9293 3.8.6.1: probe a zero window. */
+		/* Nothing in flight yet data held: the window is zero or
+		 * too small to use (SWS).  RFC 9293 3.8.6.1 probes a zero
+		 * window; 3.8.6.2.1's override timeout covers the rest, so
+		 * the persist timer serves both (as Linux's probe timer). */
 		tcp_persist_arm(tcb);
 	}
 ack:
