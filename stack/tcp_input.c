@@ -114,9 +114,19 @@ static void take_syn_options(struct tcb *tcb, const struct tcp_opts *o,
 	}
 }
 
-/* The handshake is done: congestion control, MSS, SACK start. */
-static void conn_established(struct tcb *tcb, bool syn_rexmit)
+static int alloc_rings(struct tcb *tcb);
+
+/*
+ * The handshake is done: buffers, congestion control, MSS, SACK start.
+ * A passive child gets its buffers only now, so a SYN flood costs a
+ * TCB per SYN-queue entry, not a TCB and two buffers.
+ */
+static int conn_established(struct tcb *tcb, bool syn_rexmit)
 {
+	if (!tcb->snd.buf && alloc_rings(tcb)) {
+		tcp_reset_conn(tcb, ENOMEM); /* frees an unaccepted child */
+		return -ENOMEM;
+	}
 	tcp_set_mss(tcb);
 	tcp_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss, tcb->eng->now);
 	tcp_sack_init(&tcb->sb, tcb->snd_una);
@@ -130,6 +140,7 @@ static void conn_established(struct tcb *tcb, bool syn_rexmit)
 	/* A shutdown() during the handshake sends its FIN now. */
 	if (tcb->shut_wr)
 		tcp_set_state(tcb, TCPS_FIN_WAIT_1);
+	return 0;
 }
 
 static int alloc_rings(struct tcb *tcb)
@@ -169,7 +180,7 @@ static struct tcb *child_new(struct tcb *ln, const struct seg *s)
 	c->cc.ops = ln->cc.ops;
 	c->ts_offset = rand_u32();
 	c->rcv_wscale = our_wscale(c);
-	if (alloc_rings(c) || tcp_hash(c)) {
+	if (tcp_hash(c)) {
 		tcp_tcb_free(c);
 		return NULL;
 	}
@@ -252,7 +263,8 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->th.ack;
 	ln->synq_len++; /* to_accept_queue() takes it off again */
-	conn_established(c, false);
+	if (conn_established(c, false))
+		return NULL;
 	to_accept_queue(c);
 	return c;
 }
@@ -786,7 +798,10 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 		tcb->max_sndwnd = tcb->snd_wnd;
 		tcb->snd_wl1 = s->seq;
 		tcb->snd_wl2 = ack;
-		conn_established(tcb, tcb->rto.backoff > 0);
+		if (conn_established(tcb, tcb->rto.backoff > 0)) {
+			pkt_free(p);
+			return STEP_DONE;
+		}
 		to_accept_queue(tcb);
 		if (tcb->state == TCPS_FIN_WAIT_1)
 			tcp_output(tcb);

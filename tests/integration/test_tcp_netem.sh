@@ -8,6 +8,7 @@
 # arrive byte-exact, and the engine must have retransmitted and run
 # RFC 6675 SACK recovery.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcp_lib.sh"
 nst_require_root
 nst_setup
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,7 @@ TK=tk$((RANDOM % 100000))
 nsx ip tuntap add dev "$TK" mode tap
 nsx ip addr add 192.0.2.1/24 dev "$TK"
 nsx ip link set "$TK" up
-nst_engine_start --addr 192.0.2.2/24 --service echo:7,discard:9,chargen:19
+tcp_engine_start --addr 192.0.2.2/24 --service echo:7,discard:9,chargen:19
 nst_bg ip netns exec "$NST_NS" /usr/bin/python3 "$DIR/impair.py" \
 	"$NST_DEV" "tap:$TK" \
 	--loss 5 --delay 10 --reorder 10 --duplicate 1 >/dev/null 2>&1
@@ -43,5 +44,5 @@ echo "TcpRetransSegs $rtx TcpExtTCPSackRecovery $rec TcpExtTCPTimeouts" \
 	"$rto TcpExtTCPOFOQueue $ofo"
 ((rtx > 0)) || nst_fail "no retransmissions under 5% loss"
 ((rec > 0)) || nst_fail "no SACK recovery under 5% loss"
-nst_engine_stop
+tcp_engine_stop
 echo "PASS: test_tcp_netem"

@@ -6,11 +6,12 @@
 # sequential connections leaving nothing behind, a zero window held for
 # 10 s, 1000 simultaneous connections, and a clean capture.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tcp_lib.sh"
 nst_require_root
 nst_require tshark ncat
 nst_setup
 nst_tap_up
-nst_engine_start --addr 192.0.2.2/24 \
+tcp_engine_start --addr 192.0.2.2/24 \
 	--service echo:7,discard:9,chargen:19,daytime:13
 CLIENT=$(cd "$(dirname "$0")" && pwd)/tcp_client.py
 run() { nsx timeout "$1" /usr/bin/python3 "$CLIENT" "${@:2}"; }
@@ -50,6 +51,6 @@ nsx bash -c 'ulimit -n 4096; exec timeout 90 /usr/bin/python3 "$0" many 1000' \
 
 echo "TcpCurrEstab $(nst_stat TcpCurrEstab) TcpPassiveOpens" \
 	"$(nst_stat TcpPassiveOpens) TcpRetransSegs $(nst_stat TcpRetransSegs)"
-nst_engine_stop
+tcp_engine_stop
 nst_pcap_clean "$NST_PCAP"
 echo "PASS: test_tcp_services"
