@@ -162,7 +162,7 @@ struct svc_conn {
 };
 
 /* RFC 864 over TCP is one endless stream: 95 lines of 74 bytes repeat. */
-#define CHARGEN_PERIOD (95 * (CHARGEN_LINE + 2))
+#define CHARGEN_PERIOD ((size_t)95 * (CHARGEN_LINE + 2))
 static uint8_t chargen_pattern[CHARGEN_PERIOD];
 
 static void svc_tcp_conn_ready(struct tcb *c, unsigned int events, void *arg);

@@ -198,6 +198,7 @@ void tcp_fini(struct engine *eng)
 	}
 	HASH_ITER(hh, t->ports, pp, ptmp)
 	{
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc): uthash table
 		HASH_DELETE(hh, t->ports, pp);
 		free(pp);
 	}
@@ -219,8 +220,10 @@ struct tcb *tcp_tcb_new(struct engine *eng)
 		return NULL;
 	tcb->eng = eng;
 	tcb->state = TCPS_CLOSED;
-	tcb->sndbuf = eng->sysctl.tcp_wmem[1] * 16; /* see tcp_sock.c */
-	tcb->rcvbuf = eng->sysctl.tcp_rmem[1] * 2;
+	/* Linux starts small and auto-tunes up to tcp_wmem/rmem[2]; without
+	 * auto-tuning yet, start where a LAN needs to be. */
+	tcb->sndbuf = (size_t)eng->sysctl.tcp_wmem[1] * 16;
+	tcb->rcvbuf = (size_t)eng->sysctl.tcp_rmem[1] * 2;
 	tcb->peer_mss = TCP_DEFAULT_MSS;
 	tcb->mss = TCP_DEFAULT_MSS;
 	tcb->quickacks = TCP_QUICKACKS;

@@ -931,11 +931,10 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 	case TCPS_TIME_WAIT:
 		/* "The only thing that can arrive in this state is a
 		 * retransmission of the remote FIN" (check_fin). */
-		break;
 	case TCPS_ESTABLISHED:
 	case TCPS_CLOSE_WAIT:
 	case TCPS_FIN_WAIT_2:
-		break;
+		/* Nothing beyond the common processing above. */
 	case TCPS_CLOSED:
 	case TCPS_LISTEN:
 	case TCPS_SYN_SENT:

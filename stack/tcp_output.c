@@ -66,7 +66,7 @@ static int emit(struct engine *eng, const struct tcp_key *k, uint32_t seq,
 	if (!p)
 		return -ENOBUFS;
 	h = pkt_put(p, (size_t)hlen + len);
-	if (len)
+	if (len && ring)
 		tcp_ring_peek(ring, payload_off, h + hlen, len);
 	v.payload = h + hlen;
 	v.payload_len = len;

@@ -454,6 +454,7 @@ static void close_children(struct tcb *ln)
 
 	HASH_ITER(hh, ln->eng->tcp->conns, c, tmp)
 	{
+		// cppcheck-suppress uninitvar ; c is set by HASH_ITER
 		if (c->parent != ln)
 			continue;
 		tcp_send_rst(c);

@@ -1116,8 +1116,8 @@ Test(tcp_input, ack_frees_send_buffer)
 	ft_drain();
 	pp.ack += 2 * c->mss;
 	ft_send(&pp, TCP_ACK, NULL, 0);
-	cr_assert_eq(c->snd.len, 2 * c->mss);
-	cr_assert_eq(c->bytes_acked, 2 * c->mss);
+	cr_assert_eq(c->snd.len, (size_t)2 * c->mss);
+	cr_assert_eq(c->bytes_acked, (uint64_t)2 * c->mss);
 }
 
 /* Linux (tcp_rcv_state_process): data for a closed socket gets a RST. */

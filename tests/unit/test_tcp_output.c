@@ -117,8 +117,8 @@ Test(tcp_output, initial_window_is_ten_segments)
 	struct tcb *c = estab(&pp);
 	size_t segs;
 
-	tcp_send(c, big, 20 * c->mss, 0);
-	cr_assert_eq(count_payload(&segs), 10 * c->mss);
+	tcp_send(c, big, (size_t)20 * c->mss, 0);
+	cr_assert_eq(count_payload(&segs), (size_t)10 * c->mss);
 	cr_assert_eq(segs, 10);
 }
 
@@ -145,7 +145,7 @@ Test(tcp_output, slow_start_grows_cwnd)
 	struct tcb *c = estab(&pp);
 	uint32_t cwnd = c->cc.cwnd;
 
-	tcp_send(c, big, 4 * c->mss, 0);
+	tcp_send(c, big, (size_t)4 * c->mss, 0);
 	ft_drain();
 	pp.ack += 4 * c->mss;
 	ft_send(&pp, TCP_ACK, NULL, 0);
@@ -181,7 +181,7 @@ Test(tcp_output, fin_follows_queued_data)
 	uint32_t last_seq = 0;
 	bool fin = false;
 
-	tcp_send(c, big, 12 * c->mss, 0);
+	tcp_send(c, big, (size_t)12 * c->mss, 0);
 	tcp_shutdown(c, SHUT_WR);
 	ft_drain();
 	pp.ack += 10 * c->mss;
@@ -254,7 +254,7 @@ Test(tcp_output, segments_are_mss_sized)
 	struct tcb *c = estab(&pp);
 	struct ft_seg s;
 
-	tcp_send(c, big, 5 * c->mss, 0);
+	tcp_send(c, big, (size_t)5 * c->mss, 0);
 	while (ft_pop(&s)) {
 		cr_assert_eq(s.th.payload_len, c->mss);
 		cr_assert(s.th.opt.present & TCP_OPT_TS);

@@ -344,7 +344,7 @@ Test(tcp_timer, rto_collapses_cwnd)
 	struct ft_peer pp;
 	struct tcb *c = estab(&pp);
 
-	tcp_send(c, big, 8 * c->mss, 0);
+	tcp_send(c, big, (size_t)8 * c->mss, 0);
 	ft_drain();
 	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
 	cr_assert_eq(c->cc.cwnd, c->mss);
