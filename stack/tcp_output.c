@@ -312,6 +312,27 @@ static bool short_segment_ok(const struct tcb *tcb, uint32_t len,
 	return tcb->nodelay || fin || tcp_flight(tcb) == 0;
 }
 
+/*
+ * Go-back-N after a timeout resends from SND.UNA; what the peer SACKs
+ * again since then (the scoreboard is cleared at the timeout, RFC 2018 8)
+ * it holds, so SND.NXT jumps over it instead of sending it twice, as
+ * RFC 6675 5.1 intends for retransmissions after an RTO.
+ */
+static void skip_sacked(struct tcb *tcb)
+{
+	const struct tcp_scoreboard *sb = &tcb->sb;
+
+	if (!tcb->sack_ok || !seq_lt(tcb->snd_nxt, tcb->snd_max))
+		return;
+	for (size_t i = 0; i < sb->n; i++) {
+		if (seq_leq(sb->r[i].start, tcb->snd_nxt) &&
+		    seq_lt(tcb->snd_nxt, sb->r[i].end)) {
+			tcb->snd_nxt = seq_min(sb->r[i].end, tcb->snd_max);
+			return;
+		}
+	}
+}
+
 /**
  * tcp_output() - send what the windows allow: new data in MSS-sized
  * segments, then the FIN; arm the retransmission or persist timer; send a
@@ -331,6 +352,7 @@ void tcp_output(struct tcb *tcb)
 
 		if (seq_gt(tcb->snd_nxt, end))
 			break; /* the FIN is out */
+		skip_sacked(tcb);
 		avail = end - tcb->snd_nxt;
 		wnd = tcb->snd_wnd < tcb->cc.cwnd ? tcb->snd_wnd : tcb->cc.cwnd;
 		usable = seq_gt(tcb->snd_una + wnd, tcb->snd_nxt)

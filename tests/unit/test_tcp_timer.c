@@ -368,3 +368,35 @@ Test(tcp_timer, delack_cancelled_by_piggybacked_ack)
 	ft_free(&s);
 	cr_assert_not(timer_armed(&c->t_delack));
 }
+
+/* RFC 6675 5.1 / RFC 2018 8: after a timeout, data SACKed again is not
+ * resent by go-back-N. */
+Test(tcp_timer, go_back_n_skips_data_sacked_after_rto)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t una, mss = c->mss;
+	struct tcp_opts o = { .present = TCP_OPT_SACK, .sack_n = 1 };
+	struct ft_seg s;
+	bool jumped = false;
+
+	c->nodelay = true;
+	una = c->snd_una;
+	tcp_send(c, big, (size_t)8 * mss, 0);
+	ft_drain();
+	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
+	ft_drain(); /* the retransmission of the first segment */
+	o.sack[0].start = una + 2 * mss;
+	o.sack[0].end = una + 4 * mss;
+	ft_send_raw(&pp, pp.seq, una + mss, TCP_ACK, &o, NULL, 0);
+	while (ft_pop(&s)) {
+		cr_assert(s.th.seq == una + mss ||
+				  seq_geq(s.th.seq, una + 4 * mss),
+			  "resent SACKed data at +%u", s.th.seq - una);
+		jumped |= s.th.seq == una + 4 * mss;
+		ft_free(&s);
+	}
+	/* SND.NXT went past the SACKed block (sending there waits for the
+	 * window: SACKed bytes still count in SND.NXT - SND.UNA). */
+	cr_assert(jumped || seq_geq(c->snd_nxt, una + 4 * mss));
+}
