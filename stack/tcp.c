@@ -254,6 +254,20 @@ static void notify_unlink(struct tcb *tcb)
 	tcb->on_notify = false;
 }
 
+static void ack_unlink(struct tcb *tcb)
+{
+	struct tcb **pp;
+
+	if (!tcb->on_acklist)
+		return;
+	for (pp = &tcb->eng->tcp->ack_head; *pp; pp = &(*pp)->ack_next)
+		if (*pp == tcb) {
+			*pp = tcb->ack_next;
+			break;
+		}
+	tcb->on_acklist = false;
+}
+
 /**
  * tcp_tcb_free() - release @tcb: timers, tables, port, buffers, memory
  *
@@ -267,6 +281,7 @@ void tcp_tcb_free(struct tcb *tcb)
 	tcp_timers_stop(tcb);
 	tcp_unhash(tcb);
 	notify_unlink(tcb);
+	ack_unlink(tcb);
 	if (tcb->state == TCPS_LISTEN) {
 		/* Leave the listener list of the port. */
 		struct tcp_port *pp = NULL;
@@ -578,6 +593,38 @@ void tcp_notify_flush(struct engine *eng)
 		tcb->on_notify = false;
 		if (tcb->ready)
 			tcb->ready(tcb, tcp_poll(tcb), tcb->ready_arg);
+	}
+}
+
+/**
+ * tcp_ack_later() - @tcb owes an immediate ACK; send it after the
+ * readiness callbacks of this event, so that data they write (an echo,
+ * a response) carries it instead of a segment of its own
+ */
+void tcp_ack_later(struct tcb *tcb)
+{
+	if (tcb->on_acklist)
+		return;
+	tcb->on_acklist = true;
+	tcb->ack_next = tcb->eng->tcp->ack_head;
+	tcb->eng->tcp->ack_head = tcb;
+}
+
+/**
+ * tcp_ack_flush() - send the ACKs tcp_ack_later() put off that no data
+ * segment has carried meanwhile
+ */
+void tcp_ack_flush(struct engine *eng)
+{
+	struct tcb *tcb;
+
+	if (!eng->tcp)
+		return;
+	while ((tcb = eng->tcp->ack_head)) {
+		eng->tcp->ack_head = tcb->ack_next;
+		tcb->on_acklist = false;
+		if (tcb->ack_now && tcp_synchronized(tcb))
+			tcp_send_ack(tcb);
 	}
 }
 

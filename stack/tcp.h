@@ -207,6 +207,8 @@ struct tcb {
 	bool notify; /* call ready at the end of this event */
 	struct tcb *notify_next;
 	bool on_notify;
+	struct tcb *ack_next; /* owes an ACK after the callbacks ran */
+	bool on_acklist;
 
 	/* Statistics for TCP_INFO and ss. */
 	uint64_t bytes_acked;
@@ -232,6 +234,8 @@ struct tcp_table {
 	size_t nconns;		   /* TCBs alive, any state */
 	struct tcb *notify_head;   /* TCBs whose callback is due */
 	struct tcb *all;	   /* every TCB, whoever holds it */
+	struct tcb *ack_head;	   /* TCBs owing an ACK (tcp_ack_later()) */
+	bool in_input;		   /* inside tcp_input(): ACKs can wait */
 	uint64_t challenge_window; /* second the count below belongs to */
 	uint32_t challenge_count;
 	const struct tcp_cc_ops *cc_default;
@@ -257,6 +261,8 @@ void tcp_reset_conn(struct tcb *tcb, int err);
 void tcp_maybe_free(struct tcb *tcb);
 void tcp_notify(struct tcb *tcb);
 void tcp_notify_flush(struct engine *eng);
+void tcp_ack_later(struct tcb *tcb);
+void tcp_ack_flush(struct engine *eng);
 uint32_t tcp_ts_now(const struct tcb *tcb);
 void tcp_set_mss(struct tcb *tcb);
 uint32_t tcp_rcv_space(const struct tcb *tcb);

@@ -432,6 +432,8 @@ static void syn_sent_input(struct tcb *tcb, struct pkt *p, struct seg *s)
 		tcb->ack_now = true;
 		pkt_free(p);
 		tcp_output(tcb);
+		if (tcb->ack_now)
+			tcp_send_ack(tcb); /* the handshake's third segment */
 		return;
 	}
 	/* "Otherwise, enter SYN-RECEIVED, form a SYN,ACK segment" (the
@@ -1124,7 +1126,7 @@ static void synchronized_input(struct tcb *tcb, struct pkt *p, struct seg *s)
 	pkt_free(p);
 	tcp_output(tcb);
 	if (tcb->ack_now && tcp_synchronized(tcb))
-		tcp_send_ack(tcb);
+		tcp_ack_later(tcb);
 	return;
 out:
 	/* A dropped or consumed segment may still owe an ACK (PAWS). */
@@ -1180,6 +1182,7 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 		return;
 	}
 	st->TcpInSegs++;
+	eng->tcp->in_input = true;
 	s.src = ip->src;
 	s.dst = ip->dst;
 	s.seq = s.th.seq;
@@ -1242,6 +1245,8 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 	}
 out:
 	tcp_notify_flush(eng);
+	eng->tcp->in_input = false;
+	tcp_ack_flush(eng);
 }
 
 /**

@@ -335,15 +335,12 @@ static void skip_sacked(struct tcb *tcb)
 
 /**
  * tcp_output() - send what the windows allow: new data in MSS-sized
- * segments, then the FIN; arm the retransmission or persist timer; send a
- * pending immediate ACK if nothing else carried it
+ * segments, then the FIN; arm the retransmission or persist timer
  */
 void tcp_output(struct tcb *tcb)
 {
-	bool sent = false;
-
 	if (!can_send_data(tcb))
-		goto ack;
+		goto out;
 	for (;;) {
 		uint32_t end = data_end(tcb);
 		uint32_t avail, wnd, usable, len;
@@ -387,7 +384,6 @@ void tcp_output(struct tcb *tcb)
 			tcb->fin_sent = true;
 		if (seq_gt(tcb->snd_nxt, tcb->snd_max))
 			tcb->snd_max = tcb->snd_nxt;
-		sent = true;
 		if (tcb->sb.in_recovery)
 			tcp_prr_on_send(&tcb->prr, len);
 		if (fin)
@@ -404,9 +400,10 @@ void tcp_output(struct tcb *tcb)
 		 * the persist timer serves both (as Linux's probe timer). */
 		tcp_persist_arm(tcb);
 	}
-ack:
-	if (!sent && tcb->ack_now && tcp_synchronized(tcb))
-		tcp_send_ack(tcb);
+out:
+	/* A pending ACK is the caller's (tcp_ack_later()): data written by
+	 * a readiness callback may still carry it. */
+	return;
 }
 
 /**

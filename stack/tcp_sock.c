@@ -396,8 +396,15 @@ ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags)
 	if (thresh > tcb->rcv.cap / 2)
 		thresh = (uint32_t)(tcb->rcv.cap / 2);
 	if (space >= adv + thresh) {
-		tcp_send_ack(tcb);
-		tcp_notify_flush(tcb->eng);
+		tcb->ack_now = true;
+		if (tcb->eng->tcp->in_input) {
+			/* Called back from tcp_input(): a reply may still
+			 * carry the update (tcp_ack_flush()). */
+			tcp_ack_later(tcb);
+		} else {
+			tcp_send_ack(tcb);
+			tcp_notify_flush(tcb->eng);
+		}
 	}
 	return (ssize_t)n;
 }

@@ -557,3 +557,37 @@ Test(tcp_sock, ss_dump_lists_connection)
 	cr_assert_eq(json_object_get_int(v), 10);
 	json_object_put(arr);
 }
+
+static void echo_ready(struct tcb *c, unsigned int ev, void *arg)
+{
+	char b[64];
+	ssize_t n;
+
+	(void)ev;
+	(void)arg;
+	n = tcp_recv(c, b, sizeof(b), 0);
+	if (n > 0)
+		tcp_send(c, b, (size_t)n, 0);
+}
+
+/* RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: an ACK owed for arriving data
+ * rides on the reply a readiness callback writes, not a segment alone. */
+Test(tcp_sock, reply_from_callback_carries_the_ack)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	tcp_set_ready(c, echo_ready, NULL);
+	ft_send(&pp, TCP_PSH, "hi", 2);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.payload_len, 2);
+	cr_assert_eq(s.th.ack, pp.seq);
+	ft_free(&s);
+	while (ft_pop(&s)) {
+		cr_assert_fail("extra: flags %x len %zu seq %u ack %u win %u",
+			       s.th.flags, s.th.payload_len, s.th.seq,
+			       s.th.ack, s.th.window);
+		ft_free(&s);
+	}
+}
