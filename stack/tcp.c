@@ -664,6 +664,25 @@ void tcp_set_mss(struct tcb *tcb)
 }
 
 /**
+ * tcp_rcv_wscale() - our window scale (RFC 7323 2.2), fixed at the SYN:
+ * large enough for the biggest receive buffer auto-tuning may grow to
+ * (tcp_rmem[2], as Linux), or for SO_RCVBUF when the user set it
+ */
+uint8_t tcp_rcv_wscale(const struct tcb *tcb)
+{
+	size_t max = tcb->rcvbuf;
+	uint8_t ws = 0;
+
+	if (!tcb->rcvbuf_locked && tcb->eng->sysctl.tcp_rmem[2] > max)
+		max = tcb->eng->sysctl.tcp_rmem[2];
+	if (!tcb->eng->sysctl.tcp_window_scaling)
+		return 0;
+	while ((max >> ws) > 65535 && ws < TCP_MAX_WSCALE)
+		ws++;
+	return ws;
+}
+
+/**
  * tcp_rcv_space() - free room in the receive buffer: what the window may
  * offer (RFC 9293 3.8.6.2.2 rounds it further when advertising)
  */

@@ -145,6 +145,9 @@ struct tcb {
 	struct tcp_reass reass;
 	size_t sndbuf; /* SO_SNDBUF as Linux reports it */
 	size_t rcvbuf;
+	bool rcvbuf_locked; /* SO_RCVBUF set: no auto-tuning */
+	size_t rcvq_copied; /* auto-tuning: bytes read this round */
+	uint64_t rcvq_time; /* auto-tuning: start of the round */
 
 	/* Loss recovery. */
 	struct tcp_rto rto;
@@ -266,6 +269,7 @@ void tcp_ack_flush(struct engine *eng);
 uint32_t tcp_ts_now(const struct tcb *tcb);
 void tcp_set_mss(struct tcb *tcb);
 uint32_t tcp_rcv_space(const struct tcb *tcb);
+uint8_t tcp_rcv_wscale(const struct tcb *tcb);
 struct json_object *tcp_dump(struct engine *eng);
 
 /* tcp_ring helpers (tcp.c). */

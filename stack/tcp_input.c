@@ -58,15 +58,6 @@ enum step { STEP_GO, STEP_DONE, STEP_DROP };
 
 /* ---- helpers ---- */
 
-static uint8_t our_wscale(const struct tcb *tcb)
-{
-	uint8_t ws = 0;
-
-	while ((tcb->rcvbuf >> ws) > 65535 && ws < TCP_MAX_WSCALE)
-		ws++;
-	return ws;
-}
-
 /*
  * RFC 5961 7: challenge ACKs are rate-limited (tcp_challenge_ack_limit a
  * second, engine-wide like Linux) so they cannot be used to amplify.
@@ -177,9 +168,10 @@ static struct tcb *child_new(struct tcb *ln, const struct seg *s)
 	c->user_mss = ln->user_mss;
 	c->linger = ln->linger;
 	c->linger_sec = ln->linger_sec;
+	c->rcvbuf_locked = ln->rcvbuf_locked;
 	c->cc.ops = ln->cc.ops;
 	c->ts_offset = rand_u32();
-	c->rcv_wscale = our_wscale(c);
+	c->rcv_wscale = tcp_rcv_wscale(c);
 	if (tcp_hash(c)) {
 		tcp_tcb_free(c);
 		return NULL;

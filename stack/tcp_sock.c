@@ -275,11 +275,7 @@ int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 		tcb->key.rport = 0;
 		return -EADDRNOTAVAIL;
 	}
-	while ((tcb->rcvbuf >> tcb->rcv_wscale) > 65535 &&
-	       tcb->rcv_wscale < TCP_MAX_WSCALE)
-		tcb->rcv_wscale++;
-	if (!eng->sysctl.tcp_window_scaling)
-		tcb->rcv_wscale = 0;
+	tcb->rcv_wscale = tcp_rcv_wscale(tcb);
 	tcb->ts_offset = rand_u32();
 	tcp_tuple_v4(&tu, tcb->key.laddr, tcb->key.lport, a, port);
 	tcb->iss = tcp_isn(&eng->tcp->isn_key, &tu, eng->now);
@@ -355,6 +351,51 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 	return (ssize_t)n;
 }
 
+/* A ring of a new size keeping its bytes; refused if they do not fit. */
+static void ring_resize(struct tcp_ring *r, size_t cap)
+{
+	struct tcp_ring n = { 0 };
+
+	if (!r->buf || cap < r->len || tcp_ring_alloc(&n, cap))
+		return;
+	n.len = tcp_ring_peek(r, 0, n.buf, r->len);
+	tcp_ring_free(r);
+	*r = n;
+}
+
+/*
+ * Receive-buffer auto-tuning, a simple form of Linux's
+ * tcp_rcv_space_adjust() (dynamic right-sizing): when the application
+ * read more than half the buffer within one round-trip time, the window
+ * limited the sender, so the buffer doubles, up to tcp_rmem[2].  The
+ * window scale chosen at the SYN already allows for that size.
+ */
+static void rcv_autotune(struct tcb *tcb, size_t n)
+{
+	struct engine *eng = tcb->eng;
+	uint64_t rtt = tcb->rto.has_sample ? tcb->rto.srtt_us : 0;
+	size_t want;
+
+	if (tcb->rcvbuf_locked)
+		return;
+	tcb->rcvq_copied += n;
+	if (rtt < 1000)
+		rtt = 1000;
+	if (eng->now - tcb->rcvq_time < rtt)
+		return;
+	if (tcb->rcvq_copied > tcb->rcv.cap / 2 &&
+	    tcb->rcv.cap < eng->sysctl.tcp_rmem[2]) {
+		want = tcb->rcv.cap * 2;
+		if (want > eng->sysctl.tcp_rmem[2])
+			want = eng->sysctl.tcp_rmem[2];
+		ring_resize(&tcb->rcv, want);
+		tcb->rcvbuf = tcb->rcv.cap;
+		tcb->reass.budget = tcb->rcv.cap;
+	}
+	tcb->rcvq_copied = 0;
+	tcb->rcvq_time = eng->now;
+}
+
 /**
  * tcp_recv() - recv(@tcb, @buf, @len, @flags)
  * @flags: MSG_PEEK leaves the data queued
@@ -386,6 +427,7 @@ ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags)
 	if (flags & MSG_PEEK)
 		return (ssize_t)n;
 	tcp_ring_drop(&tcb->rcv, n);
+	rcv_autotune(tcb, n);
 	if (!tcp_synchronized(tcb) || tcb->fin_rcvd ||
 	    tcb->state == TCPS_TIME_WAIT)
 		return (ssize_t)n;
@@ -586,18 +628,6 @@ static size_t buf_size(int v, uint32_t min, uint32_t max)
 	return (size_t)d;
 }
 
-/* A ring of a new size keeping its bytes; refused if they do not fit. */
-static void ring_resize(struct tcp_ring *r, size_t cap)
-{
-	struct tcp_ring n = { 0 };
-
-	if (!r->buf || cap < r->len || tcp_ring_alloc(&n, cap))
-		return;
-	n.len = tcp_ring_peek(r, 0, n.buf, r->len);
-	tcp_ring_free(r);
-	*r = n;
-}
-
 static int set_sol_socket(struct tcb *tcb, int name, const void *val,
 			  socklen_t len)
 {
@@ -635,6 +665,7 @@ static int set_sol_socket(struct tcb *tcb, int name, const void *val,
 		 * like Linux this matters most before connect/listen. */
 		tcb->rcvbuf = buf_size(v, eng->sysctl.tcp_rmem[0],
 				       eng->sysctl.tcp_rmem[2]);
+		tcb->rcvbuf_locked = true;
 		if (tcb->rcvbuf > tcb->rcv.cap)
 			ring_resize(&tcb->rcv, tcb->rcvbuf);
 		return 0;

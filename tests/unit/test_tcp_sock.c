@@ -586,8 +586,40 @@ Test(tcp_sock, reply_from_callback_carries_the_ack)
 	ft_free(&s);
 	while (ft_pop(&s)) {
 		cr_assert_fail("extra: flags %x len %zu seq %u ack %u win %u",
-			       s.th.flags, s.th.payload_len, s.th.seq,
-			       s.th.ack, s.th.window);
+			       s.th.flags, s.th.payload_len, s.th.seq, s.th.ack,
+			       s.th.window);
 		ft_free(&s);
 	}
+}
+
+/* Linux tcp_rcv_space_adjust(): a reader that keeps draining a full
+ * buffer within a round trip gets a bigger one, up to tcp_rmem[2]. */
+Test(tcp_sock, receive_buffer_grows_for_a_fast_reader)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	static uint8_t data[1448], buf[1 << 20];
+	size_t cap = c->rcv.cap;
+
+	for (int round = 0; round < 3; round++) {
+		while (seq_lt(pp.seq, c->rcv_adv) &&
+		       c->rcv.len + sizeof(data) <= c->rcv.cap)
+			ft_send(&pp, TCP_ACK, data, sizeof(data));
+		ft_advance_ms(2);
+		tcp_recv(c, buf, sizeof(buf), 0);
+		ft_drain();
+	}
+	cr_assert_gt(c->rcv.cap, cap);
+	cr_assert_leq(c->rcv.cap, l3_eng.sysctl.tcp_rmem[2]);
+}
+
+/* SO_RCVBUF turns auto-tuning off and sizes the window scale. */
+Test(tcp_sock, so_rcvbuf_locks_the_buffer)
+{
+	struct tcb *c = sock();
+	int v = 32768;
+
+	tcp_setsockopt(c, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	cr_assert(c->rcvbuf_locked);
+	cr_assert_eq(tcp_rcv_wscale(c), 1); /* 65536 bytes need one shift */
 }
