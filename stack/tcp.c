@@ -710,6 +710,7 @@ static struct json_object *dump_one(const struct tcb *c)
 {
 	struct json_object *o = json_object_new_object();
 	bool listen = c->state == TCPS_LISTEN;
+	char rtt[32];
 
 	json_object_object_add(
 		o, "state", json_object_new_string(tcp_state_name(c->state)));
@@ -733,14 +734,21 @@ static struct json_object *dump_one(const struct tcb *c)
 			json_object_new_int64(c->mss ? c->cc.cwnd / c->mss
 						     : 0));
 		json_object_object_add(o, "mss", json_object_new_int64(c->mss));
+		snprintf(rtt, sizeof(rtt), "%.3f", c->rto.srtt_us / 1000.0);
 		json_object_object_add(
 			o, "rtt_ms",
-			json_object_new_double(c->rto.srtt_us / 1000.0));
+			json_object_new_double_s(c->rto.srtt_us / 1000.0, rtt));
 		json_object_object_add(
 			o, "rto_ms",
 			json_object_new_int64(tcp_rto_timeout(&c->rto) / 1000));
 		json_object_object_add(o, "retrans",
 				       json_object_new_int64(c->total_retrans));
+		json_object_object_add(
+			o, "bytes_acked",
+			json_object_new_int64((int64_t)c->bytes_acked));
+		json_object_object_add(
+			o, "bytes_received",
+			json_object_new_int64((int64_t)c->bytes_received));
 		json_object_object_add(o, "orphan",
 				       json_object_new_boolean(c->user_closed));
 	}

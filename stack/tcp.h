@@ -160,7 +160,6 @@ struct tcb {
 	bool rtt_timing;
 	unsigned int retries; /* RTO expiries without progress */
 	unsigned int total_retrans;
-	uint32_t lost_out;
 
 	/* Receive-side ACK policy. */
 	unsigned int unacked_segs; /* full segments since our last ACK */
@@ -189,8 +188,7 @@ struct tcb {
 	int linger_sec;
 	bool reuseaddr;
 	bool bound; /* bind() or autobind holds a port */
-	bool nonblock_connect_pending;
-	int err; /* pending error (positive errno), SO_ERROR */
+	int err;    /* pending error (positive errno), SO_ERROR */
 	int keep_idle_s, keep_intvl_s, keep_cnt; /* 0 = sysctl default */
 	uint32_t syn_retries; /* TCP_SYNCNT, 0 = sysctl default */
 
@@ -207,7 +205,6 @@ struct tcb {
 	/* Readiness. */
 	tcp_ready_fn *ready;
 	void *ready_arg;
-	bool notify; /* call ready at the end of this event */
 	struct tcb *notify_next;
 	bool on_notify;
 	struct tcb *ack_next; /* owes an ACK after the callbacks ran */

@@ -839,7 +839,20 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 		a.flight = tcb->snd_max - ack;
 		a.srtt_us = tcb->rto.has_sample ? tcb->rto.srtt_us : 0;
 		a.now_us = eng->now;
-		v = tcp_cc_on_ack(&tcb->cc, &a);
+		{
+			uint32_t before = tcb->cc.cwnd;
+			uint32_t prior = tcb->snd_max - old_una;
+
+			v = tcp_cc_on_ack(&tcb->cc, &a);
+			/* RFC 7661 in spirit (Linux tcp_is_cwnd_limited()):
+			 * grow cwnd only while it limits sending, so an
+			 * application- or receiver-limited flow does not
+			 * build a window it never used. */
+			if (!tcb->cc.in_recovery && tcb->cc.cwnd > before &&
+			    tcb->cc.cwnd > 2 * prior)
+				tcb->cc.cwnd = before > 2 * prior ? before
+								  : 2 * prior;
+		}
 		if (tcb->sack_ok && tcb->sb.in_recovery) {
 			if (tcp_sack_recovery_done(&tcb->sb)) {
 				if (tcb->cc.in_recovery)

@@ -138,18 +138,34 @@ Test(tcp_output, send_respects_peer_window)
 	cr_assert_leq(c->snd_nxt - c->snd_una, 2560);
 }
 
-/* RFC 5681 3.1: each ACK in slow start grows cwnd. */
+/* RFC 5681 3.1: each ACK in slow start grows cwnd (while cwnd is what
+ * limits the sender). */
 Test(tcp_output, slow_start_grows_cwnd)
 {
 	struct ft_peer pp;
 	struct tcb *c = estab(&pp);
 	uint32_t cwnd = c->cc.cwnd;
 
-	tcp_send(c, big, (size_t)4 * c->mss, 0);
+	tcp_send(c, big, (size_t)20 * c->mss, 0);
 	ft_drain();
 	pp.ack += 4 * c->mss;
 	ft_send(&pp, TCP_ACK, NULL, 0);
 	cr_assert_gt(c->cc.cwnd, cwnd);
+}
+
+/* RFC 7661 in spirit: an application-limited sender does not grow cwnd
+ * beyond twice what it had in flight. */
+Test(tcp_output, app_limited_sender_keeps_cwnd)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t cwnd = c->cc.cwnd;
+
+	tcp_send(c, big, (size_t)2 * c->mss, 0);
+	ft_drain();
+	pp.ack += 2 * c->mss;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(c->cc.cwnd, cwnd);
 }
 
 /* RFC 9293 3.10.4: the FIN rides on the last data segment. */
