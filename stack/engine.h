@@ -27,6 +27,7 @@ struct fib4;
 struct frag4;
 struct udp_table;
 struct app_table;
+struct tcp_table;
 struct icmp4_state;
 struct dhcp4c_table;
 struct ip6_state;
@@ -49,6 +50,7 @@ struct engine {
 	struct frag4 *frag4;
 	struct udp_table *udp;
 	struct app_table *apps; /* app.c: processes attached through the shim */
+	struct tcp_table *tcp;
 	struct icmp4_state *icmp4;
 	struct dhcp4c_table *dhcp4c; /* dhcp4_client.c */
 	struct ip6_state *ip6;	 /* ipv6.c and friends: addresses, FIB, ND */

@@ -33,6 +33,7 @@
 #include "engine.h"
 #include "hash.h"
 #include "icmp4.h"
+#include "tcp.h"
 #include "ipv4.h"
 #include "log.h"
 #include "route.h"
@@ -234,8 +235,8 @@ static void deliver_error(struct engine *eng, const struct ipv4_view *inner,
 		udp_err(eng, inner, err, hard);
 		break;
 	case IPV4_PROTO_TCP:
-		/* tcp_err(eng, inner, err, hard) when tcp.c lands; until
-		 * then nobody owns a TCP flow. */
+		tcp_err(eng, inner, err, hard);
+		break;
 	default:
 		break;
 	}

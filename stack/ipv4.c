@@ -27,6 +27,7 @@
 #include "engine.h"
 #include "icmp4.h"
 #include "igmp.h"
+#include "tcp.h"
 #include "ipv4.h"
 #include "ipv4_frag.h"
 #include "log.h"
@@ -128,9 +129,9 @@ static void deliver(struct netif *ifp, struct pkt *p, const struct ipv4_view *v)
 		igmp_input(ifp, p, v);
 		return;
 	case IPV4_PROTO_TCP:
-		/* tcp_input(ifp, p, v) goes here when tcp.c lands; until
-		 * then TCP is an unknown protocol, as in a kernel without
-		 * it. */
+		st->IpInDelivers++;
+		tcp_input(ifp, p, v);
+		return;
 	default:
 		/* RFC 1122 3.2.2.1: protocol unreachable. */
 		icmp4_send_error(eng, ipv4_view_hdr(v), ipv4_view_len(v),

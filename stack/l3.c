@@ -22,6 +22,7 @@
 #include "l3.h"
 #include "neigh.h"
 #include "route.h"
+#include "tcp.h"
 #include "udp.h"
 
 static const char *op_of(struct ctl_req *req)
@@ -166,6 +167,8 @@ int l3_init(struct engine *eng)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
 	if (!rc)
 		rc = ctl_register(eng, "udp", cmd_udp);
+	if (!rc)
+		rc = tcp_init(eng); /* registers "ss" */
 	if (rc)
 		l3_fini(eng);
 	return rc;
@@ -177,6 +180,7 @@ void l3_fini(struct engine *eng)
 	dhcp4c_fini(eng); /* before udp_fini(): it holds a socket */
 	igmp_fini(eng);
 	ip6_fini(eng);
+	tcp_fini(eng);
 	udp_fini(eng);
 	icmp4_fini(eng);
 	frag4_fini(eng);

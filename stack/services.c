@@ -7,8 +7,16 @@
  * answers IPv4 and IPv6 peers alike) whose readiness callback
  * drains the queue and answers each datagram.  The service kind travels
  * as the callback argument, so there is no per-service state to free: the
- * sockets belong to the UDP table.  TCP versions will add a listener per
- * service next to svc_start_udp().
+ * sockets belong to the UDP table.
+ *
+ * Over TCP each service is a listener whose callback accepts every
+ * pending connection; each connection gets a small struct svc_conn (freed
+ * with its TCB) and a readiness callback: echo copies what arrives back
+ * as far as the send buffer has room (so a peer that does not read
+ * closes our receive window, not our memory), discard reads and forgets,
+ * chargen keeps the send buffer full of the RFC 864 pattern until the
+ * peer closes, daytime writes one line and closes.  At end of stream the
+ * server closes too, which sends its FIN after any queued data.
  *
  * Datagrams from the small-service ports themselves (7, 9, 13, 19) and
  * from port 0 are not answered: an echo or chargen reply to another echo
@@ -27,6 +35,7 @@
 #include "log.h"
 #include "services.h"
 #include "socket.h"
+#include "tcp.h"
 
 enum svc_kind { SVC_ECHO, SVC_DISCARD, SVC_CHARGEN, SVC_DAYTIME };
 
@@ -147,6 +156,132 @@ static int svc_start_udp(struct engine *eng, const struct svc_spec *s)
 	return 0;
 }
 
+/* One TCP connection of a service. */
+struct svc_conn {
+	enum svc_kind kind;
+	size_t chargen_off; /* position in the RFC 864 pattern */
+};
+
+/* RFC 864 over TCP is one endless stream: 95 lines of 74 bytes repeat. */
+#define CHARGEN_PERIOD ((size_t)95 * (CHARGEN_LINE + 2))
+static uint8_t chargen_pattern[CHARGEN_PERIOD];
+
+static void svc_tcp_conn_ready(struct tcb *c, unsigned int events, void *arg);
+
+/* Read and forget; true when the stream ended or failed. */
+static bool drain(struct tcb *c, uint8_t *buf, size_t cap)
+{
+	for (;;) {
+		ssize_t n = tcp_recv(c, buf, cap, 0);
+
+		if (n == -EAGAIN)
+			return false;
+		if (n <= 0)
+			return true;
+	}
+}
+
+static void svc_tcp_conn_ready(struct tcb *c, unsigned int events, void *arg)
+{
+	struct svc_conn *sc = arg;
+	uint8_t buf[16384];
+	bool done = false;
+	ssize_t n;
+
+	(void)events;
+	switch (sc->kind) {
+	case SVC_ECHO:
+		for (;;) {
+			size_t room = tcp_send_space(c);
+
+			if (!room) {
+				/* The peer must read first; still notice
+				 * a reset or a FIN with nothing queued. */
+				done = (tcp_poll(c) & TCP_POLL_ERR) != 0;
+				break;
+			}
+			n = tcp_recv(c, buf,
+				     room < sizeof(buf) ? room : sizeof(buf),
+				     0);
+			if (n == -EAGAIN)
+				break;
+			if (n <= 0) {
+				done = true;
+				break;
+			}
+			tcp_send(c, buf, (size_t)n, 0);
+		}
+		break;
+	case SVC_DISCARD:
+		done = drain(c, buf, sizeof(buf));
+		break;
+	case SVC_CHARGEN:
+		done = drain(c, buf, sizeof(buf));
+		while (!done && tcp_send_space(c)) {
+			size_t off = sc->chargen_off % CHARGEN_PERIOD;
+
+			n = tcp_send(c, chargen_pattern + off,
+				     CHARGEN_PERIOD - off, 0);
+			if (n <= 0) {
+				done = n != -EAGAIN;
+				break;
+			}
+			sc->chargen_off += (size_t)n;
+		}
+		break;
+	case SVC_DAYTIME:
+	default:
+		n = (ssize_t)daytime_fill((char *)buf, sizeof(buf));
+		tcp_send(c, buf, (size_t)n, 0);
+		done = true;
+		break;
+	}
+	if (done)
+		tcp_close(c);
+}
+
+static void svc_tcp_listen_ready(struct tcb *ln, unsigned int events, void *arg)
+{
+	enum svc_kind kind = *(const enum svc_kind *)arg;
+	struct tcb *c;
+
+	(void)events;
+	while (tcp_accept(ln, &c, NULL, NULL) == 0) {
+		struct svc_conn *sc = calloc(1, sizeof(*sc));
+
+		if (!sc) {
+			tcp_close(c);
+			continue;
+		}
+		sc->kind = kind;
+		c->svc = sc; /* freed with the TCB */
+		tcp_set_ready(c, svc_tcp_conn_ready, sc);
+		svc_tcp_conn_ready(c, tcp_poll(c), sc);
+	}
+}
+
+static int svc_start_tcp(struct engine *eng, const struct svc_spec *s)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(s->port) };
+	struct tcb *ln;
+	int rc = tcp_socket(eng, &ln);
+
+	if (rc)
+		return rc;
+	if (!chargen_pattern[0])
+		chargen_fill(chargen_pattern, CHARGEN_PERIOD);
+	rc = tcp_bind(ln, (struct sockaddr *)&sin, sizeof(sin));
+	if (!rc)
+		rc = tcp_listen(ln, 4096);
+	if (rc) {
+		tcp_close(ln);
+		return rc;
+	}
+	tcp_set_ready(ln, svc_tcp_listen_ready, &svc_kinds[s->kind]);
+	return 0;
+}
+
 /* One "name" or "name:port" item of @len bytes at @item. */
 static int parse_item(const char *item, size_t len, struct svc_spec *out)
 {
@@ -224,8 +359,18 @@ int services_start(struct engine *eng, const char *spec)
 				specs[i].port, strerror(-rc));
 			return rc;
 		}
-		log_info("services: %s on udp port %u",
-			 svc_table[specs[i].kind].name, specs[i].port);
+		if (eng->tcp) {
+			rc = svc_start_tcp(eng, &specs[i]);
+			if (rc) {
+				log_err("services: cannot listen on tcp port "
+					"%u: %s",
+					specs[i].port, strerror(-rc));
+				return rc;
+			}
+		}
+		log_info("services: %s on udp%s port %u",
+			 svc_table[specs[i].kind].name,
+			 eng->tcp ? " and tcp" : "", specs[i].port);
 	}
 	return 0;
 }

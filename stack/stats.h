@@ -93,6 +93,57 @@
 	X(UdpOutDatagrams)                                                     \
 	X(UdpSndbufErrors)
 
+/* TCP (RFC 9293): MIB-II names, then TcpExt, then one per drop reason. */
+#define TCP_STATS(X)                                                           \
+	X(TcpActiveOpens)                                                      \
+	X(TcpPassiveOpens)                                                     \
+	X(TcpAttemptFails)                                                     \
+	X(TcpEstabResets)                                                      \
+	X(TcpCurrEstab)                                                        \
+	X(TcpInSegs)                                                           \
+	X(TcpOutSegs)                                                          \
+	X(TcpRetransSegs)                                                      \
+	X(TcpInErrs) /* malformed header */                                    \
+	X(TcpInCsumErrors)                                                     \
+	X(TcpOutRsts)                                                          \
+	X(TcpExtTCPSackRecovery)                                               \
+	X(TcpExtTCPRenoRecovery)                                               \
+	X(TcpExtTCPTimeouts)                                                   \
+	X(TcpExtTCPFastRetrans)                                                \
+	X(TcpExtTCPLossProbes)                                                 \
+	X(TcpExtSyncookiesSent)                                                \
+	X(TcpExtSyncookiesRecv)                                                \
+	X(TcpExtSyncookiesFailed)                                              \
+	X(TcpExtTCPChallengeACK)                                               \
+	X(TcpExtTCPSYNChallenge)                                               \
+	X(TcpExtTCPACKSkippedChallenge) /* challenge ACK rate-limited */       \
+	X(TcpExtPAWSEstab)                                                     \
+	X(TcpExtListenOverflows)                                               \
+	X(TcpExtListenDrops)                                                   \
+	X(TcpExtTCPAbortOnData)                                                \
+	X(TcpExtTCPAbortOnClose)                                               \
+	X(TcpExtTCPAbortOnLinger)                                              \
+	X(TcpExtTCPAbortOnTimeout)                                             \
+	X(TcpExtTCPTimeWaitReuse) /* RFC 6191 */                               \
+	X(TcpExtTW)		  /* TIME-WAIT ended by its timer */           \
+	X(TcpExtDelayedACKs)                                                   \
+	X(TcpExtTCPSACKReneging)                                               \
+	X(TcpExtTCPDSACKRecv)                                                  \
+	X(TcpExtTCPDSACKOldSent)                                               \
+	X(TcpExtTCPOFOQueue)                                                   \
+	X(TcpExtTCPOFODrop)                                                    \
+	X(TcpExtTCPWinProbe)                                                   \
+	X(TcpExtTCPKeepAlive)                                                  \
+	X(TcpExtTCPSynRetrans)                                                 \
+	X(TcpInNoSocket)      /* drop: no connection or listener; RST sent */  \
+	X(TcpInBadSeq)	      /* drop: unacceptable sequence number */         \
+	X(TcpInBadAck)	      /* drop: ACK of nothing sent */                  \
+	X(TcpInBadFlags)      /* drop: no ACK, or SYN+RST and the like */      \
+	X(TcpInRstDrop)	      /* drop: RST outside the window */               \
+	X(TcpInStateDrop)     /* drop: nothing to do in this state */          \
+	X(TcpInRcvbufDrop)    /* drop: no room for the data */                 \
+	X(TcpInBroadcastDrop) /* drop: to or from broadcast/multicast */
+
 #define ARP_STATS(X)                                                           \
 	X(ArpInRequests)                                                       \
 	X(ArpInReplies)                                                        \
@@ -212,6 +263,9 @@ struct icmp_stats {
 struct udp_stats {
 	UDP_STATS(STAT_FIELD)
 };
+struct tcp_stats {
+	TCP_STATS(STAT_FIELD)
+};
 struct arp_stats {
 	ARP_STATS(STAT_FIELD)
 };
@@ -234,6 +288,7 @@ struct stats {
 	struct ip_stats ip;
 	struct icmp_stats icmp;
 	struct udp_stats udp;
+	struct tcp_stats tcp;
 	struct arp_stats arp;
 	struct dhcp4_stats dhcp4;
 	struct ip6_stats ip6;

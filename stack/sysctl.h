@@ -25,6 +25,28 @@ struct sysctl {
 	uint32_t ip_no_pmtu_disc;      /* 0 */
 	uint32_t mtu_expires_ms;       /* 600000 */
 	uint32_t udp_rmem_default;     /* 212992 */
+	/* net.ipv4.tcp_* */
+	uint32_t tcp_syn_retries;    /* 6 */
+	uint32_t tcp_synack_retries; /* 5 */
+	uint32_t tcp_retries2;	     /* 15 */
+	uint32_t tcp_fin_timeout_ms; /* 60000 */
+	uint32_t tcp_tw_timeout_ms;  /* 60000: 2MSL, Linux TCP_TIMEWAIT_LEN */
+	uint32_t tcp_keepalive_time_ms;	  /* 7200000 */
+	uint32_t tcp_keepalive_intvl_ms;  /* 75000 */
+	uint32_t tcp_keepalive_probes;	  /* 9 */
+	uint32_t tcp_sack;		  /* 1 */
+	uint32_t tcp_timestamps;	  /* 1 */
+	uint32_t tcp_window_scaling;	  /* 1 */
+	uint32_t tcp_syncookies;	  /* 1: when the SYN queue overflows */
+	uint32_t tcp_max_syn_backlog;	  /* 256 per listener */
+	uint32_t tcp_rmem[3];		  /* 4096 131072 6291456 */
+	uint32_t tcp_wmem[3];		  /* 4096 16384 4194304 */
+	uint32_t tcp_challenge_ack_limit; /* 1000 per second */
+	uint32_t tcp_delack_ms;		  /* 40: Linux TCP_DELACK_MIN */
+	uint32_t tcp_base_mss;		  /* 1024 */
+	uint32_t tcp_rto_min_ms;	  /* 200 */
+	uint32_t tcp_tw_reuse;		  /* 1: RFC 6191 for incoming SYNs */
+	char tcp_congestion_control[16];  /* "cubic" */
 	/* net.ipv4.neigh.default */
 	uint32_t neigh_base_reachable_ms;    /* 30000 */
 	uint32_t neigh_retrans_ms;	     /* 1000 */

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcp.h - the TCP engine: the TCB, the connection and listener tables, and
+ * the engine-level socket calls for SOCK_STREAM (RFC 9293)
+ *
+ * Theory of operation
+ *
+ * A struct tcb is both the protocol control block of RFC 9293 3.3.1 and
+ * the socket an application (the shim, or the built-in services) holds.
+ * Synchronised and SYN-SENT TCBs live in a uthash keyed by the 4-tuple
+ * (struct tcp_key, zeroed before filling, hashed with SipHash under the
+ * engine secret); listeners live in a second uthash keyed by local port.
+ * A SYN to a listener creates a child TCB in SYN-RECEIVED that counts
+ * against the listener's SYN queue; when its handshake completes it moves
+ * to the accept queue.  When the SYN queue is full and tcp_syncookies is
+ * on, the listener answers with a SYN cookie and keeps nothing.
+ *
+ * Ownership: the application owns a TCB from tcp_socket()/tcp_accept()
+ * until tcp_close(); the engine owns it afterwards ("orphan") and frees it
+ * when it reaches CLOSED (after FIN exchange and TIME-WAIT, or a reset).
+ * A TCB the application still holds is never freed by the engine, even in
+ * CLOSED: the application learns of the end through readiness and errors.
+ *
+ * The input path is tcp_input.c (RFC 9293 3.10.7), the output path
+ * tcp_output.c, timers tcp_timer.c, the socket calls tcp_sock.c.
+ */
+#ifndef NSSTACK_TCP_H
+#define NSSTACK_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <uthash.h>
+
+#include "portsel.h"
+#include "siphash.h"
+#include "tcp_cc.h"
+#include "tcp_reass.h"
+#include "tcp_rto.h"
+#include "tcp_sack.h"
+#include "timer.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+
+struct engine;
+struct netif;
+struct pkt;
+struct json_object;
+
+/* RFC 9293 3.3.2. */
+enum tcp_state {
+	TCPS_CLOSED,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RECEIVED,
+	TCPS_ESTABLISHED,
+	TCPS_FIN_WAIT_1,
+	TCPS_FIN_WAIT_2,
+	TCPS_CLOSE_WAIT,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_TIME_WAIT,
+};
+
+/* Readiness bits, as poll(2)/epoll report them for a TCP socket. */
+#define TCP_POLL_IN 0x001     /* POLLIN */
+#define TCP_POLL_OUT 0x004    /* POLLOUT */
+#define TCP_POLL_ERR 0x008    /* POLLERR */
+#define TCP_POLL_HUP 0x010    /* POLLHUP */
+#define TCP_POLL_RDHUP 0x2000 /* POLLRDHUP */
+
+#define TCP_DEFAULT_MSS 536 /* RFC 9293 3.7.1: without an MSS option */
+#define TCP_MAX_WSCALE 14   /* RFC 7323 2.3 */
+#define TCP_DELACK_SEGS 2   /* RFC 5681 4.2 / RFC 9293 3.8.6.3 */
+#define TCP_QUICKACKS 16    /* Linux: ACK at once at the start */
+
+struct tcb;
+
+/*
+ * tcp_ready_fn - the readiness callback: @tcb became readable, writable,
+ * got an error or hung up (@events: tcp_poll() at the time).  Called at
+ * the end of input and timer processing, never in the middle of it: it may
+ * call any tcp_* socket function on @tcb, including tcp_close().
+ */
+typedef void tcp_ready_fn(struct tcb *tcb, unsigned int events, void *arg);
+
+/* The 4-tuple, host order.  Zero it before filling: uthash compares bytes. */
+struct tcp_key {
+	uint32_t laddr;
+	uint32_t raddr;
+	uint16_t lport;
+	uint16_t rport;
+};
+
+/* A byte ring: the send buffer (from SND.UNA) or the receive buffer. */
+struct tcp_ring {
+	uint8_t *buf;
+	size_t cap;
+	size_t head; /* offset of the first byte */
+	size_t len;
+};
+
+struct tcb {
+	UT_hash_handle hh; /* connection table (by key) */
+	struct tcp_key key;
+	bool hashed;
+	struct engine *eng;
+	enum tcp_state state;
+	struct tcb *all_prev, *all_next; /* every TCB, for tcp_fini() */
+
+	/* RFC 9293 3.3.1: send sequence variables. */
+	uint32_t iss;
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_max; /* highest SND.NXT so far (after an RTO rewinds) */
+	uint32_t snd_wnd; /* bytes, already scaled */
+	uint32_t snd_wl1;
+	uint32_t snd_wl2;
+	uint32_t max_sndwnd; /* largest window the peer offered (3.8.6.2.1) */
+	/* Receive sequence variables. */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_wnd; /* as last advertised, bytes */
+	uint32_t rcv_adv; /* right edge advertised: never moves left */
+
+	/* Negotiated options (RFC 7323, 2018, 6691). */
+	uint8_t snd_wscale; /* the peer's shift, applied to its windows */
+	uint8_t rcv_wscale; /* our shift, applied to our windows */
+	bool ws_ok;
+	bool sack_ok;
+	bool ts_ok;
+	uint32_t ts_recent; /* TS.Recent */
+	uint64_t ts_recent_stamp;
+	uint32_t ts_offset; /* randomises our TSval (RFC 7323 5.4) */
+	uint16_t peer_mss;  /* from the MSS option, or 536 */
+	uint16_t user_mss;  /* TCP_MAXSEG, 0 = none */
+	uint32_t mss;	    /* effective SMSS for data (options excluded) */
+	uint32_t pmtu;	    /* path MTU the MSS came from */
+
+	/* Buffers. */
+	struct tcp_ring snd; /* unacknowledged and unsent data */
+	struct tcp_ring rcv; /* in-order data the application has not read */
+	struct tcp_reass reass;
+	size_t sndbuf; /* SO_SNDBUF as Linux reports it */
+	size_t rcvbuf;
+	bool rcvbuf_locked; /* SO_RCVBUF set: no auto-tuning */
+	size_t rcvq_copied; /* auto-tuning: bytes read this round */
+	uint64_t rcvq_time; /* auto-tuning: start of the round */
+
+	/* Loss recovery. */
+	struct tcp_rto rto;
+	struct tcp_cc_state cc;
+	struct tcp_scoreboard sb;
+	struct tcp_prr prr;
+	unsigned int dupacks;
+	uint32_t rtt_seq; /* Karn: the timed segment ends here */
+	uint64_t rtt_start;
+	bool rtt_timing;
+	unsigned int retries; /* RTO expiries without progress */
+	unsigned int total_retrans;
+
+	/* Receive-side ACK policy. */
+	unsigned int unacked_segs; /* full segments since our last ACK */
+	unsigned int quickacks;
+	bool ack_now;
+
+	/* Timers. */
+	struct timer t_rtx;    /* retransmission / SYN retry / persist */
+	struct timer t_delack; /* delayed ACK (RFC 9293 3.8.6.3) */
+	struct timer t_keep;   /* keepalive, FIN-WAIT-2 timeout */
+	struct timer t_tw;     /* TIME-WAIT 2MSL */
+	bool persist;	       /* t_rtx runs as the persist timer */
+	unsigned int probes;   /* window or keepalive probes unanswered */
+	uint64_t last_rx;      /* engine time of the last segment received */
+
+	/* Socket state. */
+	bool user_closed; /* the application let go: free in CLOSED */
+	bool shut_rd;
+	bool shut_wr;  /* no more send(); FIN queued */
+	bool fin_sent; /* our FIN has a sequence number */
+	bool fin_rcvd; /* the peer's FIN was processed */
+	bool nodelay;
+	bool cork;
+	bool keepalive;
+	bool linger;
+	int linger_sec;
+	bool reuseaddr;
+	bool bound; /* bind() or autobind holds a port */
+	int err;    /* pending error (positive errno), SO_ERROR */
+	int keep_idle_s, keep_intvl_s, keep_cnt; /* 0 = sysctl default */
+	uint32_t syn_retries; /* TCP_SYNCNT, 0 = sysctl default */
+
+	/* Listener side. */
+	struct tcb *parent;  /* the listener of an embryonic/unaccepted TCB */
+	struct tcb *aq_next; /* accept queue link */
+	struct tcb *aq_head, *aq_tail;
+	unsigned int aq_len;
+	unsigned int backlog;
+	unsigned int synq_len;
+	struct tcb *ln_next; /* listeners on one port */
+	bool in_aq;
+
+	/* Readiness. */
+	tcp_ready_fn *ready;
+	void *ready_arg;
+	struct tcb *notify_next;
+	bool on_notify;
+	struct tcb *ack_next; /* owes an ACK after the callbacks ran */
+	bool on_acklist;
+
+	/* Statistics for TCP_INFO and ss. */
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint32_t segs_in, segs_out;
+	void *svc; /* services.c: per-connection state */
+};
+
+/* Listeners on one port. */
+struct tcp_port {
+	UT_hash_handle hh;
+	uint16_t port;
+	unsigned int users; /* bound TCBs, listening or not */
+	struct tcb *listeners;
+};
+
+struct tcp_table {
+	struct tcb *conns;	/* uthash by key */
+	struct tcp_port *ports; /* uthash by local port */
+	struct siphash_key hkey;
+	struct siphash_key isn_key;
+	struct portsel ps;
+	size_t nconns;		   /* TCBs alive, any state */
+	struct tcb *notify_head;   /* TCBs whose callback is due */
+	struct tcb *all;	   /* every TCB, whoever holds it */
+	struct tcb *ack_head;	   /* TCBs owing an ACK (tcp_ack_later()) */
+	bool in_input;		   /* inside tcp_input(): ACKs can wait */
+	uint64_t challenge_window; /* second the count below belongs to */
+	uint32_t challenge_count;
+	const struct tcp_cc_ops *cc_default;
+};
+
+/* tcp.c: table, state machine, common helpers. */
+int tcp_init(struct engine *eng);
+void tcp_fini(struct engine *eng);
+struct tcb *tcp_tcb_new(struct engine *eng);
+void tcp_tcb_free(struct tcb *tcb);
+void tcp_set_state(struct tcb *tcb, enum tcp_state to);
+const char *tcp_state_name(enum tcp_state s);
+struct tcb *tcp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
+		       uint32_t raddr, uint16_t rport);
+struct tcb *tcp_listener_lookup(struct engine *eng, uint32_t laddr,
+				uint16_t lport);
+int tcp_hash(struct tcb *tcb);
+void tcp_unhash(struct tcb *tcb);
+int tcp_port_get(struct engine *eng, struct tcb *tcb, uint32_t addr,
+		 uint16_t port);
+void tcp_port_put(struct tcb *tcb);
+void tcp_reset_conn(struct tcb *tcb, int err);
+void tcp_maybe_free(struct tcb *tcb);
+void tcp_notify(struct tcb *tcb);
+void tcp_notify_flush(struct engine *eng);
+void tcp_ack_later(struct tcb *tcb);
+void tcp_ack_flush(struct engine *eng);
+uint32_t tcp_ts_now(const struct tcb *tcb);
+void tcp_set_mss(struct tcb *tcb);
+uint32_t tcp_rcv_space(const struct tcb *tcb);
+uint8_t tcp_rcv_wscale(const struct tcb *tcb);
+struct json_object *tcp_dump(struct engine *eng);
+
+/* tcp_ring helpers (tcp.c). */
+int tcp_ring_alloc(struct tcp_ring *r, size_t cap);
+void tcp_ring_free(struct tcp_ring *r);
+size_t tcp_ring_write(struct tcp_ring *r, const uint8_t *data, size_t len);
+size_t tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *out,
+		     size_t len);
+void tcp_ring_drop(struct tcp_ring *r, size_t len);
+
+/* tcp_input.c */
+void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip);
+void tcp_err(struct engine *eng, const struct ipv4_view *inner, int err,
+	     bool hard);
+
+/* tcp_output.c */
+void tcp_output(struct tcb *tcb);
+int tcp_send_syn(struct tcb *tcb);
+void tcp_send_ack(struct tcb *tcb);
+void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
+		      const struct tcp_view *seg, size_t seg_len);
+void tcp_send_rst(struct tcb *tcb);
+int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
+void tcp_retransmit_head(struct tcb *tcb);
+int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
+			   uint32_t iss, uint32_t irs, uint16_t mss,
+			   const struct tcp_opts *peer);
+uint16_t tcp_window_field(struct tcb *tcb);
+
+/* tcp_timer.c */
+void tcp_timers_init(struct tcb *tcb);
+void tcp_timers_stop(struct tcb *tcb);
+void tcp_rtx_arm(struct tcb *tcb);
+void tcp_delack_arm(struct tcb *tcb);
+void tcp_keepalive_arm(struct tcb *tcb);
+void tcp_persist_arm(struct tcb *tcb);
+void tcp_tw_arm(struct tcb *tcb);
+
+/* tcp_sock.c: the engine-level socket calls. */
+int tcp_socket(struct engine *eng, struct tcb **out);
+int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len);
+int tcp_listen(struct tcb *tcb, int backlog);
+int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
+	       socklen_t *alen);
+int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len);
+ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags);
+ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags);
+int tcp_shutdown(struct tcb *tcb, int how);
+int tcp_close(struct tcb *tcb);
+int tcp_setsockopt(struct tcb *tcb, int level, int name, const void *val,
+		   socklen_t len);
+int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
+		   socklen_t *len);
+int tcp_getsockname(const struct tcb *tcb, struct sockaddr *addr,
+		    socklen_t *len);
+int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
+		    socklen_t *len);
+unsigned int tcp_poll(const struct tcb *tcb);
+void tcp_set_ready(struct tcb *tcb, tcp_ready_fn *fn, void *arg);
+size_t tcp_send_space(const struct tcb *tcb);
+
+/** tcp_flight() - bytes sent and not yet acknowledged (SND.NXT - SND.UNA). */
+static inline uint32_t tcp_flight(const struct tcb *tcb)
+{
+	return tcb->snd_nxt - tcb->snd_una;
+}
+
+/** tcp_synchronized() - the states of RFC 9293 3.10.7.4. */
+static inline bool tcp_synchronized(const struct tcb *tcb)
+{
+	return tcb->state >= TCPS_SYN_RECEIVED;
+}
+
+#endif /* NSSTACK_TCP_H */

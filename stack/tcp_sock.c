@@ -1,0 +1,981 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tcp_sock.c - the engine-level socket calls for TCP (SOCK_STREAM):
+ * socket, bind, listen, accept, connect, send, recv, shutdown, close,
+ * options, TCP_INFO and readiness, with the kernel's errno values
+ *
+ * Like the UDP calls in socket.c, nothing here blocks: accept() on an
+ * empty queue and recv() with nothing to read return -EAGAIN, connect()
+ * returns -EINPROGRESS and completes through readiness (writable, or
+ * error with SO_ERROR), send() copies what fits and returns -EAGAIN when
+ * the send buffer is full.  Buffer sizes follow Linux: SO_SNDBUF and
+ * SO_RCVBUF double the value asked for, within tcp_wmem/tcp_rmem[2].
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "hash.h"
+#include "ipv4.h"
+#include "route.h"
+#include "tcp.h"
+#include "tcp_isn.h"
+
+#define SOMAXCONN_LINUX 4096
+
+static int get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
+		   uint16_t *port)
+{
+	struct sockaddr_in sin;
+
+	if (!addr || len < (socklen_t)sizeof(sin))
+		return -EINVAL;
+	memcpy(&sin, addr, sizeof(sin));
+	if (sin.sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	*a = ntohl(sin.sin_addr.s_addr);
+	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+static void put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
+		    socklen_t *len)
+{
+	struct sockaddr_in sin;
+
+	if (!addr || !len)
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(a);
+	sin.sin_port = htons(port);
+	memcpy(addr, &sin, *len < sizeof(sin) ? *len : sizeof(sin));
+	*len = sizeof(sin);
+}
+
+static int take_error(struct tcb *tcb)
+{
+	int err = tcb->err;
+
+	tcb->err = 0;
+	return -err;
+}
+
+/**
+ * tcp_socket() - socket(AF_INET, SOCK_STREAM, 0)
+ * @out: the new TCB, CLOSED, owned by the caller until tcp_close()
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int tcp_socket(struct engine *eng, struct tcb **out)
+{
+	struct tcb *tcb = tcp_tcb_new(eng);
+
+	*out = tcb;
+	return tcb ? 0 : -ENOMEM;
+}
+
+struct port_ctx {
+	struct engine *eng;
+	uint32_t laddr, raddr;
+	uint16_t rport;
+	bool any; /* bind(0): the port must be wholly free */
+};
+
+/* RFC 6056 check_suitable_port(): a port nobody holds. */
+static bool port_ok(uint16_t port, void *arg)
+{
+	struct port_ctx *c = arg;
+	struct tcp_port *pp = NULL;
+
+	HASH_FIND(hh, c->eng->tcp->ports, &port, sizeof(port), pp);
+	return !pp;
+}
+
+static int pick_port(struct tcb *tcb, uint32_t laddr, uint32_t raddr,
+		     uint16_t rport)
+{
+	struct engine *eng = tcb->eng;
+	struct port_ctx c = { eng, laddr, raddr, rport, raddr == 0 };
+	uint32_t id[3] = { laddr, raddr, rport };
+	int port;
+
+	if (!raddr) /* bind(0): RFC 6056 algorithm 1 (random peer) */
+		id[1] = rand_u32();
+	port = portsel_pick(&eng->tcp->ps, id, sizeof(id),
+			    (uint16_t)eng->sysctl.ip_local_port_first,
+			    (uint16_t)eng->sysctl.ip_local_port_last, port_ok,
+			    &c);
+	if (port < 0)
+		return port;
+	return tcp_port_get(eng, tcb, laddr, (uint16_t)port);
+}
+
+/**
+ * tcp_bind() - bind(@tcb, @addr); port 0 picks an ephemeral port
+ *
+ * Return: 0; -EINVAL (bound already, or not CLOSED); -EAFNOSUPPORT;
+ * -EADDRNOTAVAIL (not one of our addresses); -EADDRINUSE.
+ */
+int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
+{
+	uint32_t a;
+	uint16_t port;
+	int rc = get_sin(addr, len, &a, &port);
+
+	if (rc)
+		return rc;
+	if (tcb->bound || tcb->state != TCPS_CLOSED)
+		return -EINVAL;
+	if (a && !ipv4_addr_is_local(tcb->eng, a))
+		return -EADDRNOTAVAIL;
+	if (!port)
+		return pick_port(tcb, a, 0, 0);
+	return tcp_port_get(tcb->eng, tcb, a, port);
+}
+
+/**
+ * tcp_listen() - listen(@tcb, @backlog): passive OPEN (RFC 9293 3.10.1)
+ * @backlog: accept-queue length, capped at SOMAXCONN like Linux; the
+ *	queue holds backlog + 1 connections, as Linux's does
+ *
+ * Return: 0; -EINVAL (connected or connecting); -EADDRINUSE (another
+ * listener on the same address and port).
+ */
+int tcp_listen(struct tcb *tcb, int backlog)
+{
+	struct engine *eng = tcb->eng;
+	struct tcp_port *pp = NULL;
+	int rc;
+
+	if (backlog < 0)
+		backlog = 0;
+	if (backlog > SOMAXCONN_LINUX)
+		backlog = SOMAXCONN_LINUX;
+	if (tcb->state == TCPS_LISTEN) {
+		tcb->backlog = (unsigned int)backlog;
+		return 0;
+	}
+	if (tcb->state != TCPS_CLOSED || tcb->err)
+		return -EINVAL;
+	if (!tcb->bound) {
+		rc = pick_port(tcb, 0, 0, 0);
+		if (rc)
+			return rc;
+	}
+	HASH_FIND(hh, eng->tcp->ports, &tcb->key.lport, sizeof(uint16_t), pp);
+	if (!pp)
+		return -EADDRINUSE;
+	for (struct tcb *l = pp->listeners; l; l = l->ln_next)
+		if (l->key.laddr == tcb->key.laddr || !l->key.laddr ||
+		    !tcb->key.laddr)
+			return -EADDRINUSE;
+	tcb->backlog = (unsigned int)backlog;
+	tcb->ln_next = pp->listeners;
+	pp->listeners = tcb;
+	tcp_set_state(tcb, TCPS_LISTEN);
+	return 0;
+}
+
+/**
+ * tcp_accept() - accept(@tcb): the first established connection
+ * @out: the new connection, owned by the caller
+ *
+ * Return: 0; -EINVAL (not listening); -EAGAIN (queue empty).
+ */
+int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
+	       socklen_t *alen)
+{
+	struct tcb *c = tcb->aq_head;
+
+	*out = NULL;
+	if (tcb->state != TCPS_LISTEN)
+		return -EINVAL;
+	if (!c)
+		return -EAGAIN;
+	tcb->aq_head = c->aq_next;
+	if (!tcb->aq_head)
+		tcb->aq_tail = NULL;
+	tcb->aq_len--;
+	c->aq_next = NULL;
+	c->in_aq = false;
+	c->parent = NULL;
+	c->user_closed = false;
+	put_sin(c->key.raddr, c->key.rport, addr, alen);
+	*out = c;
+	return 0;
+}
+
+/**
+ * tcp_connect() - connect(@tcb, @addr): active OPEN (RFC 9293 3.10.1)
+ *
+ * Sends the SYN and returns -EINPROGRESS; the outcome arrives through
+ * readiness: writable when ESTABLISHED, error (SO_ERROR = ECONNREFUSED,
+ * ETIMEDOUT, EHOSTUNREACH...) otherwise.
+ *
+ * Return: -EINPROGRESS; -EALREADY (connecting); -EISCONN; -EINVAL;
+ * -EAFNOSUPPORT; -ENETUNREACH; -EADDRNOTAVAIL (no port); -ENOMEM.
+ */
+int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
+{
+	struct engine *eng = tcb->eng;
+	struct tcp_tuple tu;
+	uint32_t a, src;
+	uint16_t port;
+	int rc;
+
+	switch (tcb->state) {
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		return -EALREADY;
+	case TCPS_LISTEN:
+		return -EINVAL;
+	case TCPS_CLOSED:
+		break;
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+	case TCPS_TIME_WAIT:
+	default:
+		return -EISCONN;
+	}
+	if (tcb->key.raddr) /* a finished connection cannot be reused */
+		return tcb->err ? take_error(tcb) : -EISCONN;
+	rc = get_sin(addr, len, &a, &port);
+	if (rc)
+		return rc;
+	if (!a || ip4_is_multicast(a) || ipv4_addr_is_bcast(eng, a))
+		return -ENETUNREACH;
+	rc = ipv4_route_src(eng, a, &src);
+	if (rc)
+		return rc;
+	if (!tcb->bound) {
+		rc = pick_port(tcb, src, a, port);
+		if (rc)
+			return rc;
+	}
+	if (!tcb->key.laddr)
+		tcb->key.laddr = src;
+	tcb->key.raddr = a;
+	tcb->key.rport = port;
+	rc = tcp_ring_alloc(&tcb->snd, tcb->sndbuf);
+	if (!rc)
+		rc = tcp_ring_alloc(&tcb->rcv, tcb->rcvbuf);
+	if (rc)
+		return rc;
+	tcp_reass_init(&tcb->reass, tcb->rcvbuf);
+	if (tcp_hash(tcb)) {
+		tcb->key.raddr = 0;
+		tcb->key.rport = 0;
+		return -EADDRNOTAVAIL;
+	}
+	tcb->rcv_wscale = tcp_rcv_wscale(tcb);
+	tcb->ts_offset = rand_u32();
+	tcp_tuple_v4(&tu, tcb->key.laddr, tcb->key.lport, a, port);
+	tcb->iss = tcp_isn(&eng->tcp->isn_key, &tu, eng->now);
+	tcb->snd_una = tcb->iss;
+	tcb->snd_nxt = tcb->iss + 1;
+	tcb->snd_max = tcb->snd_nxt;
+	eng->stats.tcp.TcpActiveOpens++;
+	tcp_set_state(tcb, TCPS_SYN_SENT);
+	tcp_send_syn(tcb);
+	tcb->rtt_timing = true;
+	tcb->rtt_seq = tcb->snd_nxt;
+	tcb->rtt_start = eng->now;
+	tcp_rtx_arm(tcb);
+	return -EINPROGRESS;
+}
+
+/** tcp_send_space() - bytes send() would take now. */
+size_t tcp_send_space(const struct tcb *tcb)
+{
+	if (tcb->state != TCPS_ESTABLISHED && tcb->state != TCPS_CLOSE_WAIT)
+		return 0;
+	if (tcb->shut_wr)
+		return 0;
+	return tcb->snd.cap - tcb->snd.len;
+}
+
+/**
+ * tcp_send() - send(@tcb, @buf, @len, @flags): copy into the send buffer
+ * and let tcp_output() decide when to send
+ * @flags: MSG_MORE corks this call (Linux); others are ignored
+ *
+ * Return: bytes taken; a pending error once; -EPIPE (shut down or
+ * closed: the kernel raises SIGPIPE too); -ENOTCONN; -EAGAIN (buffer
+ * full, or still connecting).
+ */
+ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
+{
+	bool cork = tcb->cork;
+	size_t n;
+
+	if (tcb->err)
+		return take_error(tcb);
+	switch (tcb->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+		break;
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		return -EAGAIN;
+	case TCPS_CLOSED:
+		return tcb->key.raddr ? -EPIPE : -ENOTCONN;
+	case TCPS_LISTEN:
+		return -ENOTCONN;
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+	case TCPS_TIME_WAIT:
+	default:
+		return -EPIPE;
+	}
+	if (tcb->shut_wr)
+		return -EPIPE;
+	if (!len)
+		return 0;
+	n = tcp_ring_write(&tcb->snd, buf, len);
+	if (!n)
+		return -EAGAIN;
+	if (flags & MSG_MORE)
+		tcb->cork = true;
+	tcp_output(tcb);
+	tcb->cork = cork;
+	return (ssize_t)n;
+}
+
+/* A ring of a new size keeping its bytes; refused if they do not fit. */
+static void ring_resize(struct tcp_ring *r, size_t cap)
+{
+	struct tcp_ring n = { 0 };
+
+	if (!r->buf || cap < r->len || tcp_ring_alloc(&n, cap))
+		return;
+	n.len = tcp_ring_peek(r, 0, n.buf, r->len);
+	tcp_ring_free(r);
+	*r = n;
+}
+
+/*
+ * Receive-buffer auto-tuning, a simple form of Linux's
+ * tcp_rcv_space_adjust() (dynamic right-sizing): when the application
+ * read more than half the buffer within one round-trip time, the window
+ * limited the sender, so the buffer doubles, up to tcp_rmem[2].  The
+ * window scale chosen at the SYN already allows for that size.
+ */
+static void rcv_autotune(struct tcb *tcb, size_t n)
+{
+	struct engine *eng = tcb->eng;
+	uint64_t rtt = tcb->rto.has_sample ? tcb->rto.srtt_us : 0;
+	size_t want;
+
+	if (tcb->rcvbuf_locked)
+		return;
+	tcb->rcvq_copied += n;
+	if (rtt < 1000)
+		rtt = 1000;
+	if (eng->now - tcb->rcvq_time < rtt)
+		return;
+	if (tcb->rcvq_copied > tcb->rcv.cap / 2 &&
+	    tcb->rcv.cap < eng->sysctl.tcp_rmem[2]) {
+		want = tcb->rcv.cap * 2;
+		if (want > eng->sysctl.tcp_rmem[2])
+			want = eng->sysctl.tcp_rmem[2];
+		ring_resize(&tcb->rcv, want);
+		tcb->rcvbuf = tcb->rcv.cap;
+		tcb->reass.budget = tcb->rcv.cap;
+	}
+	tcb->rcvq_copied = 0;
+	tcb->rcvq_time = eng->now;
+}
+
+/**
+ * tcp_recv() - recv(@tcb, @buf, @len, @flags)
+ * @flags: MSG_PEEK leaves the data queued
+ *
+ * Reading opens the receive window; a window update goes out when the
+ * window grew by min(RCV.BUFF / 2, 2 * MSS) since it was last advertised
+ * (RFC 9293 3.8.6.2.2, receiver SWS avoidance).
+ *
+ * Return: bytes copied; 0 at end of stream (FIN received, or SHUT_RD);
+ * a pending error once; -ENOTCONN; -EAGAIN.
+ */
+ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags)
+{
+	uint32_t adv, space, thresh;
+	size_t n;
+
+	if (tcb->state == TCPS_LISTEN)
+		return -ENOTCONN;
+	if (!tcb->rcv.len || tcb->shut_rd) {
+		if (tcb->err)
+			return take_error(tcb);
+		if (tcb->fin_rcvd || tcb->shut_rd)
+			return 0;
+		if (tcb->state == TCPS_CLOSED)
+			return -ENOTCONN;
+		return -EAGAIN;
+	}
+	n = tcp_ring_peek(&tcb->rcv, 0, buf, len);
+	if (flags & MSG_PEEK)
+		return (ssize_t)n;
+	tcp_ring_drop(&tcb->rcv, n);
+	rcv_autotune(tcb, n);
+	if (!tcp_synchronized(tcb) || tcb->fin_rcvd ||
+	    tcb->state == TCPS_TIME_WAIT)
+		return (ssize_t)n;
+	adv = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt
+						 : 0;
+	space = tcp_rcv_space(tcb);
+	thresh = 2 * tcb->mss;
+	if (thresh > tcb->rcv.cap / 2)
+		thresh = (uint32_t)(tcb->rcv.cap / 2);
+	if (space >= adv + thresh) {
+		tcb->ack_now = true;
+		if (tcb->eng->tcp->in_input) {
+			/* Called back from tcp_input(): a reply may still
+			 * carry the update (tcp_ack_flush()). */
+			tcp_ack_later(tcb);
+		} else {
+			tcp_send_ack(tcb);
+			tcp_notify_flush(tcb->eng);
+		}
+	}
+	return (ssize_t)n;
+}
+
+/**
+ * tcp_shutdown() - shutdown(@tcb, @how)
+ *
+ * SHUT_WR queues a FIN after the data (RFC 9293 3.10.4 CLOSE:
+ * ESTABLISHED -> FIN-WAIT-1, CLOSE-WAIT -> LAST-ACK); SHUT_RD makes
+ * recv() report end of stream.
+ *
+ * Return: 0; -EINVAL (bad @how); -ENOTCONN.
+ */
+int tcp_shutdown(struct tcb *tcb, int how)
+{
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	switch (tcb->state) {
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+	case TCPS_SYN_SENT:
+		return -ENOTCONN;
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+	case TCPS_TIME_WAIT:
+	default:
+		break;
+	}
+	if (how != SHUT_WR) {
+		tcb->shut_rd = true;
+		tcp_notify(tcb);
+	}
+	if (how != SHUT_RD && !tcb->shut_wr) {
+		tcb->shut_wr = true;
+		if (tcb->state == TCPS_ESTABLISHED)
+			tcp_set_state(tcb, TCPS_FIN_WAIT_1);
+		else if (tcb->state == TCPS_CLOSE_WAIT)
+			tcp_set_state(tcb, TCPS_LAST_ACK);
+		tcp_output(tcb);
+	}
+	tcp_notify_flush(tcb->eng);
+	return 0;
+}
+
+/* Reset and forget every child of a closing listener. */
+static void close_children(struct tcb *ln)
+{
+	struct tcb *c, *tmp;
+
+	HASH_ITER(hh, ln->eng->tcp->conns, c, tmp)
+	{
+		// cppcheck-suppress uninitvar ; c is set by HASH_ITER
+		if (c->parent != ln)
+			continue;
+		tcp_send_rst(c);
+		c->user_closed = true;
+		tcp_set_state(c, TCPS_CLOSED);
+		tcp_maybe_free(c);
+	}
+	/* Established children no longer in the table (reset already). */
+	while (ln->aq_head) {
+		c = ln->aq_head;
+		ln->aq_head = c->aq_next;
+		c->parent = NULL;
+		c->in_aq = false;
+		tcp_tcb_free(c);
+	}
+	ln->aq_tail = NULL;
+	ln->aq_len = 0;
+	ln->synq_len = 0;
+}
+
+/* RFC 9293 3.10.5 ABORT: RST, then CLOSED. */
+static void abort_conn(struct tcb *tcb)
+{
+	if (tcp_synchronized(tcb) && tcb->state != TCPS_TIME_WAIT)
+		tcp_send_rst(tcb);
+	tcp_set_state(tcb, TCPS_CLOSED);
+}
+
+/**
+ * tcp_close() - close(@tcb): the application lets go
+ *
+ * RFC 9293 3.10.4 CLOSE: queue a FIN after the data; the engine finishes
+ * the exchange (and TIME-WAIT) on its own and frees the TCB at the end.
+ * Unread received data turns the close into an abort with RST (RFC 9293
+ * 3.10.4 / RFC 2525 2.17, as Linux: TcpExtTCPAbortOnClose), and so does
+ * SO_LINGER with a zero timeout (TcpExtTCPAbortOnLinger).  A listener
+ * resets its unaccepted connections.
+ *
+ * Return: 0.  @tcb must not be used afterwards.
+ */
+int tcp_close(struct tcb *tcb)
+{
+	struct engine *eng = tcb->eng;
+
+	tcb->ready = NULL;
+	tcb->ready_arg = NULL;
+	tcb->user_closed = true;
+	switch (tcb->state) {
+	case TCPS_LISTEN:
+		close_children(tcb);
+		tcp_tcb_free(tcb);
+		return 0;
+	case TCPS_CLOSED:
+	case TCPS_SYN_SENT:
+		tcp_set_state(tcb, TCPS_CLOSED);
+		break;
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+	case TCPS_TIME_WAIT:
+	default:
+		if (tcb->linger && tcb->linger_sec == 0) {
+			eng->stats.tcp.TcpExtTCPAbortOnLinger++;
+			abort_conn(tcb);
+		} else if (tcb->rcv.len || !tcp_reass_empty(&tcb->reass)) {
+			eng->stats.tcp.TcpExtTCPAbortOnClose++;
+			abort_conn(tcb);
+		} else {
+			tcb->shut_rd = true;
+			if (!tcb->shut_wr) {
+				tcb->shut_wr = true;
+				if (tcb->state == TCPS_ESTABLISHED ||
+				    tcb->state == TCPS_SYN_RECEIVED)
+					tcp_set_state(tcb, TCPS_FIN_WAIT_1);
+				else if (tcb->state == TCPS_CLOSE_WAIT)
+					tcp_set_state(tcb, TCPS_LAST_ACK);
+				tcp_output(tcb);
+			}
+			if (tcb->state == TCPS_FIN_WAIT_2)
+				tcp_keepalive_arm(tcb); /* fin timeout */
+		}
+		break;
+	}
+	tcp_maybe_free(tcb);
+	tcp_notify_flush(eng);
+	return 0;
+}
+
+static int get_int(const void *val, socklen_t len, int *out)
+{
+	if (!val || len < (socklen_t)sizeof(int))
+		return -EINVAL;
+	memcpy(out, val, sizeof(int));
+	return 0;
+}
+
+static int put_int(int v, void *val, socklen_t *len)
+{
+	socklen_t n;
+
+	if (!val || !len)
+		return -EFAULT;
+	n = *len < (socklen_t)sizeof(v) ? *len : (socklen_t)sizeof(v);
+	memcpy(val, &v, (size_t)n);
+	*len = n;
+	return 0;
+}
+
+/* Linux sock_setsockopt(): doubled, clamped to [min, max]. */
+static size_t buf_size(int v, uint32_t min, uint32_t max)
+{
+	uint64_t d = v < 0 ? 0 : (uint64_t)v * 2;
+
+	if (d > (uint64_t)max * 2)
+		d = (uint64_t)max * 2;
+	if (d < min)
+		d = min;
+	return (size_t)d;
+}
+
+static int set_sol_socket(struct tcb *tcb, int name, const void *val,
+			  socklen_t len)
+{
+	struct engine *eng = tcb->eng;
+	struct linger lg;
+	int v = 0;
+
+	if (name == SO_LINGER) {
+		if (!val || len < (socklen_t)sizeof(lg))
+			return -EINVAL;
+		memcpy(&lg, val, sizeof(lg));
+		tcb->linger = lg.l_onoff != 0;
+		tcb->linger_sec = lg.l_linger;
+		return 0;
+	}
+	if (get_int(val, len, &v))
+		return -EINVAL;
+	switch (name) {
+	case SO_KEEPALIVE:
+		tcb->keepalive = v != 0;
+		if (tcb->state == TCPS_ESTABLISHED ||
+		    tcb->state == TCPS_CLOSE_WAIT)
+			tcp_keepalive_arm(tcb);
+		return 0;
+	case SO_REUSEADDR:
+		tcb->reuseaddr = v != 0;
+		return 0;
+	case SO_SNDBUF:
+		tcb->sndbuf = buf_size(v, eng->sysctl.tcp_wmem[0],
+				       eng->sysctl.tcp_wmem[2]);
+		ring_resize(&tcb->snd, tcb->sndbuf);
+		return 0;
+	case SO_RCVBUF:
+		/* The window scale is fixed at the SYN (RFC 7323 2.2), so
+		 * like Linux this matters most before connect/listen. */
+		tcb->rcvbuf = buf_size(v, eng->sysctl.tcp_rmem[0],
+				       eng->sysctl.tcp_rmem[2]);
+		tcb->rcvbuf_locked = true;
+		if (tcb->rcvbuf > tcb->rcv.cap)
+			ring_resize(&tcb->rcv, tcb->rcvbuf);
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int set_sol_tcp(struct tcb *tcb, int name, const void *val,
+		       socklen_t len)
+{
+	const struct tcp_cc_ops *ops;
+	char cc[TCP_CC_NAME_MAX];
+	int v = 0;
+
+	if (name == TCP_CONGESTION) {
+		size_t n = len < sizeof(cc) - 1 ? (size_t)len : sizeof(cc) - 1;
+
+		if (!val)
+			return -EFAULT;
+		memcpy(cc, val, n);
+		cc[n] = '\0';
+		ops = tcp_cc_find(cc);
+		if (!ops)
+			return -ENOENT;
+		if (tcb->cc.ops != ops && tcp_synchronized(tcb)) {
+			uint32_t cwnd = tcb->cc.cwnd, ss = tcb->cc.ssthresh;
+
+			tcp_cc_init(&tcb->cc, ops, tcb->mss, tcb->snd_una,
+				    tcb->eng->now);
+			tcb->cc.cwnd = cwnd;
+			tcb->cc.ssthresh = ss;
+		}
+		tcb->cc.ops = ops;
+		return 0;
+	}
+	if (get_int(val, len, &v))
+		return -EINVAL;
+	switch (name) {
+	case TCP_NODELAY:
+		tcb->nodelay = v != 0;
+		if (tcb->nodelay)
+			tcp_output(tcb);
+		return 0;
+	case TCP_CORK:
+		tcb->cork = v != 0;
+		if (!tcb->cork)
+			tcp_output(tcb); /* uncorking pushes what is held */
+		return 0;
+	case TCP_MAXSEG:
+		if (v && (v < 88 || v > 32767))
+			return -EINVAL;
+		tcb->user_mss = (uint16_t)v;
+		if (tcp_synchronized(tcb))
+			tcp_set_mss(tcb);
+		return 0;
+	case TCP_KEEPIDLE:
+	case TCP_KEEPINTVL:
+		if (v < 1 || v > 32767)
+			return -EINVAL;
+		if (name == TCP_KEEPIDLE)
+			tcb->keep_idle_s = v;
+		else
+			tcb->keep_intvl_s = v;
+		if (tcb->keepalive && tcb->state == TCPS_ESTABLISHED)
+			tcp_keepalive_arm(tcb);
+		return 0;
+	case TCP_KEEPCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		tcb->keep_cnt = v;
+		return 0;
+	case TCP_SYNCNT:
+		if (v < 1 || v > 127)
+			return -EINVAL;
+		tcb->syn_retries = (uint32_t)v;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/**
+ * tcp_setsockopt() - SOL_SOCKET: SO_KEEPALIVE, SO_LINGER, SO_REUSEADDR,
+ * SO_SNDBUF, SO_RCVBUF; IPPROTO_TCP: TCP_NODELAY, TCP_CORK, TCP_MAXSEG,
+ * TCP_CONGESTION, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT
+ *
+ * Return: 0; -EINVAL; -ENOENT (unknown congestion control, as Linux);
+ * -ENOPROTOOPT.
+ */
+int tcp_setsockopt(struct tcb *tcb, int level, int name, const void *val,
+		   socklen_t len)
+{
+	int rc;
+
+	if (level == SOL_SOCKET)
+		rc = set_sol_socket(tcb, name, val, len);
+	else if (level == IPPROTO_TCP)
+		rc = set_sol_tcp(tcb, name, val, len);
+	else
+		rc = -ENOPROTOOPT;
+	tcp_notify_flush(tcb->eng);
+	return rc;
+}
+
+/* Linux's numbering of states in tcp_info (include/net/tcp_states.h). */
+static uint8_t linux_state(enum tcp_state s)
+{
+	static const uint8_t map[] = {
+		[TCPS_CLOSED] = 7,	[TCPS_LISTEN] = 10,
+		[TCPS_SYN_SENT] = 2,	[TCPS_SYN_RECEIVED] = 3,
+		[TCPS_ESTABLISHED] = 1, [TCPS_FIN_WAIT_1] = 4,
+		[TCPS_FIN_WAIT_2] = 5,	[TCPS_CLOSE_WAIT] = 8,
+		[TCPS_CLOSING] = 11,	[TCPS_LAST_ACK] = 9,
+		[TCPS_TIME_WAIT] = 6,
+	};
+
+	return (unsigned int)s < sizeof(map) ? map[s] : 7;
+}
+
+static void fill_info(const struct tcb *tcb, struct tcp_info *ti)
+{
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = linux_state(tcb->state);
+	ti->tcpi_ca_state = tcb->cc.in_recovery ? 3 /* TCP_CA_Recovery */
+						: 0;
+	ti->tcpi_retransmits = (uint8_t)tcb->retries;
+	ti->tcpi_probes = (uint8_t)tcb->probes;
+	ti->tcpi_backoff = tcb->rto.backoff;
+	if (tcb->ts_ok)
+		ti->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (tcb->sack_ok)
+		ti->tcpi_options |= TCPI_OPT_SACK;
+	if (tcb->ws_ok) {
+		ti->tcpi_options |= TCPI_OPT_WSCALE;
+		ti->tcpi_snd_wscale = tcb->snd_wscale & 0xf;
+		ti->tcpi_rcv_wscale = tcb->rcv_wscale & 0xf;
+	}
+	ti->tcpi_rto = tcp_rto_timeout(&tcb->rto);
+	ti->tcpi_ato = tcb->eng->sysctl.tcp_delack_ms * 1000u;
+	ti->tcpi_snd_mss = tcb->mss;
+	ti->tcpi_rcv_mss = tcb->peer_mss;
+	ti->tcpi_unacked = tcb->mss ? (tcb->snd_max - tcb->snd_una + tcb->mss -
+				       1) / tcb->mss
+				    : 0;
+	ti->tcpi_sacked = tcb->mss ? tcb->sb.sacked / tcb->mss : 0;
+	ti->tcpi_last_data_recv = (uint32_t)((tcb->eng->now - tcb->last_rx) /
+					     1000u);
+	ti->tcpi_pmtu = tcb->pmtu;
+	ti->tcpi_rcv_ssthresh = tcb->rcv_wnd;
+	ti->tcpi_rtt = tcb->rto.srtt_us;
+	ti->tcpi_rttvar = tcb->rto.rttvar_us;
+	ti->tcpi_snd_ssthresh = tcb->mss ? tcb->cc.ssthresh / tcb->mss : 0;
+	ti->tcpi_snd_cwnd = tcb->mss ? tcb->cc.cwnd / tcb->mss : 0;
+	ti->tcpi_advmss = tcb->mss;
+	ti->tcpi_reordering = 3;
+	ti->tcpi_rcv_space = (uint32_t)tcb->rcv.cap;
+	ti->tcpi_total_retrans = tcb->total_retrans;
+}
+
+/**
+ * tcp_getsockopt() - SO_ERROR (read and cleared), SO_TYPE, SO_ACCEPTCONN,
+ * SO_KEEPALIVE, SO_REUSEADDR, SO_SNDBUF, SO_RCVBUF, SO_LINGER;
+ * TCP_NODELAY, TCP_CORK, TCP_MAXSEG, TCP_CONGESTION, TCP_KEEPIDLE,
+ * TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_INFO (Linux's struct
+ * tcp_info layout, truncated to *@len like the kernel)
+ *
+ * Return: 0; -EFAULT; -ENOPROTOOPT.
+ */
+int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
+		   socklen_t *len)
+{
+	struct sysctl *sc = &tcb->eng->sysctl;
+	struct tcp_info ti;
+	struct linger lg;
+	const char *cc;
+	size_t n;
+
+	if (!val || !len)
+		return -EFAULT;
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_ERROR:
+			return put_int(-take_error(tcb), val, len);
+		case SO_TYPE:
+			return put_int(SOCK_STREAM, val, len);
+		case SO_ACCEPTCONN:
+			return put_int(tcb->state == TCPS_LISTEN, val, len);
+		case SO_KEEPALIVE:
+			return put_int(tcb->keepalive, val, len);
+		case SO_REUSEADDR:
+			return put_int(tcb->reuseaddr, val, len);
+		case SO_SNDBUF:
+			return put_int((int)tcb->sndbuf, val, len);
+		case SO_RCVBUF:
+			return put_int((int)tcb->rcvbuf, val, len);
+		case SO_LINGER:
+			lg.l_onoff = tcb->linger;
+			lg.l_linger = tcb->linger_sec;
+			n = *len < sizeof(lg) ? *len : sizeof(lg);
+			memcpy(val, &lg, n);
+			*len = (socklen_t)n;
+			return 0;
+		default:
+			return -ENOPROTOOPT;
+		}
+	}
+	if (level != IPPROTO_TCP)
+		return -ENOPROTOOPT;
+	switch (name) {
+	case TCP_NODELAY:
+		return put_int(tcb->nodelay, val, len);
+	case TCP_CORK:
+		return put_int(tcb->cork, val, len);
+	case TCP_MAXSEG:
+		return put_int(tcp_synchronized(tcb)
+				       ? (int)tcb->mss
+				       : (tcb->user_mss ? tcb->user_mss
+							: TCP_DEFAULT_MSS),
+			       val, len);
+	case TCP_KEEPIDLE:
+		return put_int(
+			tcb->keep_idle_s
+				? tcb->keep_idle_s
+				: (int)(sc->tcp_keepalive_time_ms / 1000),
+			val, len);
+	case TCP_KEEPINTVL:
+		return put_int(
+			tcb->keep_intvl_s
+				? tcb->keep_intvl_s
+				: (int)(sc->tcp_keepalive_intvl_ms / 1000),
+			val, len);
+	case TCP_KEEPCNT:
+		return put_int(tcb->keep_cnt ? tcb->keep_cnt
+					     : (int)sc->tcp_keepalive_probes,
+			       val, len);
+	case TCP_SYNCNT:
+		return put_int(tcb->syn_retries ? (int)tcb->syn_retries
+						: (int)sc->tcp_syn_retries,
+			       val, len);
+	case TCP_CONGESTION:
+		cc = tcb->cc.ops ? tcb->cc.ops->name : TCP_CC_DEFAULT;
+		n = strlen(cc) + 1;
+		if (n > *len)
+			n = *len;
+		memcpy(val, cc, n);
+		*len = (socklen_t)n;
+		return 0;
+	case TCP_INFO:
+		fill_info(tcb, &ti);
+		n = *len < sizeof(ti) ? *len : sizeof(ti);
+		memcpy(val, &ti, n);
+		*len = (socklen_t)n;
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/** tcp_getsockname() - the local address; 0.0.0.0:0 while unbound. */
+int tcp_getsockname(const struct tcb *tcb, struct sockaddr *addr,
+		    socklen_t *len)
+{
+	put_sin(tcb->key.laddr, tcb->key.lport, addr, len);
+	return 0;
+}
+
+/** tcp_getpeername() - the peer; -ENOTCONN unless connected. */
+int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
+		    socklen_t *len)
+{
+	if (!tcp_synchronized(tcb) || tcb->state == TCPS_SYN_RECEIVED)
+		return -ENOTCONN;
+	put_sin(tcb->key.raddr, tcb->key.rport, addr, len);
+	return 0;
+}
+
+/**
+ * tcp_poll() - what poll/epoll would report for @tcb (tcp_poll() in
+ * Linux): IN for data, end of stream, a pending connection or an error;
+ * OUT for send space once connected; RDHUP after the peer's FIN; HUP when
+ * both directions are done or the connection is gone; ERR for SO_ERROR
+ */
+unsigned int tcp_poll(const struct tcb *tcb)
+{
+	unsigned int ev = 0;
+
+	if (tcb->state == TCPS_LISTEN)
+		return tcb->aq_len ? TCP_POLL_IN : 0;
+	if (tcb->err)
+		ev |= TCP_POLL_ERR;
+	if (tcb->state == TCPS_CLOSED || (tcb->shut_wr && tcb->fin_rcvd))
+		ev |= TCP_POLL_HUP;
+	if (tcb->fin_rcvd || tcb->shut_rd)
+		ev |= TCP_POLL_IN | TCP_POLL_RDHUP;
+	if (tcb->rcv.len)
+		ev |= TCP_POLL_IN;
+	if (tcb->state == TCPS_SYN_SENT || tcb->state == TCPS_SYN_RECEIVED)
+		return ev;
+	if (tcp_send_space(tcb) || tcb->shut_wr || tcb->state == TCPS_CLOSED)
+		ev |= TCP_POLL_OUT;
+	return ev;
+}
+
+/**
+ * tcp_set_ready() - call @fn(@tcb, events, @arg) when readiness changes
+ * (see tcp_ready_fn); NULL stops the calls
+ */
+void tcp_set_ready(struct tcb *tcb, tcp_ready_fn *fn, void *arg)
+{
+	tcb->ready = fn;
+	tcb->ready_arg = arg;
+}

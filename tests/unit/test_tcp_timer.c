@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_tcp_timer.c - retransmission, SYN retries, persist, keepalive,
+ * TIME-WAIT and FIN-WAIT-2 timers on the virtual clock
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "fake_tcp.h"
+#include "testutil.h"
+
+TestSuite(tcp_timer, .init = ft_setup, .fini = ft_teardown);
+
+static uint8_t big[64 * 1024];
+
+static struct tcb *estab(struct ft_peer *pp)
+{
+	return ft_passive(pp, ft_listen(FT_LPORT, 16), NULL);
+}
+
+static struct tcb *connecting(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(FT_PPORT),
+				   .sin_addr.s_addr = htonl(L3_PEER) };
+	struct tcb *c;
+
+	cr_assert_eq(tcp_socket(&l3_eng, &c), 0);
+	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&sin, sizeof(sin)),
+		     -EINPROGRESS);
+	ft_drain();
+	return c;
+}
+
+static int so_error(struct tcb *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	tcp_getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len);
+	return err;
+}
+
+/* RFC 6298 5.4: on expiry, retransmit the earliest unacked segment. */
+Test(tcp_timer, rto_retransmits_first_segment)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t una = c->snd_una;
+	struct ft_seg s;
+
+	tcp_send(c, "data", 4, 0);
+	ft_drain();
+	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.seq, una);
+	cr_assert_eq(s.th.payload_len, 4);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpRetransSegs, 1);
+}
+
+/* RFC 6298 5.5: the RTO doubles on each expiry. */
+Test(tcp_timer, rto_backs_off)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t rto;
+
+	tcp_send(c, "data", 4, 0);
+	ft_drain();
+	rto = tcp_rto_timeout(&c->rto);
+	ft_advance_ms(rto / 1000);
+	cr_assert_eq(tcp_rto_timeout(&c->rto), 2 * rto);
+	ft_advance_ms(2 * rto / 1000 - 1);
+	cr_assert_eq(ft_drain(), 1);
+	ft_advance_ms(1);
+	cr_assert_eq(ft_drain(), 1);
+	cr_assert_eq(c->rto.backoff, 2);
+}
+
+/* RFC 6298 5.3 / 5.7: a new ACK resets the backoff. */
+Test(tcp_timer, ack_resets_backoff)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	tcp_send(c, "data", 4, 0);
+	ft_drain();
+	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
+	cr_assert_eq(c->rto.backoff, 1);
+	pp.ack += 4;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(c->rto.backoff, 0);
+	cr_assert_not(timer_armed(&c->t_rtx));
+}
+
+/* RFC 9293 3.8.3 R2 / tcp_retries2: give up with ETIMEDOUT. */
+Test(tcp_timer, abort_after_retries2)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	l3_eng.sysctl.tcp_retries2 = 3;
+	tcp_send(c, "data", 4, 0);
+	ft_advance_ms(600000);
+	cr_assert_eq(c->state, TCPS_CLOSED);
+	cr_assert_eq(so_error(c), ETIMEDOUT);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnTimeout, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 3);
+}
+
+/* tcp_syn_retries: the SYN is resent, then connect() fails ETIMEDOUT. */
+Test(tcp_timer, syn_retries_then_etimedout)
+{
+	struct tcb *c;
+
+	l3_eng.sysctl.tcp_syn_retries = 2;
+	c = connecting();
+	ft_advance_ms(1000);
+	cr_assert_eq(ft_drain(), 1); /* first retry after 1 s */
+	ft_advance_ms(2000);
+	cr_assert_eq(ft_drain(), 1); /* then 2 s */
+	ft_advance_ms(4000);
+	cr_assert_eq(c->state, TCPS_CLOSED);
+	cr_assert_eq(so_error(c), ETIMEDOUT);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSynRetrans, 2);
+}
+
+/* TCP_SYNCNT overrides tcp_syn_retries per socket. */
+Test(tcp_timer, tcp_syncnt_limits_syn_retries)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(FT_PPORT),
+				   .sin_addr.s_addr = htonl(L3_PEER) };
+	struct tcb *c;
+	int one = 1;
+
+	cr_assert_eq(tcp_socket(&l3_eng, &c), 0);
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_SYNCNT, &one, sizeof(one));
+	tcp_connect(c, (struct sockaddr *)&sin, sizeof(sin));
+	ft_advance_ms(4000);
+	cr_assert_eq(c->state, TCPS_CLOSED);
+}
+
+/* tcp_synack_retries: an unanswered SYN-ACK is resent, then forgotten. */
+Test(tcp_timer, synack_retries_then_child_freed)
+{
+	struct ft_peer pp = { .port = FT_PPORT,
+			      .lport = FT_LPORT,
+			      .win = 65535 };
+	struct tcb *ln = ft_listen(FT_LPORT, 4);
+	struct tcp_opts o;
+
+	l3_eng.sysctl.tcp_synack_retries = 2;
+	ft_syn_opts(&o);
+	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
+	ft_drain();
+	ft_advance_ms(1000);
+	cr_assert_eq(ft_drain(), 1);
+	ft_advance_ms(10000);
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+	cr_assert_eq(ln->synq_len, 0);
+}
+
+/* RFC 9293 3.8.6.1: a zero window starts the persist timer, which
+ * probes. */
+Test(tcp_timer, zero_window_probed_by_persist_timer)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	pp.win = 0;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	tcp_send(c, "blocked", 7, 0);
+	cr_assert_eq(ft_drain(), 0);
+	cr_assert(c->persist);
+	ft_advance_ms(200);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.seq, c->snd_una - 1);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPWinProbe, 1);
+}
+
+/* RFC 1122 4.2.2.17: persist probes back off exponentially. */
+Test(tcp_timer, persist_backs_off)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	pp.win = 0;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	tcp_send(c, "blocked", 7, 0);
+	ft_advance_ms(200);
+	cr_assert_eq(ft_drain(), 1);
+	ft_advance_ms(200);
+	cr_assert_eq(ft_drain(), 0);
+	ft_advance_ms(200);
+	cr_assert_eq(ft_drain(), 1);
+	cr_assert_eq(c->probes, 2);
+}
+
+/* A window update ends the persist state and the data goes out. */
+Test(tcp_timer, window_opening_resumes_sending)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	pp.win = 0;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	tcp_send(c, "blocked", 7, 0);
+	ft_advance_ms(200);
+	ft_drain();
+	pp.win = 100;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.payload_len, 7);
+	ft_free(&s);
+	cr_assert_not(c->persist);
+}
+
+/* RFC 1122 4.2.3.6: keepalive probes after the idle time. */
+Test(tcp_timer, keepalive_probe_after_idle)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	int one = 1, idle = 10;
+	struct ft_seg s;
+
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	tcp_setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	ft_advance_ms(9999);
+	cr_assert_eq(ft_drain(), 0);
+	ft_advance_ms(1);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.seq, c->snd_una - 1);
+	cr_assert_eq(s.th.payload_len, 0);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPKeepAlive, 1);
+}
+
+/* RFC 1122 4.2.3.6: unanswered probes kill the connection. */
+Test(tcp_timer, keepalive_abort_after_probes)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	int one = 1, idle = 10, intvl = 2, cnt = 3;
+
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	tcp_setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	ft_advance_ms(10000 + 3 * 2000);
+	cr_assert_eq(c->state, TCPS_CLOSED);
+	cr_assert_eq(so_error(c), ETIMEDOUT);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPKeepAlive, 3);
+}
+
+/* An answered probe keeps the connection alive. */
+Test(tcp_timer, keepalive_answered_keeps_connection)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	int one = 1, idle = 10, intvl = 2, cnt = 2;
+
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	tcp_setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	tcp_setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	for (int i = 0; i < 5; i++) {
+		ft_advance_ms(10000);
+		ft_drain();
+		ft_send(&pp, TCP_ACK, NULL, 0);
+	}
+	cr_assert_eq(c->state, TCPS_ESTABLISHED);
+}
+
+/* RFC 9293 3.10.8: TIME-WAIT lasts 2 MSL, then the TCB is deleted. */
+Test(tcp_timer, time_wait_expires_after_2msl)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	l3_eng.sysctl.tcp_tw_timeout_ms = 1000;
+	tcp_close(c);
+	ft_drain();
+	pp.ack++;
+	ft_send(&pp, TCP_FIN, NULL, 0);
+	c = tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT);
+	cr_assert_not_null(c);
+	cr_assert_eq(c->state, TCPS_TIME_WAIT);
+	ft_advance_ms(999);
+	cr_assert_not_null(
+		tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+	ft_advance_ms(1);
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTW, 1);
+}
+
+/* Linux tcp_fin_timeout: an orphan in FIN-WAIT-2 does not wait for ever. */
+Test(tcp_timer, fin_wait_2_orphan_times_out)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	l3_eng.sysctl.tcp_fin_timeout_ms = 5000;
+	tcp_close(c);
+	ft_drain();
+	pp.ack++;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	c = tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT);
+	cr_assert_eq(c->state, TCPS_FIN_WAIT_2);
+	ft_advance_ms(5000);
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+}
+
+/* RFC 6298 2.2 / RFC 7323 4: the first sample sets SRTT. */
+Test(tcp_timer, rtt_sample_from_timestamps)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t before = c->rto.srtt_us;
+	struct ft_seg s;
+
+	tcp_send(c, "ping", 4, 0);
+	cr_assert(ft_recv(&pp, &s));
+	ft_free(&s);
+	ft_advance_ms(30);
+	pp.ack += 4;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert(c->rto.has_sample);
+	/* SRTT = 7/8 SRTT + 1/8 R' (RFC 6298 2.3), R' = 30 ms. */
+	cr_assert_eq(c->rto.srtt_us, before - before / 8 + 30000 / 8);
+}
+
+/* After an RTO, everything from SND.UNA is resent as the window allows
+ * (go-back-N), and cwnd restarts from one segment (RFC 5681 3.1). */
+Test(tcp_timer, rto_collapses_cwnd)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+
+	tcp_send(c, big, (size_t)8 * c->mss, 0);
+	ft_drain();
+	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
+	cr_assert_eq(c->cc.cwnd, c->mss);
+	cr_assert_eq(ft_drain(), 1);
+}
+
+/* The delayed-ACK timer is cancelled by an ACK sent with data. */
+Test(tcp_timer, delack_cancelled_by_piggybacked_ack)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	c->quickacks = 0;
+	c->nodelay = true;
+	ft_send(&pp, TCP_ACK, "q", 1);
+	cr_assert(timer_armed(&c->t_delack));
+	tcp_send(c, "r", 1, 0);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.ack, pp.seq);
+	ft_free(&s);
+	cr_assert_not(timer_armed(&c->t_delack));
+}
+
+/* RFC 6675 5.1 / RFC 2018 8: after a timeout, data SACKed again is not
+ * resent by go-back-N. */
+Test(tcp_timer, go_back_n_skips_data_sacked_after_rto)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t una, mss = c->mss;
+	struct tcp_opts o = { .present = TCP_OPT_SACK, .sack_n = 1 };
+	struct ft_seg s;
+	bool jumped = false;
+
+	c->nodelay = true;
+	una = c->snd_una;
+	tcp_send(c, big, (size_t)8 * mss, 0);
+	ft_drain();
+	ft_advance_ms(tcp_rto_timeout(&c->rto) / 1000);
+	ft_drain(); /* the retransmission of the first segment */
+	o.sack[0].start = una + 2 * mss;
+	o.sack[0].end = una + 4 * mss;
+	ft_send_raw(&pp, pp.seq, una + mss, TCP_ACK, &o, NULL, 0);
+	while (ft_pop(&s)) {
+		cr_assert(s.th.seq == una + mss ||
+				  seq_geq(s.th.seq, una + 4 * mss),
+			  "resent SACKed data at +%u", s.th.seq - una);
+		jumped |= s.th.seq == una + 4 * mss;
+		ft_free(&s);
+	}
+	/* SND.NXT went past the SACKed block (sending there waits for the
+	 * window: SACKed bytes still count in SND.NXT - SND.UNA). */
+	cr_assert(jumped || seq_geq(c->snd_nxt, una + 4 * mss));
+}
