@@ -1,18 +1,18 @@
 # SPDX-License-Identifier: MIT
 # tcp_lib.sh - helpers for the test_tcp_*.sh tests, sourced after lib.sh.
-#
-# lib.sh starts nsstackd through its nsx shell function, so $! (and thus
-# NST_ENGINE_PID) is a subshell, and killing it leaves the engine running
-# after the namespace is gone.  tcp_engine_start finds the engine by its
-# unique control-socket path and records its real PID for teardown.
 
-# tcp_engine_start ARGS...: nst_engine_start, then track the real PID.
+# tcp_engine_start ARGS...: nst_engine_start, then wait until RFC 5227
+# probing has cleared every IPv4 --addr, so the kernel can reach it.
 tcp_engine_start() {
 	nst_engine_start "$@"
-	EPID=$(pgrep -f "nsstackd .*--control $NST_CTL" | head -1)
-	[[ -n $EPID ]] || nst_fail "engine pid not found"
-	NST_PIDS+=("$EPID")
-	NST_ENGINE_PID=$EPID
+	EPID=$NST_ENGINE_PID
+	while (($#)); do
+		if [[ $1 == --addr && $2 != *:* ]]; then
+			nst_wait_valid "${2%/*}"
+			shift
+		fi
+		shift
+	done
 }
 
 # tcp_engine_stop: SIGTERM the engine and wait until it is gone, so its
