@@ -427,7 +427,7 @@ void nd6_rs_timer_fire(struct timer *t)
 		uint64_t rt = ni->rs_interval * 2;
 
 		rt = rt - rt / 20 +
-		     rand_range(0, (uint32_t)(rt / 10000)) * 1000;
+		     (uint64_t)rand_range(0, (uint32_t)(rt / 10000)) * 1000;
 		ni->rs_interval = rt > ND_MAX_RTR_SOLICITATION_INTERVAL
 					  ? ND_MAX_RTR_SOLICITATION_INTERVAL
 					  : rt;

@@ -433,7 +433,7 @@ Test(ipv6_engine, fragments_in_any_order_reassemble)
 			unsigned int k = orders[o][i];
 
 			rx_frag(100 + (uint32_t)o, (uint16_t)(k * 1000), k < 2,
-				b + k * 1000, k < 2 ? 1000 : n - 2000);
+				b + (size_t)k * 1000, k < 2 ? 1000 : n - 2000);
 		}
 		cr_assert_eq(e6.stats.ip6.Ip6ReasmOKs, (uint64_t)o + 1);
 		/* The 3000-byte reply leaves in 3 fragments of <= 1500. */
@@ -1209,8 +1209,10 @@ Test(ipv6_engine, temporary_address_is_preferred_source_and_regenerated)
 	rx_ra(1800, 3 * 86400, 2 * 86400);
 	stable = autoconf_addr();
 	cr_assert_eq(count_temp(&tmp), 1);
+	cr_assert_not_null(tmp);
 	if (stable == tmp)
 		stable = e6.ip6->addrs[1];
+	cr_assert_not_null(stable);
 	cr_assert_eq(memcmp(tmp->addr.b, stable->addr.b, 8), 0);
 	cr_assert_neq(memcmp(tmp->addr.b, stable->addr.b, 16), 0);
 	pref = (tmp->preferred_until - e6.now) / 1000000;
