@@ -62,9 +62,15 @@ int sock_create(struct engine *eng, int domain, int type, int protocol,
 	return 0;
 }
 
-/* Check a sockaddr the way inet_bind()/udp_sendmsg() do. */
-static int get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
-		   uint16_t *port)
+/**
+ * sock_get_sin() - read an AF_INET sockaddr the way inet_bind() and
+ * udp_sendmsg() check it
+ *
+ * Return: 0 with the host-order address and port, -EINVAL for a short or
+ * missing address, -EAFNOSUPPORT for another family.
+ */
+int sock_get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
+		 uint16_t *port)
 {
 	struct sockaddr_in sin;
 
@@ -78,8 +84,12 @@ static int get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
 	return 0;
 }
 
-static void put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
-		    socklen_t *len)
+/**
+ * sock_put_sin() - write an AF_INET sockaddr as getsockname() does: copy
+ * what fits in *@len, and report the full size in *@len.
+ */
+void sock_put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
+		  socklen_t *len)
 {
 	struct sockaddr_in sin;
 
@@ -115,7 +125,7 @@ int sock_bind(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 		addr = (const struct sockaddr *)&sin; /* v4-mapped */
 		len = sizeof(sin);
 	}
-	rc = get_sin(addr, len, &a, &port);
+	rc = sock_get_sin(addr, len, &a, &port);
 	if (rc)
 		return rc;
 	if (sk->lport)
@@ -176,7 +186,7 @@ int sock_connect(struct sock *sk, const struct sockaddr *addr, socklen_t len)
 		addr = (const struct sockaddr *)&sin; /* v4-mapped */
 		len = sizeof(sin);
 	}
-	rc = get_sin(addr, len, &a, &port);
+	rc = sock_get_sin(addr, len, &a, &port);
 	if (rc)
 		return rc;
 	if (ipv4_addr_is_bcast(sk->eng, a) && !sk->broadcast)
@@ -237,7 +247,7 @@ ssize_t sock_sendto(struct sock *sk, const void *buf, size_t len, int flags,
 		}
 	}
 	if (addr) {
-		rc = get_sin(addr, alen, &a, &port);
+		rc = sock_get_sin(addr, alen, &a, &port);
 		if (rc)
 			return rc;
 		if (!port)
@@ -278,7 +288,7 @@ ssize_t sock_recvfrom(struct sock *sk, void *buf, size_t len, int flags,
 		sock6_put_addr(sk, d->v6, d->saddr6, d->saddr, d->sport, addr,
 			       alen);
 	else
-		put_sin(d->saddr, d->sport, addr, alen);
+		sock_put_sin(d->saddr, d->sport, addr, alen);
 	if (flags & MSG_TRUNC)
 		n = d->len;
 	if (!(flags & MSG_PEEK)) {
@@ -300,7 +310,7 @@ int sock_getsockname(const struct sock *sk, struct sockaddr *addr,
 		sock6_put_addr(sk, !ip6_unspec_or_mapped(sk->laddr6),
 			       sk->laddr6, sk->laddr, sk->lport, addr, len);
 	else
-		put_sin(sk->laddr, sk->lport, addr, len);
+		sock_put_sin(sk->laddr, sk->lport, addr, len);
 	return 0;
 }
 
@@ -314,7 +324,7 @@ int sock_getpeername(const struct sock *sk, struct sockaddr *addr,
 		sock6_put_addr(sk, sk->peer6, sk->raddr6, sk->raddr, sk->rport,
 			       addr, len);
 	else
-		put_sin(sk->raddr, sk->rport, addr, len);
+		sock_put_sin(sk->raddr, sk->rport, addr, len);
 	return 0;
 }
 

@@ -102,6 +102,10 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val,
 		    socklen_t *len);
 unsigned int sock_poll(const struct sock *sk);
 void sock_set_ready(struct sock *sk, sock_ready_fn *fn, void *arg);
+int sock_get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
+		 uint16_t *port);
+void sock_put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
+		  socklen_t *len);
 int sock_close(struct sock *sk);
 
 /* For the protocols. */

@@ -22,39 +22,10 @@
 #include "ipv4.h"
 #include "route.h"
 #include "tcp.h"
+#include "socket.h"
 #include "tcp_isn.h"
 
 #define SOMAXCONN_LINUX 4096
-
-static int get_sin(const struct sockaddr *addr, socklen_t len, uint32_t *a,
-		   uint16_t *port)
-{
-	struct sockaddr_in sin;
-
-	if (!addr || len < (socklen_t)sizeof(sin))
-		return -EINVAL;
-	memcpy(&sin, addr, sizeof(sin));
-	if (sin.sin_family != AF_INET)
-		return -EAFNOSUPPORT;
-	*a = ntohl(sin.sin_addr.s_addr);
-	*port = ntohs(sin.sin_port);
-	return 0;
-}
-
-static void put_sin(uint32_t a, uint16_t port, struct sockaddr *addr,
-		    socklen_t *len)
-{
-	struct sockaddr_in sin;
-
-	if (!addr || !len)
-		return;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(a);
-	sin.sin_port = htons(port);
-	memcpy(addr, &sin, *len < sizeof(sin) ? *len : sizeof(sin));
-	*len = sizeof(sin);
-}
 
 static int take_error(struct tcb *tcb)
 {
@@ -124,7 +95,7 @@ int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 {
 	uint32_t a;
 	uint16_t port;
-	int rc = get_sin(addr, len, &a, &port);
+	int rc = sock_get_sin(addr, len, &a, &port);
 
 	if (rc)
 		return rc;
@@ -204,7 +175,7 @@ int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
 	c->in_aq = false;
 	c->parent = NULL;
 	c->user_closed = false;
-	put_sin(c->key.raddr, c->key.rport, addr, alen);
+	sock_put_sin(c->key.raddr, c->key.rport, addr, alen);
 	*out = c;
 	return 0;
 }
@@ -247,7 +218,7 @@ int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 	}
 	if (tcb->key.raddr) /* a finished connection cannot be reused */
 		return tcb->err ? take_error(tcb) : -EISCONN;
-	rc = get_sin(addr, len, &a, &port);
+	rc = sock_get_sin(addr, len, &a, &port);
 	if (rc)
 		return rc;
 	if (!a || ip4_is_multicast(a) || ipv4_addr_is_bcast(eng, a))
@@ -929,7 +900,7 @@ int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
 int tcp_getsockname(const struct tcb *tcb, struct sockaddr *addr,
 		    socklen_t *len)
 {
-	put_sin(tcb->key.laddr, tcb->key.lport, addr, len);
+	sock_put_sin(tcb->key.laddr, tcb->key.lport, addr, len);
 	return 0;
 }
 
@@ -939,7 +910,7 @@ int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
 {
 	if (!tcp_synchronized(tcb) || tcb->state == TCPS_SYN_RECEIVED)
 		return -ENOTCONN;
-	put_sin(tcb->key.raddr, tcb->key.rport, addr, len);
+	sock_put_sin(tcb->key.raddr, tcb->key.rport, addr, len);
 	return 0;
 }
 
