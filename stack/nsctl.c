@@ -299,6 +299,40 @@ static void show_generic(struct json_object *data)
 	}
 }
 
+/*
+ * show_apps() - `nsctl apps`: one line per attached process, like `ss -p`
+ * gives owners, then the shim counters that are not zero (all with -a)
+ */
+static void show_apps(struct json_object *data, bool all)
+{
+	struct json_object *list, *cnt;
+
+	if (!json_object_object_get_ex(data, "apps", &list) ||
+	    !json_object_is_type(list, json_type_array)) {
+		show_generic(data);
+		return;
+	}
+	printf("%-8s %-8s %-6s %s\n", "Client", "Pid", "Uid", "Sockets");
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *a = json_object_array_get_idx(list, i);
+
+		printf("%-8lld %-8lld %-6lld %lld\n",
+		       (long long)int_of(a, "client"),
+		       (long long)int_of(a, "pid"), (long long)int_of(a, "uid"),
+		       (long long)int_of(a, "sockets"));
+	}
+	if (!json_object_object_get_ex(data, "counters", &cnt) ||
+	    !json_object_is_type(cnt, json_type_object))
+		return;
+	json_object_object_foreach(cnt, key, val)
+	{
+		long long v = json_object_get_int64(val);
+
+		if (v || all)
+			printf("%-32s %lld\n", key, v);
+	}
+}
+
 static void add_str(struct json_object *o, const char *k, const char *v)
 {
 	json_object_object_add(o, k, json_object_new_string(v));
@@ -502,6 +536,8 @@ int main(int argc, char **argv)
 		show_stats(data, all);
 	} else if (!strcmp(cmd, "capture") && data) {
 		show_capture(data);
+	} else if (!strcmp(cmd, "apps") && data) {
+		show_apps(data, all);
 	} else {
 		show_generic(data);
 	}

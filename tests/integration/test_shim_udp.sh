@@ -89,6 +89,9 @@ NST_PIDS+=("$hold")
 nst_wait_for 10 grep -q holding "$NST_DIR/hold.out" || nst_fail "holder did not start"
 [[ $(app_count) == 1 && $(udp_socks) == 1 ]] ||
 	nst_fail "holder not seen: $(apps_json) $(nsctl -j udp)"
+# The text form is a table: the holder's PID with its one socket.
+nsctl apps | awk -v pid="$hold" '$2 == pid && $4 == 1 { ok = 1 } END { exit !ok }' ||
+	nst_fail "nsctl apps does not list pid $hold: $(nsctl apps)"
 kill -9 "$hold"
 wait "$hold" 2>/dev/null || true
 nst_wait_for 5 test "$(app_count)" = 0 || nst_fail "killed app still attached"
