@@ -22,7 +22,7 @@ FUZZ_CC ?= clang-14
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wvla -Wformat=2 -Werror
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc -Ipreload \
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Istack -Iipc \
 	-Itests/unit -g $(WARN)
 CFLAGS ?= -O2
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -91,9 +91,13 @@ $(NSSHIM): $(call PIC_OBJ,$(PRELOAD_SRC) $(IPC_SRC)) preload/nsshim.map
 		$(call PIC_OBJ,$(PRELOAD_SRC) $(IPC_SRC)) \
 		-Wl,--version-script=preload/nsshim.map -Wl,-z,defs -ldl -lpthread
 
+# Only the shim and its tests see the shim's private headers.
+$(BUILD)/pic/preload/%.o $(BUILD)/obj/preload/%.o $(BUILD)/san/preload/%.o \
+$(BUILD)/san/tests/%.o $(BUILD)/obj/tests/%.o: PRELOAD_INC := -Ipreload
+
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden \
+	$(CC) $(BASE_CFLAGS) $(PRELOAD_INC) $(CFLAGS) -fPIC -fvisibility=hidden \
 		-MMD -MP -c -o $@ $<
 
 $(BUILD)/san/libnsshimcore.a: $(call SANOBJ,$(PRELOAD_CORE_SRC))
@@ -101,11 +105,11 @@ $(BUILD)/san/libnsshimcore.a: $(call SANOBJ,$(PRELOAD_CORE_SRC))
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(PRELOAD_INC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O1 $(SAN) -MMD -MP -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(PRELOAD_INC) -O1 $(SAN) -MMD -MP -c -o $@ $<
 
 $(LIBWIRE): $(call OBJ,$(WIRE_SRC))
 	$(AR) rcs $@ $^
@@ -179,7 +183,7 @@ fuzz: $(FUZZ_BIN)
 
 lint:
 	clang-format --dry-run --Werror $(SRC_ALL)
-	clang-tidy --quiet $(filter %.c,$(SRC_ALL)) -- $(BASE_CFLAGS) 2>/dev/null
+	clang-tidy --quiet $(filter %.c,$(SRC_ALL)) -- $(BASE_CFLAGS) -Ipreload 2>/dev/null
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--std=c11 --inline-suppr -Iinclude -Istack -Iipc -Ipreload \
 		--suppress=missingIncludeSystem include stack ipc preload
