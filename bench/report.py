@@ -8,10 +8,12 @@
 # Use: report.py WORK OUT   (run.sh calls it; WORK/m/<name>/ holds one
 # measurement each: meta.json, the tools' JSON or text output, and counter
 # snapshots *.before / *.after taken around it).
+import csv
 import datetime
 import glob
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -199,8 +201,52 @@ def do_iperf(d, m, r):
     return []
 
 
+WRK_UNITS = {"us": 1.0, "ms": 1e3, "s": 1e6, "m": 60e6}
+
+
+def wrk_us(text):
+    """wrk's '1.23ms' as microseconds."""
+    m = re.match(r"([0-9.]+)(us|ms|s|m)$", text)
+    return float(m.group(1)) * WRK_UNITS[m.group(2)] if m else None
+
+
+def do_http(d, m, r):
+    out = read(os.path.join(d, "wrk.txt"), "")
+    rps = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    if not rps:
+        r["error"] = (out.strip().splitlines() or ["no wrk output"])[-1]
+        return []
+    r["rps"] = float(rps.group(1))
+    for pct in ("50", "99"):
+        lat = re.search(r"^\s+%s%%\s+(\S+)" % pct, out, re.M)
+        r["p%s_us" % pct] = wrk_us(lat.group(1)) if lat else None
+    errs = re.search(r"Socket errors: connect (\d+), read (\d+), "
+                     r"write (\d+), timeout (\d+)", out)
+    r["socket_errors"] = sum(map(int, errs.groups())) if errs else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    r["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
+    return []
+
+
+def do_redis(d, m, r):
+    rows = list(csv.reader(read(os.path.join(d, "redis.csv"), "").splitlines()))
+    if len(rows) < 2 or rows[0][:2] != ["test", "rps"]:
+        r["error"] = (read(os.path.join(d, "redis.err"), "") or
+                      "no redis-benchmark result").strip()[-200:]
+        return []
+    head = rows[0]
+    for row in rows[1:]:
+        rec = dict(zip(head, row))
+        name = rec["test"].lower()
+        r[name + "_rps"] = float(rec["rps"])
+        if "p50_latency_ms" in rec:
+            r[name + "_p50_us"] = float(rec["p50_latency_ms"]) * 1e3
+    return []
+
+
 HANDLERS = {"icmp_echo": do_rr, "udp_rr": do_rr, "tcp_rr": do_rr,
-            "udp_stream": do_stream, "iperf3": do_iperf}
+            "udp_stream": do_stream, "iperf3": do_iperf, "http": do_http,
+            "redis": do_redis}
 
 # (workload, metric, label, True when higher is better)
 RATIO_METRICS = [
@@ -221,12 +267,17 @@ RATIO_METRICS = [
     ("tcp_rr", "cpu_s_per_100k_req", "CPU s/100k req", False),
     ("iperf3", "mbps_delivered", "Mbit/s", True),
     ("iperf3", "engine_cpu_s_per_gb", "engine CPU s/GB", False),
+    ("http", "rps", "req/s", True),
+    ("http", "p99_us", "p99 latency", False),
+    ("http", "socket_errors", "socket errors", False),
+    ("redis", "get_rps", "GET/s", True),
+    ("redis", "set_rps", "SET/s", True),
 ]
 
 
 def case_key(m):
     """What must match for a K and an S measurement to be compared."""
-    keys = ("size", "streams", "direction")
+    keys = ("size", "streams", "direction", "body", "mode")
     return tuple((k, m[k]) for k in keys if k in m)
 
 
@@ -236,6 +287,8 @@ def case_label(m):
         parts.append("%s B" % m["size"])
     if "streams" in m:
         parts.append("-P %s %s" % (m["streams"], m["direction"]))
+    if "body" in m:
+        parts.append("%s %s" % (m["body"], m["mode"]))
     if str(m.get("variant", "")).startswith("shim"):
         parts.append(m["variant"].replace("-", " "))
     return ", ".join(parts) or "-"

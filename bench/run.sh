@@ -448,19 +448,155 @@ for p in 1 4; do
 	done
 done
 
-# Application workloads over TCP through the shim: not written until TCP
-# and the shim exist to test them against.
+# Application workloads: nginx served to wrk, redis to redis-benchmark.
+# K runs the server on the far kernel; S runs the same server, with the
+# same configuration, under libnsshim.so on the engine.
+http_s=${BENCH_HTTP_SECONDS:-5}
+redis_n=${BENCH_REDIS_N:-100000}
+
+# server_up PID ERRFILE NS ADDR PORT: wait up to 5 s for the server to
+# listen (seen from its client's namespace); a server that died or never
+# listens is recorded in ERRFILE as the measurement's error.
+server_up() {
+	local pid=$1 err=$2 n=$3 addr=$4 port=$5
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		if ip netns exec "$n" bash -c "exec 3<>/dev/tcp/$addr/$port" \
+			2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "server did not come up (pid $pid $(kill -0 "$pid" 2>/dev/null &&
+		echo alive, not listening || echo exited); see its log)" >"$err"
+	say "$(basename "$(dirname "$err")"): $(cat "$err")"
+	stop_wait "$pid"
+	return 1
+}
+
+# nginx_conf DIR: one worker without a master (no fork), sendfile on,
+# access log off, bodies of 1 KiB and 100 KiB.
+nginx_conf() {
+	local d=$1
+	mkdir -p "$d/www" "$d/tmp"
+	head -c 1024 /dev/urandom >"$d/www/1k"
+	head -c 102400 /dev/urandom >"$d/www/100k"
+	cat >"$d/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	keepalive_requests 1000000;
+	client_body_temp_path $d/tmp;
+	proxy_temp_path $d/tmp;
+	fastcgi_temp_path $d/tmp;
+	uwsgi_temp_path $d/tmp;
+	scgi_temp_path $d/tmp;
+	server {
+		listen $e_addr:8080;
+		root $d/www;
+	}
+}
+EOF
+}
+
+nginx_wrk() { # nginx_wrk TOPO BODY(1k|100k) MODE(keepalive|close)
+	local topo=$1 body=$2 mode=$3 d spid hdr=()
+	d=$(mdir "http-$topo-$body-$mode")
+	nginx_conf "$d"
+	[[ $mode == close ]] && hdr=(-H "Connection: close")
+	meta "$d" workload=http topo="$topo" body="$body" mode="$mode" \
+		seconds="$http_s" connections=50 \
+		tool="wrk -t1 -c50 -d${http_s}s --latency${hdr:+ -H 'Connection: close'} http://$e_addr:8080/$body" \
+		server="nginx 1 worker, master_process off, sendfile on"
+	say "http $topo: nginx $body $mode, wrk -c50 ${http_s}s"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" nginx -c "$d/nginx.conf" -p "$d"
+	else
+		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
+			nginx -c "$d/nginx.conf" -p "$d"
+	fi
+	spid=$last_pid
+	if ! server_up "$spid" "$d/wrk.txt" "$(topo_ns "$topo")" "$e_addr" 8080; then
+		return
+	fi
+	snap "$d" before
+	ip netns exec "$(topo_ns "$topo")" timeout $((http_s + 20)) \
+		wrk -t1 -c50 -d"${http_s}s" --latency "${hdr[@]}" \
+		"http://$e_addr:8080/$body" >"$d/wrk.txt" 2>&1 ||
+		say "$(basename "$d"): wrk failed"
+	snap "$d" after
+	stop_wait "$spid"
+}
+
+redis_bench() { # redis_bench TOPO
+	local topo=$1 d spid
+	d=$(mdir "redis-$topo")
+	local srv=(redis-server --bind "$e_addr" --port 6379 --save ''
+		--appendonly no --protected-mode no --daemonize no
+		--logfile "$d/redis.log")
+	meta "$d" workload=redis topo="$topo" requests="$redis_n" clients=50 \
+		tool="redis-benchmark -h $e_addr -c 50 -n $redis_n -t get,set --csv"
+	say "redis $topo: GET/SET x $redis_n, 50 clients"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "${srv[@]}"
+	else
+		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" "${srv[@]}"
+	fi
+	spid=$last_pid
+	if ! server_up "$spid" "$d/redis.err" "$(topo_ns "$topo")" "$e_addr" 6379; then
+		return
+	fi
+	snap "$d" before
+	ip netns exec "$(topo_ns "$topo")" timeout 120 \
+		redis-benchmark -h "$e_addr" -p 6379 -c 50 -n "$redis_n" \
+		-t get,set --csv >"$d/redis.csv" 2>"$d/redis.err" ||
+		say "$(basename "$d"): redis-benchmark failed"
+	snap "$d" after
+	stop_wait "$spid"
+}
+
 app_reason=$tcp_s_reason
 ((have_shim)) || app_reason="${app_reason:+$app_reason, }needs libnsshim.so"
-for app in "nginx+wrk:nginx wrk" "redis:redis-server redis-benchmark"; do
-	name=${app%%:*}
-	reason=$app_reason
-	for c in ${app#*:}; do
-		command -v "$c" >/dev/null ||
-			reason="${reason:+$reason, }needs $c"
-	done
-	skip "$name" "$name" "${reason:-not yet written (TCP and shim now present)}"
+http_reason=$app_reason
+for c in nginx wrk; do
+	command -v $c >/dev/null || http_reason="needs $c (scripts/deps.sh bench)"
 done
+for body in 1k 100k; do
+	for mode in keepalive close; do
+		if command -v nginx >/dev/null && command -v wrk >/dev/null &&
+			{ [[ -z $http_reason ]] || ((kernel_tcp)); }; then
+			nginx_wrk K "$body" "$mode"
+		else
+			skip "http-K-$body-$mode" http "$http_reason (no S to compare)"
+		fi
+		if [[ -z $http_reason ]]; then
+			nginx_wrk S "$body" "$mode"
+		else
+			skip "http-S-$body-$mode" http "$http_reason"
+		fi
+	done
+done
+redis_reason=$app_reason
+for c in redis-server redis-benchmark; do
+	command -v $c >/dev/null || redis_reason="needs $c (scripts/deps.sh bench)"
+done
+if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null &&
+	{ [[ -z $redis_reason ]] || ((kernel_tcp)); }; then
+	redis_bench K
+else
+	skip redis-K redis "$redis_reason (no S to compare)"
+fi
+if [[ -z $redis_reason ]]; then
+	redis_bench S
+else
+	skip redis-S redis "$redis_reason"
+fi
 
 # Optional peers: other user-space stacks on the same workloads.
 for peer in pasta slirp4netns; do
