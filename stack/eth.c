@@ -16,18 +16,17 @@
 #include "eth.h"
 #include "ipv4.h"
 #include "ipv6.h"
+#include "route.h"
 #include "wire/eth.h"
-
-/* RFC 1112 6.4: 224.0.0.1 (all hosts) maps to 01:00:5e:00:00:01. */
-static const struct mac_addr mac_all_hosts4 = { { 0x01, 0x00, 0x5e, 0x00, 0x00,
-						  0x01 } };
 
 static bool mac_accepted(const struct netif *ifp, const struct mac_addr *dst)
 {
 	if (mac_eq(dst, &ifp->mac) || mac_is_broadcast(dst))
 		return true;
-	/* RFC 2464 7: 33:33 + the group's low 32 bits, for joined groups. */
-	return mac_eq(dst, &mac_all_hosts4) || ip6_mc_mac_accepted(ifp, dst);
+	/* RFC 1112 6.4: 01:00:5e + the group's low 23 bits; RFC 2464 7:
+	 * 33:33 + its low 32 bits; all-hosts and joined groups only. */
+	return mc4_mac_accepted(ifp->eng, ifp, dst) ||
+	       ip6_mc_mac_accepted(ifp, dst);
 }
 
 /**

@@ -536,6 +536,31 @@ int mc4_leave(struct engine *eng, struct netif *ifp, uint32_t group)
 	return 0;
 }
 
+/**
+ * mc4_mac_accepted() - the Ethernet filter for IPv4 groups: @m is
+ * 01:00:5e followed by the low 23 bits of all-hosts or of a group joined
+ * on @ifp (RFC 1112 6.4).  Groups sharing those bits share the MAC; IPv4
+ * input tells them apart by mc4_joined().
+ */
+bool mc4_mac_accepted(const struct engine *eng, const struct netif *ifp,
+		      const struct mac_addr *m)
+{
+	const struct fib4 *f = eng->fib4;
+	uint32_t low;
+
+	if (m->b[0] != 0x01 || m->b[1] != 0x00 || m->b[2] != 0x5e ||
+	    (m->b[3] & 0x80))
+		return false;
+	low = (uint32_t)m->b[3] << 16 | (uint32_t)m->b[4] << 8 | m->b[5];
+	if (low == (IP4_ALL_HOSTS & 0x7fffffu))
+		return true;
+	for (size_t i = 0; i < f->nmc; i++)
+		if (f->mc[i].ifindex == ifp->index &&
+		    (f->mc[i].group & 0x7fffffu) == low)
+			return true;
+	return false;
+}
+
 /** mc4_joined() - the host listens to @group on @ifp. */
 bool mc4_joined(const struct engine *eng, const struct netif *ifp,
 		uint32_t group)

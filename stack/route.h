@@ -14,6 +14,7 @@
 struct engine;
 struct netif;
 struct json_object;
+struct mac_addr;
 struct pmtu4;
 
 /* A static route; gw 0 means on-link (the destination is the next hop). */
@@ -79,6 +80,8 @@ int mc4_join(struct engine *eng, struct netif *ifp, uint32_t group);
 int mc4_leave(struct engine *eng, struct netif *ifp, uint32_t group);
 bool mc4_joined(const struct engine *eng, const struct netif *ifp,
 		uint32_t group);
+bool mc4_mac_accepted(const struct engine *eng, const struct netif *ifp,
+		      const struct mac_addr *m);
 
 /* Address classes, host order (RFC 1122 3.2.1.3, RFC 5735). */
 static inline uint32_t ip4_mask(uint8_t plen)

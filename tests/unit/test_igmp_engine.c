@@ -137,3 +137,29 @@ Test(igmp_engine, older_queriers_switch_the_report_version)
 	cr_assert_eq(iv.type, IGMP_V3_REPORT);
 	l3_frame_free(&f);
 }
+
+/* RFC 1112 6.4: the Ethernet filter passes 01:00:5e + the low 23 bits of
+ * all-hosts and of joined groups only, on the interface that joined. */
+Test(igmp_engine, mac_filter_follows_joined_groups)
+{
+	static const struct mac_addr grp = { { 0x01, 0x00, 0x5e, 0x01, 0x02,
+					       0x03 } };
+	static const struct mac_addr bit23 = { { 0x01, 0x00, 0x5e, 0x81, 0x02,
+						 0x03 } };
+	static const struct mac_addr all = { { 0x01, 0x00, 0x5e, 0x00, 0x00,
+					       0x01 } };
+	static const struct mac_addr other = { { 0x01, 0x00, 0x5e, 0x01, 0x02,
+						 0x04 } };
+
+	cr_assert(mc4_mac_accepted(&l3_eng, l3_if, &all));
+	cr_assert_not(mc4_mac_accepted(&l3_eng, l3_if, &grp));
+	cr_assert_eq(mc4_join(&l3_eng, l3_if, 0xef010203u), 0); /* 239.1.2.3 */
+	cr_assert(mc4_mac_accepted(&l3_eng, l3_if, &grp));
+	/* 239.129.2.3 maps to the same MAC: the filter passes, IPv4 decides. */
+	cr_assert_not(mc4_joined(&l3_eng, l3_if, 0xef810203u));
+	cr_assert_not(mc4_mac_accepted(&l3_eng, l3_if, &bit23));
+	cr_assert_not(mc4_mac_accepted(&l3_eng, l3_if, &other));
+	cr_assert_eq(mc4_leave(&l3_eng, l3_if, 0xef010203u), 0);
+	cr_assert_not(mc4_mac_accepted(&l3_eng, l3_if, &grp));
+	cr_assert(mc4_mac_accepted(&l3_eng, l3_if, &all));
+}
