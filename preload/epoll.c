@@ -52,6 +52,7 @@
 #include <time.h>
 
 #include "epoll.h"
+#include "epoll_core.h"
 #include "shim.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -59,34 +60,18 @@
 #define EP_ET_NAP_MS 10
 /* The kernel's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
 #define EP_MAX_EVENTS ((int)(INT_MAX / sizeof(struct epoll_event)))
-/* Bits esock_revents() understands (they equal the POLL* values). */
-#define EP_POLL_BITS                                                           \
-	(EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDNORM | EPOLLRDBAND |           \
-	 EPOLLWRNORM | EPOLLWRBAND | EPOLLMSG | EPOLLRDHUP)
-/* What EPOLLEXCLUSIVE may be combined with (EPOLLEXCLUSIVE_OK_BITS). */
-#define EP_EXCL_OK                                                             \
-	(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET |    \
-	 EPOLLEXCLUSIVE)
-
 /**
  * struct ep_entry - one engine socket in an interest list
  * @fd:		the fd it was added with (half of the key)
  * @s:		the socket (a reference; the other half of the key)
- * @events:	as given, with EPOLLERR | EPOLLHUP added as the kernel does
  * @data:	returned with every event
- * @off:	EPOLLONESHOT fired; EPOLL_CTL_MOD re-arms
- * @seen:	EPOLLET: bits reported and found ready ever since
- * @rx_mark:	EPOLLET: rx producer index at the last report
- * @tx_mark:	EPOLLET: tx consumer index at the last report
+ * @trig:	interest and report state (epoll_core.c)
  */
 struct ep_entry {
 	int fd;
 	struct shim_sock *s;
-	uint32_t events;
 	epoll_data_t data;
-	bool off;
-	uint32_t seen;
-	uint32_t rx_mark, tx_mark;
+	struct ep_trig trig;
 };
 
 /**
@@ -122,8 +107,20 @@ static struct {
 } real;
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
+/* A fork while another thread holds ep_lock must not leave it held. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&ep_lock);
+}
+
+static void fork_done(void)
+{
+	pthread_mutex_unlock(&ep_lock);
+}
+
 static void real_init(void)
 {
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
 	real.create = (int (*)(int))dlsym(RTLD_NEXT, "epoll_create");
 	real.create1 = (int (*)(int))dlsym(RTLD_NEXT, "epoll_create1");
 	real.ctl = (int (*)(int, int, int, struct epoll_event *))dlsym(
@@ -404,13 +401,9 @@ static int ctl_engine(int epfd, int op, int fd, struct shim_sock *s,
 		rc = -errno;
 		goto out;
 	}
-	if (events & EPOLLEXCLUSIVE) {
-		if (op == EPOLL_CTL_MOD ||
-		    (op == EPOLL_CTL_ADD && (events & ~EP_EXCL_OK))) {
-			rc = -EINVAL;
-			goto out;
-		}
-	}
+	rc = ep_excl_check(op, events);
+	if (rc)
+		goto out;
 	pthread_mutex_lock(&ep_lock);
 	set = set_of(epfd);
 	e = find(set, s, fd);
@@ -436,12 +429,12 @@ static int ctl_engine(int epfd, int op, int fd, struct shim_sock *s,
 			rc = -ENOMEM;
 			break;
 		}
-		set->ent[set->n++] = (struct ep_entry){
+		set->ent[set->n] = (struct ep_entry){
 			.fd = fd,
 			.s = s,
-			.events = events | EPOLLERR | EPOLLHUP,
 			.data = ev->data,
 		};
+		ep_trig_set(&set->ent[set->n++].trig, events);
 		s = NULL; /* the entry keeps the reference */
 		break;
 	case EPOLL_CTL_DEL:
@@ -453,14 +446,11 @@ static int ctl_engine(int epfd, int op, int fd, struct shim_sock *s,
 	case EPOLL_CTL_MOD:
 		if (!e) {
 			rc = -ENOENT;
-		} else if (e->events & EPOLLEXCLUSIVE) {
+		} else if (e->trig.events & EPOLLEXCLUSIVE) {
 			rc = -EINVAL;
 		} else {
-			/* ep_modify() re-polls: a ready fd is reported anew. */
-			e->events = events | EPOLLERR | EPOLLHUP;
+			ep_trig_set(&e->trig, events);
 			e->data = ev->data;
-			e->off = false;
-			e->seen = 0;
 		}
 		break;
 	default:
@@ -491,34 +481,19 @@ EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 static bool poll_entry(struct ep_entry *e, struct epoll_event *out)
 {
 	uint32_t rev, rx = 0, tx = 0;
-	bool fresh;
 
-	if (e->off)
+	if (e->trig.off)
 		return false;
-	if (e->events & EPOLLET) {
+	if (e->trig.events & EPOLLET) {
 		/* Marks first: an arrival after this shows up next round. */
 		rx = rx_mark(e->s);
 		tx = tx_mark(e->s);
 	}
-	rev = (uint16_t)esock_revents(e->s, (short)(e->events & EP_POLL_BITS));
-	rev &= e->events | EPOLLERR | EPOLLHUP;
-	if (!rev)
-		e->seen = 0;
+	rev = (uint16_t)esock_revents(e->s,
+				      (short)(e->trig.events & EP_POLL_BITS));
+	rev = ep_trig_report(&e->trig, rev, rx, tx);
 	if (!rev)
 		return false;
-	if (e->events & EPOLLET) {
-		e->seen &= rev;
-		fresh = (rev & ~e->seen) ||
-			((rev & EPOLLIN) && rx != e->rx_mark) ||
-			((rev & EPOLLOUT) && tx != e->tx_mark);
-		if (!fresh)
-			return false;
-		e->seen = rev;
-		e->rx_mark = rx;
-		e->tx_mark = tx;
-	}
-	if (e->events & EPOLLONESHOT)
-		e->off = true;
 	out->events = rev;
 	out->data = e->data;
 	return true;
@@ -582,21 +557,10 @@ static int arm(struct ep_set *set, struct ep_arm **armp, bool *ready, bool *nap)
 		return -ENOMEM;
 	for (i = 0; i < set->n; i++) {
 		struct ep_entry *e = &set->ent[i];
-		uint32_t want = e->events & EP_POLL_BITS;
 
-		if (e->off)
+		ev = (short)ep_trig_arm(&e->trig, nap);
+		if (!ev)
 			continue;
-		if (e->events & EPOLLET) {
-			/* Seen bits are ready: the doorbell will not ring. */
-			if (e->seen & EPOLLIN)
-				*nap = true;
-			if (e->seen & EPOLLERR)
-				continue;
-			want &= ~e->seen;
-			if (!want)
-				continue;
-		}
-		ev = (short)want;
 		atomic_fetch_add(&e->s->obj.refs, 1);
 		a[n++] = (struct ep_arm){ .s = e->s, .events = ev };
 		if (esock_arm(e->s, ev))
@@ -615,10 +579,10 @@ static int down(struct ep_set *set, struct epoll_event *out, int max)
 	for (i = 0; i < set->n && n < max; i++) {
 		struct ep_entry *e = &set->ent[i];
 
-		if (e->off)
+		if (e->trig.off)
 			continue;
-		if (e->events & EPOLLONESHOT)
-			e->off = true;
+		if (e->trig.events & EPOLLONESHOT)
+			e->trig.off = true;
 		out[n].events = EPOLLERR | EPOLLHUP;
 		out[n++].data = e->data;
 	}

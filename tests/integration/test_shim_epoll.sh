@@ -5,6 +5,7 @@
 #   (a) shim_epoll_check prints the same epoll semantics as on the kernel
 #       (LT, ET, ONESHOT, EPOLLOUT, timeouts, maxevents round robin, close,
 #       dup, close_range, signals, the epoll_ctl errno table),
+#   (a2) ncat -u on its default epoll engine echoes byte-exact,
 #   (b) node's dgram module (libuv: epoll, raw syscalls) echoes byte-exact,
 #   (c) python3 selectors.EpollSelector over two sockets and a pipe,
 #   (d) it all went through the engine and nothing is left over.
@@ -59,6 +60,19 @@ print("io_uring_setup", r, ctypes.get_errno())
 ' "$KERNEL4" 2>&1)
 grep -q "io_uring_setup -1 38" <<<"$res" || nst_fail "io_uring_setup not ENOSYS: $res"
 echo "raw io_uring_setup: ENOSYS"
+
+if command -v ncat >/dev/null; then
+	echo "== (a2) ncat -u with its default (epoll) nsock engine"
+	printf 'first line\nsecond: \x01\x7f\n' >"$NST_DIR/lines"
+	for i in 1 2; do
+		sed -n "${i}p" "$NST_DIR/lines"
+		sleep 0.3
+	done | shim timeout 5 ncat -u -i 2 "$KERNEL4" $PORT \
+		>"$NST_DIR/ncat.out" 2>"$NST_DIR/ncat.err" || true
+	cmp "$NST_DIR/lines" "$NST_DIR/ncat.out" ||
+		nst_fail "ncat: echo differs: $(od -c "$NST_DIR/ncat.out" | head) $(cat "$NST_DIR/ncat.err")"
+	echo "ncat (epoll): 2 lines echoed byte-exact"
+fi
 
 if [[ -x $NODE ]]; then
 	echo "== (b) node dgram, 300 echoes"
