@@ -75,11 +75,24 @@ struct ep_entry {
 };
 
 /**
+ * struct ep_pend - a candidate socket (hooks.c: "pending") in the kernel
+ * set; when its first bind/connect/send makes it an engine socket, the
+ * kernel drops its epitem with the replaced file and the entry moves here
+ * @fd:		its fd
+ * @ev:		the interest it was added with
+ */
+struct ep_pend {
+	int fd;
+	struct epoll_event ev;
+};
+
+/**
  * struct ep_set - the engine half of one kernel epoll instance
  * @next:	all sets, for shim_epoll_forget()
  * @nfds:	epoll fds naming the instance
  * @ent:	@n entries (array of @cap)
  * @cursor:	where the next round starts; @n is the kernel slot
+ * @pend:	@npend candidate sockets in the kernel set (array of @cappend)
  */
 struct ep_set {
 	struct ep_set *next;
@@ -87,6 +100,8 @@ struct ep_set {
 	struct ep_entry *ent;
 	size_t n, cap;
 	size_t cursor;
+	struct ep_pend *pend;
+	size_t npend, cappend;
 };
 
 /* One lock for every set: epoll_ctl is rare, a round is short. */
@@ -234,6 +249,7 @@ static void free_set(struct ep_set *set)
 	for (i = 0; i < set->n; i++)
 		esock_put(set->ent[i].s);
 	free(set->ent);
+	free(set->pend);
 	free(set);
 }
 
@@ -258,6 +274,105 @@ static struct shim_sock *drop(struct ep_set *set, struct ep_entry *e)
 	if (set->cursor > i)
 		set->cursor--;
 	return s;
+}
+
+/* grow() - room for one more entry in @set; 0 or -ENOMEM. */
+static int grow(struct ep_set *set)
+{
+	size_t cap = set->cap ? set->cap * 2 : 8;
+	struct ep_entry *n;
+
+	if (set->n < set->cap)
+		return 0;
+	n = realloc(set->ent, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	set->ent = n;
+	set->cap = cap;
+	return 0;
+}
+
+/* add() - a new entry for @s (its reference moves to the set). */
+static void add(struct ep_set *set, int fd, struct shim_sock *s,
+		const struct epoll_event *ev)
+{
+	set->ent[set->n] = (struct ep_entry){
+		.fd = fd,
+		.s = s,
+		.data = ev->data,
+	};
+	ep_trig_set(&set->ent[set->n++].trig, ev->events);
+}
+
+static struct ep_pend *find_pend(struct ep_set *set, int fd)
+{
+	size_t i;
+
+	for (i = 0; set && i < set->npend; i++)
+		if (set->pend[i].fd == fd)
+			return &set->pend[i];
+	return NULL;
+}
+
+static void drop_pend(struct ep_set *set, struct ep_pend *p)
+{
+	*p = set->pend[--set->npend];
+}
+
+/*
+ * note_pend() - epoll_ctl(@op) on candidate socket @fd succeeded in the
+ * kernel: keep the shadow entry in step.  Under ep_lock.
+ */
+static void note_pend(struct ep_set *set, int op, int fd,
+		      const struct epoll_event *ev)
+{
+	struct ep_pend *p = find_pend(set, fd);
+
+	if (op == EPOLL_CTL_DEL) {
+		if (p)
+			drop_pend(set, p);
+		return;
+	}
+	if (!ev || (op != EPOLL_CTL_ADD && op != EPOLL_CTL_MOD))
+		return;
+	if (!p && set->npend == set->cappend) {
+		size_t cap = set->cappend ? set->cappend * 2 : 4;
+		struct ep_pend *n = realloc(set->pend, cap * sizeof(*n));
+
+		if (!n)
+			return; /* best effort: it stays a kernel entry */
+		set->pend = n;
+		set->cappend = cap;
+	}
+	if (!p)
+		p = &set->pend[set->npend++];
+	*p = (struct ep_pend){ .fd = fd, .ev = *ev };
+}
+
+/*
+ * migrate() - candidate sockets of @set that became engine sockets join
+ * its engine entries; those that stayed on the kernel are forgotten.
+ * Under ep_lock.
+ */
+static void migrate(struct ep_set *set)
+{
+	struct shim_sock *s;
+	size_t i;
+
+	for (i = set->npend; i-- > 0;) {
+		struct ep_pend *p = &set->pend[i];
+
+		if (shim_fd_pending(p->fd))
+			continue;
+		s = esock_get(p->fd);
+		if (s && !find(set, s, p->fd) && !grow(set)) {
+			add(set, p->fd, s, &p->ev);
+			s = NULL;
+		}
+		if (s)
+			esock_put(s);
+		drop_pend(set, p);
+	}
 }
 
 /*
@@ -308,6 +423,12 @@ void shim_epoll_forget(int fd, struct fdt_obj *o)
 		return;
 	pthread_mutex_lock(&ep_lock);
 	dead = unname(fd);
+	for (set = ep_sets; set; set = set->next) {
+		struct ep_pend *p = find_pend(set, fd);
+
+		if (p)
+			drop_pend(set, p);
+	}
 	for (set = ep_sets; o && set && !listed; set = set->next)
 		for (i = 0; i < set->n && !listed; i++)
 			listed = &set->ent[i].s->obj == o;
@@ -406,6 +527,8 @@ static int ctl_engine(int epfd, int op, int fd, struct shim_sock *s,
 		goto out;
 	pthread_mutex_lock(&ep_lock);
 	set = set_of(epfd);
+	if (set)
+		migrate(set);
 	e = find(set, s, fd);
 	switch (op) {
 	case EPOLL_CTL_ADD:
@@ -415,26 +538,11 @@ static int ctl_engine(int epfd, int op, int fd, struct shim_sock *s,
 		}
 		if (!set)
 			set = new_set(epfd);
-		if (set && set->n == set->cap) {
-			size_t cap = set->cap ? set->cap * 2 : 8;
-			struct ep_entry *n = realloc(set->ent,
-						     cap * sizeof(*n));
-
-			if (n) {
-				set->ent = n;
-				set->cap = cap;
-			}
-		}
-		if (!set || set->n == set->cap) {
+		if (!set || grow(set)) {
 			rc = -ENOMEM;
 			break;
 		}
-		set->ent[set->n] = (struct ep_entry){
-			.fd = fd,
-			.s = s,
-			.data = ev->data,
-		};
-		ep_trig_set(&set->ent[set->n++].trig, events);
+		add(set, fd, s, ev);
 		s = NULL; /* the entry keeps the reference */
 		break;
 	case EPOLL_CTL_DEL:
@@ -468,13 +576,28 @@ out:
 
 EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 {
+	struct ep_set *set;
 	struct shim_sock *s;
 	int rc;
 
-	if (!enabled() || !(s = esock_get(fd)))
+	if (!enabled())
 		return real.ctl(epfd, op, fd, ev);
-	rc = ctl_engine(epfd, op, fd, s, ev);
-	return rc ? fail(-rc) : 0;
+	s = esock_get(fd);
+	if (s) {
+		rc = ctl_engine(epfd, op, fd, s, ev);
+		return rc ? fail(-rc) : 0;
+	}
+	rc = real.ctl(epfd, op, fd, ev);
+	if (rc == 0 && (shim_fd_pending(fd) || op == EPOLL_CTL_DEL)) {
+		pthread_mutex_lock(&ep_lock);
+		set = set_of(epfd);
+		if (!set && op == EPOLL_CTL_ADD)
+			set = new_set(epfd);
+		if (set)
+			note_pend(set, op, fd, ev);
+		pthread_mutex_unlock(&ep_lock);
+	}
+	return rc;
 }
 
 /* poll_entry() - @e's event into @out if it is to be reported now. */
@@ -609,6 +732,8 @@ static int ep_wait(int epfd, struct epoll_event *out, int max, int timeout,
 		return fail(EINVAL);
 	pthread_mutex_lock(&ep_lock);
 	set = set_of(epfd);
+	if (set)
+		migrate(set);
 	if (!set || !set->n) {
 		pthread_mutex_unlock(&ep_lock);
 		return mask ? real.pwait(epfd, out, max, timeout, mask)
@@ -621,6 +746,7 @@ static int ep_wait(int epfd, struct epoll_event *out, int max, int timeout,
 			pthread_mutex_unlock(&ep_lock);
 			return real.pwait(epfd, out, max, 0, mask);
 		}
+		migrate(set);
 		n = collect(set, epfd, out, max);
 		left = deadline < 0 ? -1 : (int)(deadline - mono_ms());
 		if (n || (deadline >= 0 && left <= 0))

@@ -42,6 +42,12 @@ static bool is_pending(int fd)
 	       atomic_load_explicit(&pending[fd], memory_order_relaxed);
 }
 
+/** shim_fd_pending() - @fd is a socket not yet sent to kernel or engine. */
+bool shim_fd_pending(int fd)
+{
+	return is_pending(fd);
+}
+
 static void set_pending(int fd, bool on)
 {
 	if (fd >= 0 && (unsigned int)fd < PENDING_MAX)

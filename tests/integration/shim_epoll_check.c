@@ -340,6 +340,24 @@ int main(int argc, char **argv)
 	close_range((unsigned int)d2, (unsigned int)d2, 0);
 	wait_print("close_range copy", 8, 0);
 
+	printf("== added before connect\n");
+	d = socket(AF_INET, SOCK_DGRAM, 0);
+	if (d < 0)
+		die("socket");
+	printf("ADD unconnected: %s\n",
+	       ename(ctl(EPOLL_CTL_ADD, d, EPOLLIN, 'D')));
+	if (connect(d, (struct sockaddr *)&srv, sizeof(srv)))
+		die("connect");
+	wait_print("connected, idle", 8, 0);
+	echo(d, "fourteen");
+	wait_print("connected, echo", 8, 2000);
+	printf("MOD after connect: %s\n",
+	       ename(ctl(EPOLL_CTL_MOD, d, EPOLLIN | EPOLLOUT, 'D')));
+	wait_print("readable and writable", 8, 0);
+	printf("DEL after connect: %s\n", ename(ctl(EPOLL_CTL_DEL, d, 0, 0)));
+	wait_print("deleted", 8, 0);
+	close(d);
+
 	printf("== dup of the epoll fd\n");
 	echo(a, "twelve");
 	n = ep;
