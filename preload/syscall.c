@@ -39,6 +39,31 @@ static void real_init(void)
 		RTLD_NEXT, "close_range");
 }
 
+/*
+ * The process whose memory this is.  A vfork() child (Python's subprocess
+ * closes fds with close_range() in one) shares the parent's memory but has
+ * its own pid: it must close its fds without touching the parent's fd
+ * table and epoll sets.  A fork() child has its own copy and owns it.
+ * The constructor only asks for the pid and registers a fork handler.
+ */
+static pid_t owner;
+
+static void owner_after_fork(void)
+{
+	owner = getpid();
+}
+
+__attribute__((constructor)) static void owner_init(void)
+{
+	owner = getpid();
+	(void)pthread_atfork(NULL, NULL, owner_after_fork);
+}
+
+static bool in_vfork_child(void)
+{
+	return getpid() != owner;
+}
+
 static bool enabled(void)
 {
 	bool on = shim_enabled();
@@ -68,7 +93,8 @@ static int raw_close_range(unsigned int first, unsigned int last, int flags)
  *
  * The shim forgets the fds first and then lets the kernel close them, as
  * close() does, so a number reused by another thread meanwhile is not
- * mistaken for the old socket.  CLOSE_RANGE_CLOEXEC closes nothing.
+ * mistaken for the old socket.  CLOSE_RANGE_CLOEXEC closes nothing, and
+ * a vfork() child only closes its fds.
  */
 EXPORT int close_range(unsigned int first, unsigned int last, int flags);
 EXPORT int close_range(unsigned int first, unsigned int last, int flags)
@@ -76,7 +102,8 @@ EXPORT int close_range(unsigned int first, unsigned int last, int flags)
 	unsigned int fd, end;
 	int saved;
 
-	if (!enabled() || (flags & CLOSE_RANGE_CLOEXEC) || first > last)
+	if (!enabled() || (flags & CLOSE_RANGE_CLOEXEC) || first > last ||
+	    in_vfork_child())
 		return raw_close_range(first, last, flags);
 	end = shim_fds.cap ? (unsigned int)shim_fds.cap - 1 : 0;
 	if (last < end)
@@ -100,7 +127,7 @@ EXPORT void closefrom(int lowfd)
 		return;
 	/* No close_range (old kernel): one by one, as glibc falls back. */
 	for (fd = lowfd; fd >= 0 && (size_t)fd < shim_fds.cap; fd++)
-		(void)close(fd);
+		(void)(in_vfork_child() ? shim_real.close(fd) : close(fd));
 }
 
 /*

@@ -6,6 +6,7 @@
 import os
 import selectors
 import socket
+import subprocess
 import sys
 
 local, server, port, count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -46,6 +47,15 @@ for n in range(count):
                 sys.exit(1)
             got += 1
             done = True
+# A child spawned with close_fds (vfork + close_range in the child, which
+# shares our memory) must not take our engine sockets with it.
+subprocess.run(["true"], check=True)
+for s in socks:
+    s.sendto(b"after spawn", (server, port))
+    events = sel.select(timeout=5)
+    if not events or s.recv(64) != b"after spawn":
+        print(f"after spawn: {events}")
+        sys.exit(1)
 # Unregister and close: the selector keeps working with what is left.
 sel.unregister(socks[0])
 socks[0].close()
