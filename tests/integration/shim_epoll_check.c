@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,65 @@ static int wait_print(const char *what, int max, int timeout)
 				" %c:%#x", (char)ev[i].data.u32, ev[i].events);
 	printf("%s: n %d%s\n", what, n, line);
 	return n;
+}
+
+/* Worker threads sharing one epoll set with a ONESHOT socket. */
+static int mt_ep, mt_fd;
+static _Atomic int mt_got, mt_done, mt_twice;
+static _Atomic int mt_inside;
+
+static void *mt_worker(void *arg)
+{
+	struct epoll_event ev;
+	char buf[64];
+
+	(void)arg;
+	while (!atomic_load(&mt_done)) {
+		if (epoll_wait(mt_ep, &ev, 1, 50) != 1)
+			continue;
+		/* ONESHOT: no other worker may hold the socket now. */
+		if (atomic_fetch_add(&mt_inside, 1) != 0)
+			atomic_store(&mt_twice, 1);
+		while (recv(mt_fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			atomic_fetch_add(&mt_got, 1);
+		atomic_fetch_sub(&mt_inside, 1);
+		ev.events = EPOLLIN | EPOLLONESHOT;
+		if (epoll_ctl(mt_ep, EPOLL_CTL_MOD, mt_fd, &ev))
+			die("worker MOD");
+	}
+	return NULL;
+}
+
+/* threads() - 4 workers on one ONESHOT socket receive 200 echoes. */
+static void threads(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT };
+	pthread_t t[4];
+	int64_t t0;
+	int i;
+
+	mt_ep = epoll_create1(0);
+	mt_fd = udp();
+	if (mt_ep < 0 || epoll_ctl(mt_ep, EPOLL_CTL_ADD, mt_fd, &ev))
+		die("threads setup");
+	for (i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, mt_worker, NULL);
+	for (i = 0; i < 200; i++) {
+		if (send(mt_fd, "mt", 2, 0) != 2)
+			die("send");
+		if (i % 20 == 19)
+			usleep(20000);
+	}
+	t0 = now_ms();
+	while (atomic_load(&mt_got) < 200 && now_ms() - t0 < 5000)
+		usleep(10000);
+	atomic_store(&mt_done, 1);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	printf("4 threads, ONESHOT: got %d, overlap %d\n", atomic_load(&mt_got),
+	       atomic_load(&mt_twice));
+	close(mt_fd);
+	close(mt_ep);
 }
 
 static int tag_index(uint32_t tag)
@@ -403,6 +464,9 @@ int main(int argc, char **argv)
 	printf("raw epoll_pwait: %d\n", n);
 	printf("raw io_uring_setup: %s\n",
 	       syscall(SYS_io_uring_setup, 1, NULL) < 0 ? "fails" : "works");
+
+	printf("== threads\n");
+	threads();
 
 	close(a);
 	close(b);
