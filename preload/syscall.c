@@ -210,6 +210,22 @@ EXPORT long syscall(long nr, ...)
 		return bind((int)a[0], ptr(a[1]), (socklen_t)a[2]);
 	case SYS_connect:
 		return connect((int)a[0], ptr(a[1]), (socklen_t)a[2]);
+	case SYS_listen:
+		return listen((int)a[0], (int)a[1]);
+	case SYS_accept:
+		return accept((int)a[0], ptr(a[1]), ptr(a[2]));
+	case SYS_shutdown:
+		return shutdown((int)a[0], (int)a[1]);
+	case SYS_getsockname:
+		return getsockname((int)a[0], ptr(a[1]), ptr(a[2]));
+	case SYS_getpeername:
+		return getpeername((int)a[0], ptr(a[1]), ptr(a[2]));
+	case SYS_setsockopt:
+		return setsockopt((int)a[0], (int)a[1], (int)a[2], ptr(a[3]),
+				  (socklen_t)a[4]);
+	case SYS_getsockopt:
+		return getsockopt((int)a[0], (int)a[1], (int)a[2], ptr(a[3]),
+				  ptr(a[4]));
 	case SYS_accept4:
 		return accept4((int)a[0], ptr(a[1]), ptr(a[2]), (int)a[3]);
 	case SYS_sendto:

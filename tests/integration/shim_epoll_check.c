@@ -462,6 +462,24 @@ int main(int argc, char **argv)
 	printf("drained %d\n", drain(a));
 	n = (int)syscall(SYS_epoll_pwait, ep, evs, 8, 0, NULL, 8);
 	printf("raw epoll_pwait: %d\n", n);
+	{
+		struct sockaddr_in x = { 0 }, y = { 0 };
+		socklen_t lx = sizeof(x), ly = sizeof(y);
+		char buf[16] = { 0 };
+		struct pollfd pa = { .fd = a, .events = POLLIN };
+		long r;
+
+		getsockname(a, (struct sockaddr *)&x, &lx);
+		r = syscall(SYS_getsockname, a, &y, &ly);
+		printf("raw getsockname: %ld same %d\n", r,
+		       lx == ly && !memcmp(&x, &y, sizeof(x)));
+		r = syscall(SYS_sendto, a, "raw", 3, 0, NULL, 0);
+		printf("raw sendto: %ld\n", r);
+		if (poll(&pa, 1, 2000) != 1)
+			die("raw echo");
+		r = syscall(SYS_recvfrom, a, buf, sizeof(buf), 0, NULL, NULL);
+		printf("raw recvfrom: %ld %s\n", r, buf);
+	}
 	printf("raw io_uring_setup: %s\n",
 	       syscall(SYS_io_uring_setup, 1, NULL) < 0 ? "fails" : "works");
 
