@@ -77,24 +77,32 @@ fi
 if [[ -x $NODE ]]; then
 	echo "== (b) node dgram, 300 echoes"
 	out0=$(nst_stat UdpOutDatagrams)
+	t0=$(date +%s%N)
 	res=$(shim timeout 60 $NODE "$here/shim_dgram.js" "$ENGINE4" "$KERNEL4" $PORT 300 2>&1) ||
 		nst_fail "node: $res"
+	t1=$(date +%s%N)
 	[[ $res == "ok 300" ]] || nst_fail "node: $res"
 	out1=$(nst_stat UdpOutDatagrams)
 	((out1 - out0 >= 300)) || nst_fail "node sent only $((out1 - out0)) datagrams through the engine"
-	echo "node: $res (UdpOutDatagrams +$((out1 - out0)))"
+	kres=$(nsx timeout 60 $NODE "$here/shim_dgram.js" "$KERNEL4" "$KERNEL4" $PORT 300 2>&1)
+	t2=$(date +%s%N)
+	echo "node: $res in $(((t1 - t0) / 1000000)) ms (UdpOutDatagrams +$((out1 - out0))); kernel only: $kres in $(((t2 - t1) / 1000000)) ms"
 else
 	echo "== (b) skipped: no $NODE"
 fi
 
 echo "== (c) python3 selectors.EpollSelector, 500 echoes"
 out0=$(nst_stat UdpOutDatagrams)
+t0=$(date +%s%N)
 res=$(shim timeout 60 $PY "$here/shim_selectors.py" "$ENGINE4" "$KERNEL4" $PORT 500 2>&1) ||
 	nst_fail "python: $res"
+t1=$(date +%s%N)
 [[ $res == "ok 500" ]] || nst_fail "python: $res"
 out1=$(nst_stat UdpOutDatagrams)
 ((out1 - out0 >= 501)) || nst_fail "python sent only $((out1 - out0)) datagrams through the engine"
-echo "python: $res (UdpOutDatagrams +$((out1 - out0)))"
+kres=$(nsx timeout 60 $PY "$here/shim_selectors.py" "$KERNEL4" "$KERNEL4" $PORT 500 2>&1)
+t2=$(date +%s%N)
+echo "python: $res in $(((t1 - t0) / 1000000)) ms (UdpOutDatagrams +$((out1 - out0))); kernel only: $kres in $(((t2 - t1) / 1000000)) ms"
 
 echo "== (d) nothing left over"
 nst_wait_for 5 test "$(app_count)" = 0 || nst_fail "apps still attached: $(nsctl -j apps)"
