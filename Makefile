@@ -38,7 +38,7 @@ STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
 IPC_SRC := $(sort $(wildcard ipc/*.c))
 # The preload library; the parts without libc hooks are unit-tested too.
 PRELOAD_SRC := $(sort $(wildcard preload/*.c))
-PRELOAD_CORE_SRC := preload/fdtable.c preload/decide.c
+PRELOAD_CORE_SRC := preload/fdtable.c preload/decide.c preload/epoll_core.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))
@@ -151,7 +151,10 @@ stress: $(STRESS_BIN)
 $(BUILD)/shim_udp_check: tests/integration/shim_udp_check.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 
-integration: all $(BUILD)/shim_udp_check
+$(BUILD)/shim_epoll_check: tests/integration/shim_epoll_check.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+integration: all $(BUILD)/shim_udp_check $(BUILD)/shim_epoll_check
 	tests/integration/run.sh $(BUILD)
 
 check: deps

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "decide.h"
+#include "epoll.h"
 #include "shim.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -39,6 +40,12 @@ static bool is_pending(int fd)
 {
 	return fd >= 0 && (unsigned int)fd < PENDING_MAX &&
 	       atomic_load_explicit(&pending[fd], memory_order_relaxed);
+}
+
+/** shim_fd_pending() - @fd is a socket not yet sent to kernel or engine. */
+bool shim_fd_pending(int fd)
+{
+	return is_pending(fd);
 }
 
 static void set_pending(int fd, bool on)
@@ -218,6 +225,23 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 	return shim_real.connect(fd, sa, len);
 }
 
+/**
+ * shim_forget_fd() - @fd is about to close (close, close_range): it is no
+ * longer pending nor in any epoll set
+ *
+ * Return: the engine socket it named (the caller drops that reference
+ * after the real close), or NULL.
+ */
+struct fdt_obj *shim_forget_fd(int fd)
+{
+	struct fdt_obj *o;
+
+	set_pending(fd, false);
+	o = fdt_take(&shim_fds, fd);
+	shim_epoll_forget(fd, o);
+	return o;
+}
+
 EXPORT int close(int fd)
 {
 	struct fdt_obj *o;
@@ -225,8 +249,7 @@ EXPORT int close(int fd)
 
 	if (!shim_enabled())
 		return shim_real.close(fd);
-	set_pending(fd, false);
-	o = fdt_take(&shim_fds, fd);
+	o = shim_forget_fd(fd);
 	rc = shim_real.close(fd);
 	if (o) {
 		int saved = errno;
@@ -472,12 +495,13 @@ static void adopt(int fd, int nfd)
 
 	set_pending(nfd, false);
 	if (s) {
-		if (!fdt_set(&shim_fds, nfd, &s->obj, &old))
-			fdt_put(old);
+		(void)fdt_set(&shim_fds, nfd, &s->obj, &old);
 		esock_put(s);
 	} else {
-		fdt_put(fdt_take(&shim_fds, nfd));
+		old = fdt_take(&shim_fds, nfd);
 	}
+	shim_epoll_dup(fd, nfd, old);
+	fdt_put(old);
 }
 
 static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd,
