@@ -147,14 +147,13 @@ $(STRESS_BIN): tests/stress/ipc_stress.c tests/stress/ipc_stress.h $(LIBIPC)
 stress: $(STRESS_BIN)
 	$(STRESS_BIN) | tee $(BUILD)/stress.log; exit $${PIPESTATUS[0]}
 
-# A plain program the shim integration test runs with and without the shim.
-$(BUILD)/shim_udp_check: tests/integration/shim_udp_check.c
+# Plain programs the integration tests run, with and without the shim.
+INTEG_PROGS := $(patsubst tests/integration/%.c,$(BUILD)/%, \
+	$(sort $(wildcard tests/integration/*.c)))
+$(INTEG_PROGS): $(BUILD)/%: tests/integration/%.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 
-$(BUILD)/shim_epoll_check: tests/integration/shim_epoll_check.c
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
-
-integration: all $(BUILD)/shim_udp_check $(BUILD)/shim_epoll_check
+integration: all $(INTEG_PROGS)
 	tests/integration/run.sh $(BUILD)
 
 check: deps
