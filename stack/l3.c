@@ -14,6 +14,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "dhcp4_client.h"
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "icmp4.h"
 #include "igmp.h"
@@ -158,6 +159,8 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = dhcp4c_init(eng);
 	if (!rc)
+		rc = dhcp6c_init(eng);
+	if (!rc)
 		rc = ip6_init(eng);
 	if (!rc)
 		rc = igmp_init(eng);
@@ -178,6 +181,7 @@ int l3_init(struct engine *eng)
 void l3_fini(struct engine *eng)
 {
 	dhcp4c_fini(eng); /* before udp_fini(): it holds a socket */
+	dhcp6c_fini(eng); /* likewise, and before ip6_fini() */
 	igmp_fini(eng);
 	ip6_fini(eng);
 	tcp_fini(eng);
@@ -200,6 +204,7 @@ void l3_netif_down(struct netif *ifp)
 	struct neigh *n, *tmp;
 
 	dhcp4c_stop(ifp, false);
+	dhcp6c_stop(ifp, false);
 	if (!eng->neigh)
 		return;
 	neigh_flush(eng, ifp->index);

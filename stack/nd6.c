@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "eth.h"
 #include "hash.h"
@@ -564,6 +565,10 @@ static void ra_input(struct netif *ifp, struct pkt *p,
 	} else {
 		route6_del(eng, &dr.prefix, 0, &ip->src, ifp->index);
 	}
+	/* RFC 4861 4.2: M asks for DHCPv6 addresses, O for other
+	 * configuration (RFC 8415 section 6). */
+	if (iv->ra_managed || iv->ra_other)
+		dhcp6c_ra_flags(ifp, iv->ra_managed, iv->ra_other);
 	pkt_free(p);
 }
 

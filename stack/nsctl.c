@@ -48,6 +48,10 @@ static void usage(FILE *out)
 	      "  capture [show] | capture start FILE | capture stop\n"
 	      "  dhcp                              DHCPv4 client state and "
 	      "leases\n"
+	      "  dhcp6                             DHCPv6 client state, "
+	      "addresses, DNS\n"
+	      "  dns                               DNS servers learnt (dhcp6, "
+	      "ra, dhcp4)\n"
 	      "  commands                          what the engine serves\n"
 	      "\n"
 	      "  -s SOCKET  control socket (default $XDG_RUNTIME_DIR/"
@@ -209,6 +213,11 @@ static void show_addr(struct json_object *data)
 		       str_of(a, "addr"), (long long)int_of(a, "prefixlen"),
 		       strcmp(state, "valid") ? " " : "",
 		       strcmp(state, "valid") ? state : "");
+		/* How a dynamic address came (slaac, temporary, dhcp6). */
+		if (json_object_object_get_ex(a, "origin", NULL) &&
+		    strcmp(str_of(a, "origin"), "static") != 0 &&
+		    strcmp(str_of(a, "origin"), "kernel_ll") != 0)
+			printf(" %s", str_of(a, "origin"));
 		/* IPv6 rows carry lifetimes, as `ip -6 addr` prints them. */
 		if (json_object_object_get_ex(a, "valid_lft", NULL))
 			printf(" valid_lft %s preferred_lft %s",
