@@ -184,7 +184,7 @@
 	X(Dhcp6OutInfoRequests)                                                \
 	X(Dhcp6OutDeclines)                                                    \
 	X(Dhcp6OutReleases)                                                    \
-	X(Dhcp6OutErrors)     /* could not build or send */                    \
+	X(Dhcp6OutErrors) /* could not build or send */                        \
 	X(Dhcp6InAdvertises)                                                   \
 	X(Dhcp6InReplies)                                                      \
 	X(Dhcp6InErrors)      /* malformed, or a required option missing */    \
@@ -193,11 +193,11 @@
 	X(Dhcp6InBadServerId) /* not the server this exchange talks to */      \
 	X(Dhcp6InUnexpected)  /* a type the client does not take, or port */   \
 	X(Dhcp6InStatusFail)  /* answer with a failure status code */          \
-	X(Dhcp6InNoAddrs)     /* ADVERTISE or REPLY without a usable address */\
-	X(Dhcp6Renews)	      /* RENEW entered at T1 */                        \
-	X(Dhcp6Rebinds)	      /* REBIND entered at T2 */                       \
-	X(Dhcp6LeaseExpired)  /* valid lifetimes over, addresses removed */    \
-	X(Dhcp6DadDeclines)   /* a leased address failed DAD */
+	X(Dhcp6InNoAddrs)    /* ADVERTISE or REPLY without a usable address */ \
+	X(Dhcp6Renews)	     /* RENEW entered at T1 */                         \
+	X(Dhcp6Rebinds)	     /* REBIND entered at T2 */                        \
+	X(Dhcp6LeaseExpired) /* valid lifetimes over, addresses removed */     \
+	X(Dhcp6DadDeclines)  /* a leased address failed DAD */
 /* IPv6 (RFC 8200): Linux's Ip6* names; extras follow the same pattern. */
 #define IP6_STATS(X)                                                           \
 	X(Ip6InReceives)                                                       \
@@ -251,6 +251,7 @@
 	X(Icmp6InOther)	    /* types the engine does not handle */             \
 	X(Icmp6InNdInvalid) /* RFC 4861 validity checks failed */              \
 	X(Icmp6InNdIgnored) /* valid ND the host ignores (RA off, not ours) */ \
+	X(Icmp6InNdBadOpts) /* RFC 4191 3.1: a Route Information ignored */    \
 	X(Icmp6OutMsgs)                                                        \
 	X(Icmp6OutErrors)                                                      \
 	X(Icmp6OutRateLimit)	 /* RFC 4443 2.4 (f) token bucket empty */     \
