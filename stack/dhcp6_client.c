@@ -164,110 +164,6 @@ static void new_exchange(struct dhcp6c *c)
 	c->mrd_end = 0;
 }
 
-/* ---- DUID and IAID ---- */
-
-/** dhcp6c_duid_ll() - DUID-LL (RFC 8415 11.4) for Ethernet @mac */
-int dhcp6c_duid_ll(const uint8_t mac[6], uint8_t *duid, size_t cap)
-{
-	if (cap < 10)
-		return -ENOBUFS;
-	st_be16(duid, 3);     /* DUID-LL */
-	st_be16(duid + 2, 1); /* hardware type Ethernet (RFC 826) */
-	memcpy(duid + 4, mac, 6);
-	return 10;
-}
-
-/* A DUID in the file's one "duid HEX" line; 0 if none. */
-static size_t duid_file_read(const char *path, uint8_t *duid)
-{
-	char line[512], hex[2 * DHCP6_DUID_MAX + 2];
-	size_t n = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		size_t len;
-
-		if (sscanf(line, "duid %262s", hex) != 1)
-			continue;
-		len = strlen(hex);
-		if (len % 2 || len / 2 < DHCP6_DUID_MIN ||
-		    len / 2 > DHCP6_DUID_MAX)
-			continue;
-		for (n = 0; n < len / 2; n++) {
-			unsigned int b;
-
-			if (sscanf(hex + 2 * n, "%2x", &b) != 1)
-				break;
-			duid[n] = (uint8_t)b;
-		}
-		if (n != len / 2)
-			n = 0;
-	}
-	fclose(f);
-	return n;
-}
-
-static void duid_file_write(const char *path, const uint8_t *duid, size_t len)
-{
-	char tmp[PATH_MAX + 8];
-	FILE *f;
-	int ok;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return;
-	f = fopen(tmp, "we");
-	if (!f) {
-		log_warn("dhcp6: %s: %s", tmp, strerror(errno));
-		return;
-	}
-	fprintf(f, "# nsstackd DHCPv6 DUID (RFC 8415 11)\nduid ");
-	for (size_t i = 0; i < len; i++)
-		fprintf(f, "%02x", duid[i]);
-	fprintf(f, "\n");
-	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp, path)) {
-		log_warn("dhcp6: cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-}
-
-/*
- * Our DUID: the file's, or a new DUID-LLT (11.2: time in seconds since
- * midnight UTC, January 1, 2000, modulo 2^32) written there, or DUID-LL.
- */
-static void make_duid(struct dhcp6c *c, const struct netif *ifp)
-{
-	const char *path = c->eng->dhcp6c->duid_file;
-
-	if (path[0]) {
-		c->duid_len = duid_file_read(path, c->duid);
-		if (c->duid_len)
-			return;
-		st_be16(c->duid, 1); /* DUID-LLT */
-		st_be16(c->duid + 2, 1);
-		st_be32(c->duid + 4, (uint32_t)(time(NULL) - 946684800));
-		memcpy(c->duid + 8, ifp->mac.b, MAC_LEN);
-		c->duid_len = 14;
-		duid_file_write(path, c->duid, c->duid_len);
-		return;
-	}
-	c->duid_len = (size_t)dhcp6c_duid_ll(ifp->mac.b, c->duid,
-					     sizeof(c->duid));
-}
-
-/* RFC 8415 12: stable across restarts: FNV-1a of the interface name. */
-static uint32_t make_iaid(const char *name)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *name; name++)
-		h = (h ^ (uint8_t)*name) * 16777619u;
-	return h;
-}
-
 /* ---- sending ---- */
 
 /* Our preferred link-local address on the client's link, if any. */
@@ -323,28 +219,26 @@ static int send_udp(struct dhcp6c *c, const uint8_t *msg, size_t len,
  * were offered (RFC 8415 18.2.2, 18.2.4, 18.2.5, 18.2.7, 18.2.8). */
 static void put_ia(struct dhcp6c *c, struct dhcp6_opts *o, uint8_t type)
 {
-	const struct dhcp6_lease *l = NULL;
+	const struct dhcp6_lease *l = type == DHCP6_REQUEST ? &c->adv
+							    : &c->lease;
 	const struct ip6_addr *list[DHCP6C_MAX_ADDRS];
 	size_t n = 0;
 
 	switch (type) {
 	case DHCP6_REQUEST:
-		l = &c->adv;
-		break;
 	case DHCP6_RENEW:
 	case DHCP6_REBIND:
 	case DHCP6_RELEASE:
-		l = &c->lease;
+		for (; n < l->naddrs; n++)
+			list[n] = &l->addrs[n].addr;
 		break;
 	case DHCP6_DECLINE:
 		for (; n < c->ndeclined; n++)
 			list[n] = &c->declined[n];
 		break;
 	default:
-		break;
+		break; /* SOLICIT: an empty IA_NA */
 	}
-	for (size_t i = 0; l && i < l->naddrs; i++)
-		list[n++] = &l->addrs[i].addr;
 	/* 21.4: T1 and T2 0 in a client's IA_NA: no preference. */
 	dhcp6_opt_open_ia(o, DHCP6_OPT_IA_NA, c->iaid, 0, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -362,7 +256,7 @@ static int build_msg(struct dhcp6c *c, uint8_t type, uint8_t *buf, size_t cap)
 {
 	struct dhcp6_view v = { .msg_type = type, .xid = c->xid };
 	const struct dhcp6_lease *srv = type == DHCP6_REQUEST ? &c->adv
-								: &c->lease;
+							      : &c->lease;
 	uint8_t oro[8];
 	size_t noro = 0;
 	struct dhcp6_opts o;
@@ -481,8 +375,7 @@ static void send_and_arm(struct dhcp6c *c, uint8_t type, uint64_t irt,
 			      : dhcp6c_rt_next(c->rt, mrt);
 	/* 15: the last RT ends at MRD. */
 	if (c->mrd_end && c->eng->now + c->rt > c->mrd_end)
-		c->rt = c->mrd_end > c->eng->now ? c->mrd_end - c->eng->now
-						 : 0;
+		c->rt = c->mrd_end > c->eng->now ? c->mrd_end - c->eng->now : 0;
 	arm(c, &c->rtx, c->rt);
 }
 
@@ -724,9 +617,8 @@ static int lease_from(struct dhcp6c *c, const struct ip6_addr *src,
 		l->t1 = min_pref / 2;
 		l->t2 = (uint32_t)((uint64_t)min_pref * 8 / 10);
 	} else if (!l->t2) {
-		l->t2 = l->t1 == INF32
-				? INF32
-				: (uint32_t)((uint64_t)l->t1 * 8 / 5);
+		l->t2 = l->t1 == INF32 ? INF32
+				       : (uint32_t)((uint64_t)l->t1 * 8 / 5);
 	}
 	if (!l->t1)
 		l->t1 = l->t2 == INF32 ? INF32 : l->t2 / 8 * 5;
@@ -852,8 +744,9 @@ static void on_reply(struct dhcp6c *c, const struct ip6_addr *src,
 	 * the server the message named. */
 	if ((c->state == DHCP6C_REQUEST || c->state == DHCP6C_RENEW ||
 	     c->state == DHCP6C_DECLINE)) {
-		const struct dhcp6_lease *want =
-			c->state == DHCP6C_REQUEST ? &c->adv : &c->lease;
+		const struct dhcp6_lease *want = c->state == DHCP6C_REQUEST
+							 ? &c->adv
+							 : &c->lease;
 
 		if (v->serverid.len != want->server_id_len ||
 		    memcmp(v->serverid.data, want->server_id,
@@ -1166,8 +1059,8 @@ static int cmd_dhcp6(struct ctl_req *req)
 		const struct dhcp6_lease *l = &c->lease;
 
 		add_str(o, "dev", ifp ? ifp->name : "?");
-		add_str(o, "mode", c->mode == DHCP6C_STATEFUL ? "stateful"
-							      : "stateless");
+		add_str(o, "mode",
+			c->mode == DHCP6C_STATEFUL ? "stateful" : "stateless");
 		add_str(o, "state", dhcp6c_state_name(c->state));
 		hex_str(c->duid, c->duid_len, duid);
 		add_str(o, "duid", duid);
@@ -1179,8 +1072,7 @@ static int cmd_dhcp6(struct ctl_req *req)
 
 			add_str(o, "server", ip6_str(&l->server, a));
 			for (size_t i = 0; i < l->naddrs; i++) {
-				struct json_object *x =
-					json_object_new_object();
+				struct json_object *x = json_object_new_object();
 
 				add_str(x, "addr",
 					ip6_str(&l->addrs[i].addr, a));
@@ -1253,13 +1145,14 @@ void dhcp6c_dns_list(struct engine *eng, struct json_object *arr)
 
 		if (c && (c->applied || c->state == DHCP6C_INFORMED)) {
 			const struct dhcp6_lease *l = &c->lease;
-			int64_t life = c->mode == DHCP6C_STATELESS
-					       ? remaining(c, l, l->irt)
-					       : (lease_end(l) == UINT64_MAX
-							  ? -1
-							  : (int64_t)((lease_end(l) -
-								       eng->now) /
-								      USEC));
+			int64_t life =
+				c->mode == DHCP6C_STATELESS
+					? remaining(c, l, l->irt)
+					: (lease_end(l) == UINT64_MAX
+						   ? -1
+						   : (int64_t)((lease_end(l) -
+								eng->now) /
+							       USEC));
 
 			for (size_t i = 0; i < l->ndns; i++)
 				dns_row(arr, ifp->name, ip6_str(&l->dns[i], a),
@@ -1401,18 +1294,17 @@ int dhcp6c_start(struct netif *ifp, enum dhcp6c_mode mode)
 	c->state = DHCP6C_INIT;
 	c->sol_max_rt = DHCP6C_SOL_MAX_RT;
 	c->inf_max_rt = DHCP6C_INF_MAX_RT;
-	make_duid(c, ifp);
-	c->iaid = make_iaid(ifp->name);
+	c->duid_len = dhcp6_duid_get(eng->dhcp6c->duid_file, ifp->mac.b,
+				     c->duid, sizeof(c->duid));
+	c->iaid = dhcp6_iaid(ifp->name);
 	timer_init(&c->rtx, rtx_fire);
 	timer_init(&c->life, life_fire);
 	c->next = eng->dhcp6c->clients;
 	eng->dhcp6c->clients = c;
 	log_info("dhcp6 %s: %s client started", ifp->name,
 		 mode == DHCP6C_STATEFUL ? "stateful" : "stateless");
-	arm(c, &c->rtx,
-	    rand_range(0, (uint32_t)(mode == DHCP6C_STATEFUL
-					     ? DHCP6C_SOL_MAX_DELAY
-					     : DHCP6C_INF_MAX_DELAY)));
+	/* SOL_MAX_DELAY and INF_MAX_DELAY are both 1 s. */
+	arm(c, &c->rtx, rand_range(0, (uint32_t)DHCP6C_SOL_MAX_DELAY));
 	return 0;
 }
 

@@ -141,6 +141,11 @@ const char *dhcp6c_state_name(enum dhcp6c_state s);
 void dhcp6c_dns_list(struct engine *eng, struct json_object *arr);
 uint64_t dhcp6c_rt_first(uint64_t irt, bool positive);
 uint64_t dhcp6c_rt_next(uint64_t rt, uint64_t mrt);
+
+/* dhcp6_duid.c */
 int dhcp6c_duid_ll(const uint8_t mac[6], uint8_t *duid, size_t cap);
+size_t dhcp6_duid_get(const char *path, const uint8_t mac[6], uint8_t *duid,
+		      size_t cap);
+uint32_t dhcp6_iaid(const char *name);
 
 #endif /* NSSTACK_DHCP6_CLIENT_H */

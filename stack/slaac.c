@@ -181,8 +181,7 @@ void slaac_update_lifetimes(struct ifaddr6 *ia, uint32_t valid_s,
 			    uint32_t pref_s)
 {
 	slaac_set_lifetimes(ia, valid_s, pref_s);
-	if (ia->state == ADDR6_DEPRECATED &&
-	    ia->preferred_until > ia->eng->now)
+	if (ia->state == ADDR6_DEPRECATED && ia->preferred_until > ia->eng->now)
 		ia->state = ADDR6_PREFERRED;
 	if (ia->state == ADDR6_PREFERRED || ia->state == ADDR6_DEPRECATED)
 		arm_lifetime(ia);
