@@ -16,6 +16,7 @@
 #include "eth.h"
 #include "ipv4.h"
 #include "ipv6.h"
+#include "route.h"
 #include "wire/eth.h"
 
 /* RFC 1112 6.4: 224.0.0.1 (all hosts) maps to 01:00:5e:00:00:01. */
@@ -26,8 +27,11 @@ static bool mac_accepted(const struct netif *ifp, const struct mac_addr *dst)
 {
 	if (mac_eq(dst, &ifp->mac) || mac_is_broadcast(dst))
 		return true;
-	/* RFC 2464 7: 33:33 + the group's low 32 bits, for joined groups. */
-	return mac_eq(dst, &mac_all_hosts4) || ip6_mc_mac_accepted(ifp, dst);
+	/* RFC 1112 6.4 (01:00:5e + 23 bits) and RFC 2464 7 (33:33 + 32
+	 * bits): the groups sockets joined. */
+	return mac_eq(dst, &mac_all_hosts4) ||
+	       mc4_mac_accepted(ifp->eng, ifp, dst) ||
+	       ip6_mc_mac_accepted(ifp, dst);
 }
 
 /**

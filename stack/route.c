@@ -536,6 +536,29 @@ int mc4_leave(struct engine *eng, struct netif *ifp, uint32_t group)
 	return 0;
 }
 
+/**
+ * mc4_mac_accepted() - @m is the Ethernet address of an IPv4 group joined
+ * on @ifp: 01:00:5e and the group's low 23 bits (RFC 1112 6.4)
+ */
+bool mc4_mac_accepted(const struct engine *eng, const struct netif *ifp,
+		      const struct mac_addr *m)
+{
+	const struct fib4 *f = eng->fib4;
+
+	if (!f || m->b[0] != 0x01 || m->b[1] != 0x00 || m->b[2] != 0x5e ||
+	    (m->b[3] & 0x80))
+		return false;
+	for (size_t i = 0; i < f->nmc; i++) {
+		uint32_t g = f->mc[i].group;
+
+		if (f->mc[i].ifindex == ifp->index &&
+		    m->b[3] == ((g >> 16) & 0x7f) &&
+		    m->b[4] == ((g >> 8) & 0xff) && m->b[5] == (g & 0xff))
+			return true;
+	}
+	return false;
+}
+
 /** mc4_joined() - the host listens to @group on @ifp. */
 bool mc4_joined(const struct engine *eng, const struct netif *ifp,
 		uint32_t group)

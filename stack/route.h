@@ -79,6 +79,8 @@ int mc4_join(struct engine *eng, struct netif *ifp, uint32_t group);
 int mc4_leave(struct engine *eng, struct netif *ifp, uint32_t group);
 bool mc4_joined(const struct engine *eng, const struct netif *ifp,
 		uint32_t group);
+bool mc4_mac_accepted(const struct engine *eng, const struct netif *ifp,
+		      const struct mac_addr *m);
 
 /* Address classes, host order (RFC 1122 3.2.1.3, RFC 5735). */
 static inline uint32_t ip4_mask(uint8_t plen)
