@@ -406,19 +406,31 @@ static bool lease_has(const struct dhcp6_lease *l, const struct ip6_addr *a)
 }
 
 /* Take the addresses of c->lease off the link. */
+/*
+ * Take every DHCPv6 address off the client's link: those of c->lease and
+ * older ones a later REPLY left out (see apply()).
+ */
 static void unapply(struct dhcp6c *c)
 {
+	struct ip6_state *s = c->eng->ip6;
+
 	if (!c->applied)
 		return;
-	for (size_t i = 0; i < c->lease.naddrs; i++)
-		ip6_addr_del(c->eng, c->ifindex, &c->lease.addrs[i].addr);
+	for (size_t i = s->naddrs; i-- > 0;) {
+		struct ifaddr6 *ia = s->addrs[i];
+
+		if (ia->ifindex == c->ifindex && (ia->flags & IFA6_F_DHCP6))
+			ip6_addr_free(c->eng, ia);
+	}
 	c->applied = false;
 }
 
 /*
- * Put @nl's addresses on the link (new ones start DAD, known ones get the
- * new lifetimes), drop the ones c->lease had and @nl has not, then make
- * @nl the lease.  RFC 8415 18.2.10.1.
+ * RFC 8415 18.2.10.1: add @nl's new addresses (they start DAD), update
+ * the lifetimes of known ones, discard those the server gave valid
+ * lifetime 0, and "leave unchanged" those it left out: they stay on the
+ * link until their own valid lifetime ends (the address code removes
+ * them).  @nl becomes the lease.
  */
 static void apply(struct dhcp6c *c, const struct dhcp6_lease *nl)
 {
@@ -427,10 +439,10 @@ static void apply(struct dhcp6c *c, const struct dhcp6_lease *nl)
 
 	if (!ifp)
 		return;
-	for (size_t i = 0; c->applied && i < c->lease.naddrs; i++)
-		if (!lease_has(nl, &c->lease.addrs[i].addr))
-			ip6_addr_del(c->eng, c->ifindex,
-				     &c->lease.addrs[i].addr);
+	for (size_t i = 0; i < nl->nzero; i++)
+		if (!ip6_addr_del(c->eng, c->ifindex, &nl->zero[i]))
+			log_info("dhcp6 %s: %s taken back by the server",
+				 ifp->name, ip6_str(&nl->zero[i], a));
 	for (size_t i = 0; i < nl->naddrs; i++) {
 		const struct dhcp6c_addr *la = &nl->addrs[i];
 		struct ifaddr6 *ia = ip6_addr_find(c->eng, c->ifindex,
@@ -589,8 +601,12 @@ static int lease_from(struct dhcp6c *c, const struct ip6_addr *src,
 		     i++) {
 			const struct dhcp6_ia_addr *x = &ia.addrs[i];
 
-			/* 21.6: preferred > valid: discard the address;
-			 * 18.2.10.1: valid 0 means the server takes it back.
+			/* 18.2.10.1: valid 0: the server takes it back. */
+			if (!x->valid && l->nzero < DHCP6C_MAX_ADDRS) {
+				l->zero[l->nzero++] = x->addr;
+				continue;
+			}
+			/* 21.6: preferred > valid: discard the address.
 			 * Not a unicast address: not usable. */
 			if (x->preferred > x->valid || !x->valid ||
 			    (x->status.present && x->status.code) ||

@@ -87,6 +87,8 @@ struct dhcp6_lease {
 	uint32_t t1, t2;
 	struct dhcp6c_addr addrs[DHCP6C_MAX_ADDRS];
 	size_t naddrs;
+	struct ip6_addr zero[DHCP6C_MAX_ADDRS]; /* valid lifetime 0: gone */
+	size_t nzero;
 	struct ip6_addr dns[DHCP6C_MAX_DNS];
 	size_t ndns;
 	char domain[256];

@@ -780,3 +780,46 @@ Test(dhcp6_client, duid_llt_persists_in_its_file)
 	cr_assert_eq(dhcp6_iaid("fk0"), dhcp6_iaid("fk0"));
 	cr_assert_neq(dhcp6_iaid("fk0"), dhcp6_iaid("fk1"));
 }
+
+/* RFC 8415 18.2.10.1: a REPLY to RENEW that leaves an address out leaves
+ * it unchanged (it stays until its own valid lifetime ends); one that
+ * gives it valid lifetime 0 takes it back at once. */
+Test(dhcp6_client, renew_reply_leaves_omitted_addresses_and_drops_zero_valid)
+{
+	static const struct ip6_addr other = {
+		{ 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x04, [15] = 0x56 }
+	};
+	struct sent s;
+	struct reply r;
+
+	bind_lease(10, 20, 100, 100);
+	fake_tx_purge(if6);
+	wait_msg(&s, DHCP6_RENEW, 11 * SEC);
+	reply_begin(&r, DHCP6_REPLY, s.d.xid, s.d.clientid.data,
+		    s.d.clientid.len);
+	reply_server(&r, srv_duid, sizeof(srv_duid));
+	reply_ia(&r, client()->iaid, 10, 20, &other, 100, 100);
+	reply_send(&r);
+	cr_assert_eq(client()->state, DHCP6C_BOUND);
+	cr_assert_not_null(leased_addr());
+	cr_assert_not_null(ip6_addr_find(&e6, if6->index, &other));
+	pkt_free(s.p);
+	fake_tx_purge(if6);
+	wait_msg(&s, DHCP6_RENEW, 11 * SEC);
+	reply_begin(&r, DHCP6_REPLY, s.d.xid, s.d.clientid.data,
+		    s.d.clientid.len);
+	reply_server(&r, srv_duid, sizeof(srv_duid));
+	dhcp6_opt_open_ia(&r.o, DHCP6_OPT_IA_NA, client()->iaid, 10, 20);
+	dhcp6_opt_open_iaaddr(&r.o, &leased, 0, 0);
+	dhcp6_opt_close(&r.o);
+	dhcp6_opt_open_iaaddr(&r.o, &other, 100, 100);
+	dhcp6_opt_close(&r.o);
+	dhcp6_opt_close(&r.o);
+	reply_send(&r);
+	pkt_free(s.p);
+	cr_assert_null(leased_addr());
+	cr_assert_not_null(ip6_addr_find(&e6, if6->index, &other));
+	/* Stopping takes every DHCPv6 address away. */
+	dhcp6c_stop(if6, false);
+	cr_assert_null(ip6_addr_find(&e6, if6->index, &other));
+}
