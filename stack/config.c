@@ -199,6 +199,8 @@ static int opt_flag(struct config *cfg, const char *opt, char *const *args,
 		cfg->persist = true;
 	else if (!strcmp(opt, "dhcp4"))
 		cfg->dhcp4 = true;
+	else if (!strcmp(opt, "dhcp6"))
+		cfg->dhcp6 = true;
 	else if (!strcmp(opt, "slaac"))
 		cfg->slaac = true;
 	else if (!strcmp(opt, "tempaddr"))
@@ -393,11 +395,14 @@ static int opt_path(struct config *cfg, const char *opt, char *const *args,
 {
 	bool ctl = !strcmp(opt, "control");
 	bool lease = !strcmp(opt, "dhcp4-lease-file");
+	bool duid = !strcmp(opt, "dhcp6-duid-file");
 	char *dst = ctl	    ? cfg->control
 		    : lease ? cfg->dhcp4_lease_file
+		    : duid  ? cfg->dhcp6_duid_file
 			    : cfg->pcap;
 	size_t cap = ctl     ? sizeof(cfg->control)
 		     : lease ? sizeof(cfg->dhcp4_lease_file)
+		     : duid  ? sizeof(cfg->dhcp6_duid_file)
 			     : sizeof(cfg->pcap);
 
 	(void)depth;
@@ -457,6 +462,8 @@ static const struct option_def options[] = {
 	{ "service", 1, opt_service },
 	{ "dhcp4", 0, opt_flag },
 	{ "dhcp4-lease-file", 1, opt_path },
+	{ "dhcp6", 0, opt_flag },
+	{ "dhcp6-duid-file", 1, opt_path },
 	{ "config", 1, opt_config },
 	{ "help", 0, opt_flag },
 	{ "version", 0, opt_flag },
@@ -571,6 +578,9 @@ static int config_check(struct config *cfg)
 	if (cfg->dhcp4 && cfg->kind == NETIF_TUN)
 		return fail(cfg, "--dhcp4 needs --tap: DHCP identifies a "
 				 "client by its MAC");
+	if ((cfg->dhcp6 || cfg->dhcp6_duid_file[0]) && cfg->kind == NETIF_TUN)
+		return fail(cfg, "--dhcp6 needs --tap: a TUN device has no "
+				 "link-local address to ask from");
 	if (cfg->persist && !cfg->create)
 		return fail(cfg, "--persist applies only with --create");
 	if (cfg->kind == NETIF_TUN && (cfg->have_mac || cfg->have_peer_mac))
@@ -675,6 +685,7 @@ void config_usage(FILE *out)
 	      "                [--pcap FILE] [--log-level LEVEL]\n"
 	      "                [--service NAME:PORT[,...]] [--config FILE]\n"
 	      "                [--dhcp4 [--dhcp4-lease-file PATH]]\n"
+	      "                [--dhcp6] [--dhcp6-duid-file PATH]\n"
 	      "       nsstackd --help | --version\n"
 	      "\n"
 	      "  --tap NAME        attach to TAP device NAME (Ethernet)\n"
@@ -705,6 +716,13 @@ void config_usage(FILE *out)
 	      "DHCP (RFC 2131),\n"
 	      "                    instead of or beside --addr\n"
 	      "  --dhcp4-lease-file PATH  keep the lease there; ask for it "
-	      "again at start\n",
+	      "again at start\n"
+	      "  --dhcp6           get IPv6 addresses and DNS by DHCPv6 (RFC "
+	      "8415) at start;\n"
+	      "                    with --slaac the RA's M flag (addresses) "
+	      "or O flag\n"
+	      "                    (DNS only) starts it too\n"
+	      "  --dhcp6-duid-file PATH  keep a DUID-LLT there (default: "
+	      "DUID-LL from the MAC)\n",
 	      out);
 }

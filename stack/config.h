@@ -66,6 +66,8 @@ struct config {
 	char services[256];		 /* "echo:7,discard:9"; "" : none */
 	bool dhcp4;			 /* --dhcp4: run the DHCPv4 client */
 	char dhcp4_lease_file[PATH_MAX]; /* "" : none */
+	bool dhcp6;			 /* --dhcp6: stateful DHCPv6 at start */
+	char dhcp6_duid_file[PATH_MAX];	 /* "" : DUID-LL, nothing stored */
 	bool help;
 	bool version;
 	char err[320]; /* why config_parse() failed, one line */

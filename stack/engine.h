@@ -30,6 +30,7 @@ struct app_table;
 struct tcp_table;
 struct icmp4_state;
 struct dhcp4c_table;
+struct dhcp6c_table;
 struct ip6_state;
 struct igmp_state;
 
@@ -53,6 +54,7 @@ struct engine {
 	struct tcp_table *tcp;
 	struct icmp4_state *icmp4;
 	struct dhcp4c_table *dhcp4c; /* dhcp4_client.c */
+	struct dhcp6c_table *dhcp6c; /* dhcp6_client.c */
 	struct ip6_state *ip6;	 /* ipv6.c and friends: addresses, FIB, ND */
 	struct igmp_state *igmp; /* igmp.c: IPv4 group reports */
 

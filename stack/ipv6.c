@@ -322,6 +322,7 @@ void ip6_addr_list(struct engine *eng, const struct netif *ifp,
 			json_object_new_string(
 				ia->flags & IFA6_F_TEMPORARY   ? "temporary"
 				: ia->flags & IFA6_F_AUTOCONF  ? "slaac"
+				: ia->flags & IFA6_F_DHCP6     ? "dhcp6"
 				: ia->flags & IFA6_F_LINKLOCAL ? "kernel_ll"
 							       : "static"));
 		json_object_object_add(o, "valid_lft",

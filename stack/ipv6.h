@@ -48,6 +48,7 @@ enum addr6_state {
 #define IFA6_F_LINKLOCAL 0x02 /* fe80::/64 formed at start */
 #define IFA6_F_AUTOCONF 0x04  /* SLAAC from a Prefix Information option */
 #define IFA6_F_TEMPORARY 0x08 /* RFC 8981 temporary address (with AUTOCONF) */
+#define IFA6_F_DHCP6 0x10     /* leased by the DHCPv6 client (IA_NA) */
 
 /*
  * struct ifaddr6 - one IPv6 address of an interface

@@ -7,6 +7,7 @@
  * call route4_add/route4_del/route4_dump and neigh_add4/neigh_del4/
  * neigh_flush/neigh_dump, which return kernel errno values.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "dhcp4_client.h"
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "icmp4.h"
 #include "igmp.h"
@@ -40,9 +42,93 @@ static struct netif *dev_of(struct ctl_req *req)
 }
 
 /*
+ * route6_static_find() - the first static route to @p/@len (any gateway,
+ * any device): what `route del PREFIX` without via or dev removes
+ */
+static const struct route6 *route6_static_find(struct engine *eng,
+					       const struct ip6_addr *p,
+					       uint8_t len)
+{
+	for (size_t i = 0; eng->ip6 && i < eng->ip6->nroutes; i++) {
+		const struct route6 *r = &eng->ip6->routes[i];
+
+		if (r->proto == RT6_STATIC && r->len == len &&
+		    ip6_prefix_match(&r->prefix, p, len))
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * cmd_route6() - `route add|del PREFIX6/LEN|default [via A6] [dev N]`:
+ * a static IPv6 route.  A link-local gateway needs dev (RFC 4007 6); a
+ * global one without dev must be on-link; without via the prefix is
+ * on-link on dev.  del without via/dev removes the first static route to
+ * the prefix.
+ */
+static int cmd_route6(struct ctl_req *req, const char *op, const char *dst,
+		      const char *via)
+{
+	struct engine *eng = req->eng;
+	struct config_prefix6 p = { 0 };
+	struct route6 r = { .proto = RT6_STATIC, .expires = IP6_LIFETIME_INF };
+	struct netif *ifp = dev_of(req);
+	const struct route6 *old;
+	struct route6_result rr;
+	char a[INET6_ADDRSTRLEN];
+	int rc;
+
+	if (strcmp(dst, "default") != 0 && config_parse_prefix6(dst, &p))
+		return ctl_error(req, -EINVAL,
+				 "route: dst must be PREFIX/LEN or default");
+	if (via && (inet_pton(AF_INET6, via, r.gw.b) != 1 ||
+		    ip6_is_multicast(&r.gw) || ip6_is_unspec(&r.gw)))
+		return ctl_error(req, -EINVAL, "route: bad gateway %s", via);
+	if (ctl_arg_str(req, "dev") && !ifp)
+		return ctl_error(req, -ENODEV, "route: no such device");
+	r.prefix = p.addr;
+	r.len = p.len;
+	if (!strcmp(op, "del") && !via && !ifp) {
+		old = route6_static_find(eng, &r.prefix, r.len);
+		if (!old)
+			return ctl_error(req, -ESRCH, "route: no route to %s",
+					 dst);
+		r.gw = old->gw;
+		r.ifindex = old->ifindex;
+	} else if (ifp) {
+		r.ifindex = ifp->index;
+	} else if (!via) {
+		return ctl_error(req, -EINVAL,
+				 "route: an IPv6 route needs via or dev");
+	} else if (ip6_is_linklocal(&r.gw)) {
+		return ctl_error(req, -EINVAL,
+				 "route: link-local gateway %s needs dev", via);
+	} else if (route6_lookup(eng, &r.gw, 0, &rr) ||
+		   !ip6_eq(&rr.nexthop, &r.gw)) {
+		return ctl_error(req, -ENETUNREACH,
+				 "route: gateway %s is not on-link", via);
+	} else {
+		r.ifindex = rr.ifindex;
+	}
+	if (!strcmp(op, "del")) {
+		rc = route6_del(eng, &r.prefix, r.len, &r.gw, r.ifindex);
+		return rc ? ctl_error(req, rc, "route: no route to %s", dst)
+			  : 0;
+	}
+	rc = route6_add(eng, &r);
+	if (rc)
+		return ctl_error(req, rc, "route: cannot add %s/%u: %s",
+				 ip6_str(&r.prefix, a), r.len, strerror(-rc));
+	return 0;
+}
+
+/*
  * route - words `[show] | add DST [via GW] [dev N] | del DST`, or JSON
  * {"op": "list"} | {"op": "add", "dst": "A/P"|"default",
  * "via": "G"?, "dev": N?} | {"op": "del", "dst": "A/P"|"default"}
+ *
+ * DST (or GW) with a colon is IPv6: see cmd_route6(); `default` with an
+ * IPv6 GW is ::/0.
  */
 static int cmd_route(struct ctl_req *req)
 {
@@ -61,6 +147,9 @@ static int cmd_route(struct ctl_req *req)
 	}
 	if (strcmp(op, "add") != 0 && strcmp(op, "del") != 0)
 		return ctl_error(req, -EINVAL, "route: unknown op '%s'", op);
+	/* IPv6 when the prefix or the gateway says so. */
+	if (dst && (strchr(dst, ':') || (via && strchr(via, ':'))))
+		return cmd_route6(req, op, dst, via);
 	if (!dst ||
 	    (strcmp(dst, "default") != 0 && config_parse_prefix4(dst, &p)))
 		return ctl_error(req, -EINVAL,
@@ -158,6 +247,8 @@ int l3_init(struct engine *eng)
 	if (!rc)
 		rc = dhcp4c_init(eng);
 	if (!rc)
+		rc = dhcp6c_init(eng);
+	if (!rc)
 		rc = ip6_init(eng);
 	if (!rc)
 		rc = igmp_init(eng);
@@ -178,6 +269,7 @@ int l3_init(struct engine *eng)
 void l3_fini(struct engine *eng)
 {
 	dhcp4c_fini(eng); /* before udp_fini(): it holds a socket */
+	dhcp6c_fini(eng); /* likewise, and before ip6_fini() */
 	igmp_fini(eng);
 	ip6_fini(eng);
 	tcp_fini(eng);
@@ -200,6 +292,7 @@ void l3_netif_down(struct netif *ifp)
 	struct neigh *n, *tmp;
 
 	dhcp4c_stop(ifp, false);
+	dhcp6c_stop(ifp, false);
 	if (!eng->neigh)
 		return;
 	neigh_flush(eng, ifp->index);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "eth.h"
 #include "hash.h"
@@ -498,6 +499,34 @@ static void ra_prefix(struct netif *ifp, const struct nd_opt *o)
 			     o->pi_preferred);
 }
 
+/*
+ * RFC 4191 3.1 (a type C host): a Route Information option installs, or
+ * with lifetime 0 removes, a route to its prefix via the advertising
+ * router, with the option's preference; invalid ones are ignored.
+ */
+static void ra_route_info(struct netif *ifp, const struct ip6_addr *router,
+			  const struct nd_opt *o)
+{
+	struct engine *eng = ifp->eng;
+	struct route6 r = { .prefix = o->prefix,
+			    .len = o->prefix_len,
+			    .gw = *router,
+			    .ifindex = ifp->index,
+			    .proto = RT6_RA };
+
+	if (!o->rio_ok) {
+		eng->stats.icmp6.Icmp6InNdBadOpts++;
+		return;
+	}
+	if (!o->rio_lifetime) {
+		route6_del(eng, &r.prefix, r.len, &r.gw, r.ifindex);
+		return;
+	}
+	r.pref = prf_rank(o->rio_prf);
+	r.expires = expiry(eng, o->rio_lifetime);
+	route6_add(eng, &r); /* adds or refreshes; route6_add masks */
+}
+
 /* RFC 4861 6.1.2, 6.3.4: a Router Advertisement; consumes @p. */
 static void ra_input(struct netif *ifp, struct pkt *p,
 		     const struct ip6_view *ip, const struct icmp6_view *iv)
@@ -564,6 +593,16 @@ static void ra_input(struct netif *ifp, struct pkt *p,
 	} else {
 		route6_del(eng, &dr.prefix, 0, &ip->src, ifp->index);
 	}
+	/* RFC 4191 3.1: Route Information after the Router Lifetime, so a
+	 * ::/0 RIO overrides the default route the lifetime set. */
+	nd_opt_iter_init(&it, iv->payload, iv->payload_len);
+	while (nd_opt_next(&it, &o) > 0)
+		if (o.type == ND_OPT_ROUTE_INFO)
+			ra_route_info(ifp, &ip->src, &o);
+	/* RFC 4861 4.2: M asks for DHCPv6 addresses, O for other
+	 * configuration (RFC 8415 section 6). */
+	if (iv->ra_managed || iv->ra_other)
+		dhcp6c_ra_flags(ifp, iv->ra_managed, iv->ra_other);
 	pkt_free(p);
 }
 

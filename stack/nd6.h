@@ -51,6 +51,8 @@ int slaac_iid(const uint8_t secret[16], const struct ip6_addr *prefix,
 	      const char *ifname, uint8_t dad_counter, uint8_t iid[8]);
 int slaac_linklocal(struct netif *ifp);
 void slaac_set_lifetimes(struct ifaddr6 *ia, uint32_t valid_s, uint32_t pref_s);
+void slaac_update_lifetimes(struct ifaddr6 *ia, uint32_t valid_s,
+			    uint32_t pref_s);
 void slaac_dad_start(struct netif *ifp, struct ifaddr6 *ia);
 void slaac_dad_failed(struct ifaddr6 *ia, const struct mac_addr *by);
 void slaac_addr_timer_fire(struct timer *t);

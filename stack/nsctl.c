@@ -48,6 +48,10 @@ static void usage(FILE *out)
 	      "  capture [show] | capture start FILE | capture stop\n"
 	      "  dhcp                              DHCPv4 client state and "
 	      "leases\n"
+	      "  dhcp6                             DHCPv6 client state, "
+	      "addresses, DNS\n"
+	      "  dns                               DNS servers learnt (dhcp6, "
+	      "ra, dhcp4)\n"
 	      "  commands                          what the engine serves\n"
 	      "\n"
 	      "  -s SOCKET  control socket (default $XDG_RUNTIME_DIR/"
@@ -209,6 +213,11 @@ static void show_addr(struct json_object *data)
 		       str_of(a, "addr"), (long long)int_of(a, "prefixlen"),
 		       strcmp(state, "valid") ? " " : "",
 		       strcmp(state, "valid") ? state : "");
+		/* How a dynamic address came (slaac, temporary, dhcp6). */
+		if (json_object_object_get_ex(a, "origin", NULL) &&
+		    strcmp(str_of(a, "origin"), "static") != 0 &&
+		    strcmp(str_of(a, "origin"), "kernel_ll") != 0)
+			printf(" %s", str_of(a, "origin"));
 		/* IPv6 rows carry lifetimes, as `ip -6 addr` prints them. */
 		if (json_object_object_get_ex(a, "valid_lft", NULL))
 			printf(" valid_lft %s preferred_lft %s",
@@ -248,8 +257,31 @@ static void show_capture(struct json_object *data)
  * prints as JSON.
  */
 /*
- * print_value() - one value in text form: scalars as themselves, arrays of
- * scalars joined by commas (ip's "state": ["REACHABLE"] prints REACHABLE).
+ * print_elem() - one array element: a scalar as itself; an object as its
+ * first value bare, then "key value" pairs, e.g. `nsctl dhcp6`'s
+ * addresses print "2001:db8:1::17a valid 118 preferred 118".
+ */
+static void print_elem(struct json_object *e)
+{
+	const char *sep = "";
+
+	if (!json_object_is_type(e, json_type_object)) {
+		printf("%s", json_object_get_string(e));
+		return;
+	}
+	json_object_object_foreach(e, key, val)
+	{
+		if (*sep)
+			printf(" %s ", key);
+		printf("%s", json_object_get_string(val));
+		sep = " ";
+	}
+}
+
+/*
+ * print_value() - one value in text form: scalars as themselves, arrays
+ * joined by commas (ip's "state": ["REACHABLE"] prints REACHABLE), an
+ * empty array as "-".
  */
 static void print_value(struct json_object *val)
 {
@@ -259,10 +291,11 @@ static void print_value(struct json_object *val)
 		printf("%s", json_object_get_string(val));
 		return;
 	}
+	if (!json_object_array_length(val))
+		printf("-");
 	for (size_t i = 0; i < json_object_array_length(val); i++) {
-		printf("%s%s", sep,
-		       json_object_get_string(
-			       json_object_array_get_idx(val, i)));
+		printf("%s", sep);
+		print_elem(json_object_array_get_idx(val, i));
 		sep = ",";
 	}
 }

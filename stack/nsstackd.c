@@ -20,6 +20,7 @@
 #include "app.h"
 #include "ctl.h"
 #include "dhcp4_client.h"
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "engine_loop.h"
 #include "l3.h"
@@ -97,6 +98,16 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 					       : NULL);
 		if (rc) {
 			fprintf(stderr, "nsstackd: --dhcp4: %s\n",
+				strerror(-rc));
+			return rc;
+		}
+	}
+	if (cfg->dhcp6_duid_file[0])
+		dhcp6c_set_duid_file(eng, cfg->dhcp6_duid_file);
+	if (cfg->dhcp6) {
+		rc = dhcp6c_start(ifp, DHCP6C_STATEFUL);
+		if (rc) {
+			fprintf(stderr, "nsstackd: --dhcp6: %s\n",
 				strerror(-rc));
 			return rc;
 		}
@@ -209,6 +220,8 @@ int main(int argc, char **argv)
 	print_ready(ifp, ctl_path, &cfg);
 	engine_loop_run(&eng);
 	status = 0;
+	/* RFC 8415 18.2.7: RELEASE leased addresses (multicast: sent now). */
+	dhcp6c_shutdown(&eng);
 	/* RFC 2131 4.4.6: give the lease back on a clean shutdown, unless
 	 * a lease file keeps it for the next start (dhcp4c_shutdown()). */
 	if (dhcp4c_shutdown(&eng) > 0)

@@ -548,7 +548,7 @@ bool mc4_mac_accepted(const struct engine *eng, const struct netif *ifp,
 	const struct fib4 *f = eng->fib4;
 	uint32_t low;
 
-	if (m->b[0] != 0x01 || m->b[1] != 0x00 || m->b[2] != 0x5e ||
+	if (!f || m->b[0] != 0x01 || m->b[1] != 0x00 || m->b[2] != 0x5e ||
 	    (m->b[3] & 0x80))
 		return false;
 	low = (uint32_t)m->b[3] << 16 | (uint32_t)m->b[4] << 8 | m->b[5];

@@ -43,6 +43,7 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "dhcp6_client.h"
 #include "engine.h"
 #include "hash.h"
 #include "ipv6.h"
@@ -171,6 +172,21 @@ static void arm_lifetime(struct ifaddr6 *ia)
 	timer_arm(&eng->timers, &ia->timer, next);
 }
 
+/**
+ * slaac_update_lifetimes() - new lifetimes for an address past DAD (a
+ * DHCPv6 RENEW, RFC 8415 18.2.10.1): a deprecated address whose preferred
+ * lifetime grows is preferred again, and the timer follows
+ */
+void slaac_update_lifetimes(struct ifaddr6 *ia, uint32_t valid_s,
+			    uint32_t pref_s)
+{
+	slaac_set_lifetimes(ia, valid_s, pref_s);
+	if (ia->state == ADDR6_DEPRECATED && ia->preferred_until > ia->eng->now)
+		ia->state = ADDR6_PREFERRED;
+	if (ia->state == ADDR6_PREFERRED || ia->state == ADDR6_DEPRECATED)
+		arm_lifetime(ia);
+}
+
 /* DAD is over without a conflict (RFC 4862 5.4.5 not taken). */
 static void dad_done(struct ifaddr6 *ia)
 {
@@ -229,6 +245,13 @@ void slaac_dad_failed(struct ifaddr6 *ia, const struct mac_addr *by)
 		ip6_str(&ia->addr, buf), m[0], m[1], m[2], m[3], m[4], m[5]);
 	ia->state = ADDR6_DUPLICATE;
 	timer_cancel(&eng->timers, &ia->timer);
+	if (ifp && (ia->flags & IFA6_F_DHCP6)) {
+		/* RFC 8415 18.2.10.1: the client DECLINEs it (and frees
+		 * @ia): pass a copy of the address. */
+		prefix = ia->addr;
+		dhcp6c_dad_failed(ifp, &prefix);
+		return;
+	}
 	if (ifp && (ia->flags & IFA6_F_TEMPORARY)) {
 		/* RFC 8981 3.3.2: a new random IID, TEMP_IDGEN_RETRIES
 		 * times at most. */

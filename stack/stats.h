@@ -173,6 +173,31 @@
 	X(Dhcp4Renews)	  /* RENEWING entered at T1 */                         \
 	X(Dhcp4Rebinds)	  /* REBINDING entered at T2 */                        \
 	X(Dhcp4LeaseExpired)
+/* The DHCPv6 client (dhcp6_client.c, RFC 8415); no Linux equivalent.
+ * Every received message bumps exactly one In counter: its type when it
+ * was taken, else the reason it was dropped. */
+#define DHCP6_STATS(X)                                                         \
+	X(Dhcp6OutSolicits)                                                    \
+	X(Dhcp6OutRequests)                                                    \
+	X(Dhcp6OutRenews)                                                      \
+	X(Dhcp6OutRebinds)                                                     \
+	X(Dhcp6OutInfoRequests)                                                \
+	X(Dhcp6OutDeclines)                                                    \
+	X(Dhcp6OutReleases)                                                    \
+	X(Dhcp6OutErrors) /* could not build or send */                        \
+	X(Dhcp6InAdvertises)                                                   \
+	X(Dhcp6InReplies)                                                      \
+	X(Dhcp6InErrors)      /* malformed, or a required option missing */    \
+	X(Dhcp6InBadXid)      /* no exchange with this transaction id */       \
+	X(Dhcp6InBadClientId) /* Client Identifier absent or not ours */       \
+	X(Dhcp6InBadServerId) /* not the server this exchange talks to */      \
+	X(Dhcp6InUnexpected)  /* a type the client does not take, or port */   \
+	X(Dhcp6InStatusFail)  /* answer with a failure status code */          \
+	X(Dhcp6InNoAddrs)    /* ADVERTISE or REPLY without a usable address */ \
+	X(Dhcp6Renews)	     /* RENEW entered at T1 */                         \
+	X(Dhcp6Rebinds)	     /* REBIND entered at T2 */                        \
+	X(Dhcp6LeaseExpired) /* valid lifetimes over, addresses removed */     \
+	X(Dhcp6DadDeclines)  /* a leased address failed DAD */
 /* IPv6 (RFC 8200): Linux's Ip6* names; extras follow the same pattern. */
 #define IP6_STATS(X)                                                           \
 	X(Ip6InReceives)                                                       \
@@ -226,6 +251,7 @@
 	X(Icmp6InOther)	    /* types the engine does not handle */             \
 	X(Icmp6InNdInvalid) /* RFC 4861 validity checks failed */              \
 	X(Icmp6InNdIgnored) /* valid ND the host ignores (RA off, not ours) */ \
+	X(Icmp6InNdBadOpts) /* RFC 4191 3.1: a Route Information ignored */    \
 	X(Icmp6OutMsgs)                                                        \
 	X(Icmp6OutErrors)                                                      \
 	X(Icmp6OutRateLimit)	 /* RFC 4443 2.4 (f) token bucket empty */     \
@@ -272,6 +298,9 @@ struct arp_stats {
 struct dhcp4_stats {
 	DHCP4_STATS(STAT_FIELD)
 };
+struct dhcp6_stats {
+	DHCP6_STATS(STAT_FIELD)
+};
 
 struct ip6_stats {
 	IP6_STATS(STAT_FIELD)
@@ -291,6 +320,7 @@ struct stats {
 	struct tcp_stats tcp;
 	struct arp_stats arp;
 	struct dhcp4_stats dhcp4;
+	struct dhcp6_stats dhcp6;
 	struct ip6_stats ip6;
 	struct icmp6_stats icmp6;
 	struct udp6_stats udp6;

@@ -58,6 +58,21 @@ static int decode(struct nd_opt *o)
 		o->rdnss_n = (o->len - 1u) / 2;
 		o->rdnss_addrs = d + 6;
 		return 0;
+	case ND_OPT_ROUTE_INFO: {
+		/* RFC 4191 2.3: Length 1 for prefix length 0, 2 up to 64, 3
+		 * up to 128; the prefix bytes after the fixed 6. */
+		unsigned int need = d[0] == 0 ? 1 : d[0] <= 64 ? 2 : 3;
+		size_t n = o->data_len - 6;
+
+		o->prefix_len = d[0];
+		o->rio_prf = (d[1] >> 3) & 3;
+		o->rio_lifetime = ld_be32(d + 2);
+		o->rio_ok = d[0] <= 128 && o->len >= need && o->len <= 3 &&
+			    o->rio_prf != 2;
+		if (o->rio_ok)
+			memcpy(o->prefix.b, d + 6, n > IP6_LEN ? IP6_LEN : n);
+		return 0;
+	}
 	case ND_OPT_REDIRECTED_HDR:
 		/* 4.6.3: six reserved bytes, then the redirected packet. */
 		o->rh_pkt = d + 6;

@@ -17,6 +17,7 @@
 #define ND_OPT_PREFIX_INFO 3
 #define ND_OPT_REDIRECTED_HDR 4
 #define ND_OPT_MTU 5
+#define ND_OPT_ROUTE_INFO 24 /* RFC 4191 2.3 */
 #define ND_OPT_RDNSS 25
 
 #define ND_OPT_UNIT 8		/* option lengths count 8-octet units */
@@ -37,6 +38,10 @@
  * @rdnss_lifetime, @rdnss_n, @rdnss_addrs: RDNSS (RFC 8106 5.1); read the
  *	addresses with nd_rdnss_addr()
  * @rh_pkt, @rh_pkt_len: Redirected Header (4.6.3): the packet, pad included
+ * @rio_ok, @prefix_len, @rio_prf, @rio_lifetime, @prefix: Route Information
+ *	(RFC 4191 2.3); @rio_ok is false for an option RFC 4191 3.1 says to
+ *	ignore (inconsistent length, prefix length over 128, preference 10),
+ *	which leaves the rest of the message valid
  */
 struct nd_opt {
 	uint8_t type;
@@ -57,6 +62,9 @@ struct nd_opt {
 	const uint8_t *rdnss_addrs;
 	const uint8_t *rh_pkt;
 	size_t rh_pkt_len;
+	bool rio_ok;
+	uint8_t rio_prf;
+	uint32_t rio_lifetime;
 };
 
 struct nd_opt_iter {

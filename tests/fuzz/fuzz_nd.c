@@ -35,7 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    p.pi_preferred != o.pi_preferred || p.mtu != o.mtu ||
 		    p.rdnss_n != o.rdnss_n ||
 		    p.rdnss_lifetime != o.rdnss_lifetime ||
-		    p.rh_pkt_len != o.rh_pkt_len ||
+		    p.rh_pkt_len != o.rh_pkt_len || p.rio_ok != o.rio_ok ||
+		    p.rio_prf != o.rio_prf ||
+		    p.rio_lifetime != o.rio_lifetime ||
 		    !mac_eq(&p.lladdr, &o.lladdr) ||
 		    !ip6_eq(&p.prefix, &o.prefix) ||
 		    (o.rdnss_n && memcmp(p.rdnss_addrs, o.rdnss_addrs,

@@ -212,6 +212,18 @@ Test(config, dhcp4_options)
 	BAD("needs --tap", "--tun", "tun0", "--dhcp4");
 }
 
+/* --dhcp6 and its DUID file; DHCPv6 asks from a link-local address, which
+ * a TUN device does not have. */
+Test(config, dhcp6_options)
+{
+	cr_assert_eq(PARSE("--tap", "tap0", "--dhcp6", "--dhcp6-duid-file",
+			   "/tmp/d"),
+		     0, "%s", cfg.err);
+	cr_assert(cfg.dhcp6);
+	cr_assert_str_eq(cfg.dhcp6_duid_file, "/tmp/d");
+	BAD("needs --tap", "--tun", "tun0", "--dhcp6");
+}
+
 Test(config, too_many_addresses)
 {
 	char *argv[3 + 2 * (CONFIG_MAX_ADDR + 1)];
@@ -267,6 +279,16 @@ Test(config_file, options_without_dashes_and_comments)
 	cr_assert_eq(cfg.naddr, 1);
 	cr_assert_eq(cfg.nroute, 1);
 	cr_assert_eq(cfg.gw, 0xc0000201u);
+}
+
+/* The DHCPv6 keys work in a file like every other flag. */
+Test(config_file, dhcp6_keys)
+{
+	write_file("tap tap0\nslaac\ndhcp6\ndhcp6-duid-file /var/x\n");
+	cr_assert_eq(PARSE("--config", cfile), 0, "%s", cfg.err);
+	cr_assert(cfg.dhcp6);
+	cr_assert(cfg.slaac);
+	cr_assert_str_eq(cfg.dhcp6_duid_file, "/var/x");
 }
 
 Test(config_file, command_line_after_the_file_overrides_it)

@@ -163,3 +163,51 @@ Test(igmp_engine, mac_filter_follows_joined_groups)
 	cr_assert_not(mc4_mac_accepted(&l3_eng, l3_if, &grp));
 	cr_assert(mc4_mac_accepted(&l3_eng, l3_if, &all));
 }
+
+/* An IPv4 multicast frame in, to @group's MAC (RFC 1112 6.4). */
+static void rx_mcast_frame(uint32_t group)
+{
+	static uint8_t ip[64], frame[128];
+	static const uint8_t udp[12] = { 0x13, 0x88, 0x15, 0xb3, 0,   12,
+					 0,    0,    'h',  'i',	 '!', '\n' };
+	struct ipv4_view v = { .ttl = 1,
+			       .proto = IPV4_PROTO_UDP,
+			       .src = L3_PEER,
+			       .dst = group,
+			       .id = 1,
+			       .payload = udp,
+			       .payload_len = sizeof(udp) };
+	size_t n = l3_build_ipv4(ip, sizeof(ip), &v);
+	struct eth_view e = {
+		.dst = { { 0x01, 0x00, 0x5e, (uint8_t)((group >> 16) & 0x7f),
+			   (uint8_t)(group >> 8), (uint8_t)group } },
+		.src = l3_peer_mac,
+		.type = ETHERTYPE_IPV4,
+		.encap = ETH_ENCAP_II,
+		.payload = ip,
+		.payload_len = n
+	};
+	int len = eth_emit(frame, sizeof(frame), &e);
+
+	cr_assert_gt(len, 0);
+	fake_rx(l3_if, frame, (size_t)len);
+}
+
+/* The Ethernet filter opens for a joined group's MAC and closes again
+ * after the leave, as a NIC's multicast filter would (RFC 1112 6.4). */
+Test(igmp_engine, joined_group_mac_passes_the_ethernet_filter)
+{
+	struct eth_stats *st = &l3_eng.stats.eth;
+
+	rx_mcast_frame(GROUP);
+	cr_assert_eq(st->EthInMcastFiltered, 1);
+	cr_assert_eq(mc4_join(&l3_eng, l3_if, GROUP), 0);
+	rx_mcast_frame(GROUP);
+	cr_assert_eq(st->EthInMcastFiltered, 1);
+	cr_assert_eq(l3_eng.stats.ip.IpInMcastPkts, 1);
+	rx_mcast_frame(IP4(239, 1, 2, 4)); /* another group's MAC */
+	cr_assert_eq(st->EthInMcastFiltered, 2);
+	cr_assert_eq(mc4_leave(&l3_eng, l3_if, GROUP), 0);
+	rx_mcast_frame(GROUP);
+	cr_assert_eq(st->EthInMcastFiltered, 3);
+}

@@ -1234,3 +1234,88 @@ Test(ipv6_engine, temporary_address_is_preferred_source_and_regenerated)
 	cr_assert_eq(tmp->state, ADDR6_DEPRECATED);
 	cr_assert_eq(next->state, ADDR6_PREFERRED);
 }
+
+/* An RA with Route Information options for 2001:db8:2::/48 and
+ * 2001:db8:3::/48 with lifetime @lt2, @lt3. */
+static void rx_ra_rio(uint32_t lt2, uint32_t lt3)
+{
+	uint8_t opts[32] = {
+		ND_OPT_ROUTE_INFO,
+		2,
+		48,
+		0x08,
+		0,
+		0,
+		0,
+		0,
+		0x20,
+		0x01,
+		0x0d,
+		0xb8,
+		0,
+		2,
+		0,
+		0,
+		ND_OPT_ROUTE_INFO,
+		2,
+		48,
+		0x18,
+		0,
+		0,
+		0,
+		0,
+		0x20,
+		0x01,
+		0x0d,
+		0xb8,
+		0,
+		3,
+		0,
+		0,
+	};
+	struct icmp6_view iv = { .type = ICMP6_ND_RA,
+				 .ra_lifetime = 0,
+				 .payload = opts,
+				 .payload_len = sizeof(opts) };
+	uint8_t b[128];
+	size_t n;
+
+	st_be32(opts + 4, lt2);
+	st_be32(opts + 20, lt3);
+	n = icmp(b, sizeof(b), &iv, &peer_ll, &ip6_all_nodes);
+	rx6(&peer_ll, &ip6_all_nodes, IP6_NH_ICMPV6, 255, b, n);
+}
+
+/* RFC 4191 3.1: Route Information options become routes via the router
+ * with their preference and lifetime, even from an RA that is not a
+ * default router's; lifetime 0 removes one; expiry removes the other. */
+Test(ipv6_engine, ra_route_information_installs_routes_with_lifetime)
+{
+	static const struct ip6_addr in2 = { { 0x20, 0x01, 0x0d, 0xb8, 0,
+					       2, [15] = 9 } };
+	static const struct ip6_addr in3 = { { 0x20, 0x01, 0x0d, 0xb8, 0,
+					       3, [15] = 9 } };
+	struct route6_result r;
+
+	nd6_if_get(&e6, if6->index)->slaac = true;
+	rx_ra_rio(600, 30);
+	cr_assert_eq(route6_lookup(&e6, &in2, 0, &r), 0);
+	cr_assert(ip6_eq(&r.nexthop, &peer_ll));
+	cr_assert_eq(route6_lookup(&e6, &in3, 0, &r), 0);
+	for (size_t i = 0; i < e6.ip6->nroutes; i++) {
+		const struct route6 *rt = &e6.ip6->routes[i];
+
+		if (rt->len != 48)
+			continue;
+		cr_assert_eq(rt->proto, RT6_RA);
+		cr_assert_eq(rt->pref, rt->prefix.b[5] == 2 ? 1 : -1);
+		cr_assert_eq(rt->expires,
+			     e6.now + (rt->prefix.b[5] == 2 ? 600 : 30) *
+					      1000000ull);
+	}
+	fake_advance(&e6, 31000000);
+	cr_assert_eq(route6_lookup(&e6, &in3, 0, &r), -ENETUNREACH);
+	cr_assert_eq(route6_lookup(&e6, &in2, 0, &r), 0);
+	rx_ra_rio(0, 0);
+	cr_assert_eq(route6_lookup(&e6, &in2, 0, &r), -ENETUNREACH);
+}

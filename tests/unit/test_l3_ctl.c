@@ -104,3 +104,42 @@ Test(l3_ctl, route_and_neigh_take_ip_style_words)
 	       "\"dev\",\"fk0\"]}}",
 	       "\"ok\":true");
 }
+
+/* `nsctl route add/del` with IPv6 prefixes: on-link by dev, a link-local
+ * gateway only with dev, a global gateway must be on-link, del without
+ * via/dev takes the static route to the prefix. */
+Test(l3_ctl, route6_add_list_del)
+{
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8:2::/64\",\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{}}",
+	       "\"dst\":\"2001:db8:2::\\/64\"");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8:3::/64\",\"via\",\"fe80::1\"]}}",
+	       "\"errno\":22");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8:3::/64\",\"via\",\"fe80::1\",\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8:4::/64\",\"via\",\"2001:db8:2::1\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{}}",
+	       "\"gateway\":\"2001:db8:2::1\"");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8:5::/64\",\"via\",\"2001:db8:9::1\"]}}",
+	       "\"errno\":101");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\","
+	       "\"2001:db8::/200\",\"dev\",\"fk0\"]}}",
+	       "\"errno\":22");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"del\","
+	       "\"2001:db8:3::/64\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"del\","
+	       "\"2001:db8:3::/64\"]}}",
+	       "\"errno\":3");
+	expect("{\"cmd\":\"route\",\"args\":{\"argv\":[\"add\",\"default\","
+	       "\"via\",\"fe80::1\",\"dev\",\"fk0\"]}}",
+	       "\"ok\":true");
+	expect("{\"cmd\":\"route\",\"args\":{}}", "\"dst\":\"default\"");
+}

@@ -286,3 +286,103 @@ Test(nd, emit_rejects_what_cannot_be_encoded)
 	cr_assert_eq(nd_opt_emit(out, 7, &o), -ENOBUFS);
 	cr_assert_eq(nd_opt_emit(out, 8, &o), 8);
 }
+
+/* RFC 4191 2.3: Route Information decodes prefix, preference and
+ * lifetime; an option 3.1 says to ignore (length inconsistent with the
+ * prefix length, preference 10) walks fine but is not usable. */
+Test(nd, route_information_decodes_and_flags_invalid_ones)
+{
+	uint8_t opts[] = {
+		/* 2001:db8:2::/48, high (01), 1800 s, length 2 */
+		ND_OPT_ROUTE_INFO,
+		2,
+		48,
+		0x08,
+		0,
+		0,
+		0x07,
+		0x08,
+		0x20,
+		0x01,
+		0x0d,
+		0xb8,
+		0,
+		2,
+		0,
+		0,
+		/* ::/0, low (11), infinite, length 1 */
+		ND_OPT_ROUTE_INFO,
+		1,
+		0,
+		0x18,
+		0xff,
+		0xff,
+		0xff,
+		0xff,
+		/* /64 in length 1: inconsistent */
+		ND_OPT_ROUTE_INFO,
+		1,
+		64,
+		0,
+		0,
+		0,
+		0,
+		1,
+		/* reserved preference 10 */
+		ND_OPT_ROUTE_INFO,
+		1,
+		0,
+		0x10,
+		0,
+		0,
+		0,
+		1,
+		/* prefix length 129 */
+		ND_OPT_ROUTE_INFO,
+		3,
+		129,
+		0,
+		0,
+		0,
+		0,
+		1,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+	};
+	struct nd_opt_iter it;
+	struct nd_opt o;
+
+	cr_assert_eq(nd_opts_check(opts, sizeof(opts)), 0);
+	nd_opt_iter_init(&it, opts, sizeof(opts));
+	cr_assert_eq(nd_opt_next(&it, &o), 1);
+	cr_assert(o.rio_ok);
+	cr_assert_eq(o.prefix_len, 48);
+	cr_assert_eq(o.rio_prf, 1);
+	cr_assert_eq(o.rio_lifetime, 1800);
+	cr_assert_eq(o.prefix.b[5], 2);
+	cr_assert_eq(o.prefix.b[8], 0);
+	cr_assert_eq(nd_opt_next(&it, &o), 1);
+	cr_assert(o.rio_ok);
+	cr_assert_eq(o.prefix_len, 0);
+	cr_assert_eq(o.rio_prf, 3);
+	cr_assert_eq(o.rio_lifetime, ND_INFINITY);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(nd_opt_next(&it, &o), 1);
+		cr_assert_not(o.rio_ok, "option %d taken", i + 3);
+	}
+	cr_assert_eq(nd_opt_next(&it, &o), 0);
+}
