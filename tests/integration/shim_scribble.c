@@ -17,7 +17,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,17 +41,24 @@ static int find_arena(uint8_t **start, size_t *len)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
 	char line[512];
-	uintptr_t lo, hi;
+	unsigned long long lo, hi;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
+		char *end;
+
 		if (!strstr(line, "nsstack-arena"))
 			continue;
-		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &lo, &hi) != 2)
+		lo = strtoull(line, &end, 16);
+		if (*end != '-')
+			continue;
+		hi = strtoull(end + 1, &end, 16);
+		if (*end != ' ' || hi <= lo)
 			continue;
 		fclose(f);
-		*start = (uint8_t *)lo;
+		/* The address is the mapping's, read from the kernel. */
+		*start = (uint8_t *)lo; // NOLINT(performance-no-int-to-ptr)
 		*len = hi - lo;
 		return 0;
 	}
@@ -72,13 +78,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s HOST PORT SEED ROUNDS\n", argv[0]);
 		return 2;
 	}
-	sin.sin_port = htons((uint16_t)atoi(argv[2]));
+	sin.sin_port = htons((uint16_t)strtoul(argv[2], NULL, 10));
 	if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1) {
 		fprintf(stderr, "bad host %s\n", argv[1]);
 		return 2;
 	}
 	rng_state = strtoull(argv[3], NULL, 0) | 1;
-	rounds = atol(argv[4]);
+	rounds = strtol(argv[4], NULL, 10);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
 	    send(fd, "hello", 5, 0) != 5) {
@@ -86,14 +92,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (find_arena(&arena, &len)) {
-		fprintf(stderr, "no nsstack-arena mapping: not on the engine\n");
+		fprintf(stderr,
+			"no nsstack-arena mapping: not on the engine\n");
 		return 1;
 	}
 	for (long r = 0; r < rounds; r++) {
 		for (int k = 0; k < 4; k++) {
 			/* Mostly the first MiB: the command ring, the state
 			 * table and the first sockets' rings live there. */
-			size_t span = rnd() % 4 ? (len < 1u << 20 ? len : 1u << 20)
+			size_t span = rnd() % 4 ? (len < 1u << 20 ? len
+								  : 1u << 20)
 						: len;
 			size_t off = rnd() % span;
 			size_t n = 1 + rnd() % 512;
