@@ -147,7 +147,10 @@ stress: $(STRESS_BIN)
 $(BUILD)/shim_udp_check: tests/integration/shim_udp_check.c
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 
-integration: all $(BUILD)/shim_udp_check
+$(BUILD)/shim_tcp_check: tests/integration/shim_tcp_check.c
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+integration: all $(BUILD)/shim_udp_check $(BUILD)/shim_tcp_check
 	tests/integration/run.sh $(BUILD)
 
 check: deps

@@ -98,6 +98,14 @@ static void shim_init(void)
 	REAL(poll);
 	REAL(ppoll);
 	REAL(select);
+	REAL(listen);
+	REAL(accept);
+	REAL(accept4);
+	REAL(shutdown);
+	REAL(readv);
+	REAL(writev);
+	REAL(sendfile);
+	REAL(pread);
 	passthrough = env_on("NSSHIM_PASSTHROUGH");
 	bind_any = env_on("NSSHIM_BIND_ENGINE");
 	shim_log_on = env_on("NSSHIM_LOG");
