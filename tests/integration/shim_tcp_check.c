@@ -21,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +34,11 @@ static void on_sigpipe(int sig)
 {
 	(void)sig;
 	sigpipes++;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
 }
 
 static int64_t now_ms(void)
@@ -231,6 +238,88 @@ int main(int argc, char **argv)
 	printf("send after SHUT_WR: %s\n", res(rc));
 	rc = shutdown(fd, 7);
 	printf("shutdown bad how: %s\n", res(rc));
+	close(fd);
+
+	/* writev/readv: the request in three pieces, the reply in two. */
+	fd = tcp_socket();
+	if (connect(fd, (struct sockaddr *)&srv, sizeof(srv)))
+		die("connect");
+	{
+		char a[] = "GET /n/", b[] = "99 HTTP/1.1\r\nHost: x\r\n",
+		     c[] = "Connection: close\r\n\r\n", r1[8], r2[4000];
+		struct iovec w[3] = { { a, strlen(a) },
+				      { b, strlen(b) },
+				      { c, strlen(c) } };
+		struct iovec r[2] = { { r1, sizeof(r1) },
+				      { r2, sizeof(r2) - 1 } };
+		ssize_t n, total = 0;
+
+		n = writev(fd, w, 3);
+		printf("writev: %s\n",
+		       n == (ssize_t)(strlen(a) + strlen(b) + strlen(c))
+			       ? "all"
+			       : "short");
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		(void)poll(&p, 1, 5000);
+		usleep(100000);
+		n = readv(fd, r, 2);
+		total = n;
+		printf("readv: %s %.8s\n", n > 8 ? ">8" : "short", r1);
+		while (n > 0 && (n = read(fd, r2, sizeof(r2) - 1)) > 0)
+			total += n;
+		printf("readv then read to EOF: %s\n", total > 8 ? "ok" : "?");
+	}
+	close(fd);
+
+	/* sendfile: the request comes from a file, with an offset. */
+	fd = tcp_socket();
+	if (connect(fd, (struct sockaddr *)&srv, sizeof(srv)))
+		die("connect");
+	{
+		char path[] = "/tmp/shim_tcp_check.XXXXXX";
+		const char *req =
+			"xxGET /n/5 HTTP/1.1\r\nHost: x\r\nConnection: "
+			"close\r\n\r\n";
+		int ffd = mkstemp(path);
+		off_t off = 2;
+		ssize_t n;
+
+		if (ffd < 0 || write(ffd, req, strlen(req)) < 0)
+			die("temp file");
+		unlink(path);
+		n = sendfile(fd, ffd, &off, strlen(req) - 2);
+		printf("sendfile: %s offset %s\n",
+		       n == (ssize_t)strlen(req) - 2 ? "all" : "short",
+		       off == (off_t)strlen(req) ? "moved" : "wrong");
+		close(ffd);
+		buf[0] = 0;
+		{
+			size_t got = 0;
+
+			while ((n = recv(fd, buf + got, sizeof(buf) - 1 - got,
+					 0)) > 0)
+				got += (size_t)n;
+			buf[got] = 0;
+		}
+		printf("sendfile reply: %s\n",
+		       strstr(buf, "reply 5\n") ? "ok" : "WRONG");
+	}
+	close(fd);
+
+	/* A signal interrupts a blocking recv (no SA_RESTART): EINTR. */
+	fd = tcp_socket();
+	if (connect(fd, (struct sockaddr *)&srv, sizeof(srv)))
+		die("connect");
+	{
+		struct sigaction sa = { .sa_handler = on_alarm };
+		struct itimerval it = { .it_value = { 0, 200000 } };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &it, NULL);
+		rc = (int)recv(fd, buf, sizeof(buf), 0);
+		printf("recv interrupted: %s\n", res(rc));
+	}
 	close(fd);
 
 	/* A listener on the local address: nothing to accept yet. */

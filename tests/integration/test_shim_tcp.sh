@@ -9,7 +9,8 @@
 #   (c) 100 requests over one keep-alive connection (one active open),
 #   (d) `python3 -m http.server` under the shim, fetched by kernel curl,
 #   (e) ncat both directions, (f) wget,
-#   (g) shim_tcp_check prints the same errno semantics as on the kernel,
+#   (g) shim_tcp_check prints the same errno semantics as a kernel client
+#       across a veth in a second namespace,
 #   (h) afterwards no socket is stuck, no app attached, the engine alive.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tcp_lib.sh"
@@ -130,10 +131,23 @@ shim timeout 120 wget -q -O "$NST_DIR/got3" "http://$KERNEL4:8000/big" ||
 echo "wget 50 MB: sha256 ok"
 
 echo "== (g) errno semantics, kernel vs shim"
-nst_bg_ns $PY "$here/shim_http.py" "$KERNEL4" 8002
+# The kernel run is a kernel client in a second namespace across a veth
+# (topology B, 198.51.100.0/24) against the same kind of server.
+NS2=$NST_NS-k
+ip netns add "$NS2"
+trap 'rc=$?; ip netns del "$NS2" 2>/dev/null; (exit $rc); nst_teardown' EXIT
+ip netns exec "$NS2" ip link set lo up
+nsx ip link add "${NST_DEV}v" type veth peer name "${NST_DEV}w"
+nsx ip link set "${NST_DEV}w" netns "$NS2"
+nsx ip addr add 198.51.100.1/24 dev "${NST_DEV}v"
+nsx ip link set "${NST_DEV}v" up
+ip netns exec "$NS2" ip addr add 198.51.100.2/24 dev "${NST_DEV}w"
+ip netns exec "$NS2" ip link set "${NST_DEV}w" up
+nst_bg_ns $PY "$here/shim_http.py" 0.0.0.0 8002
 nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :8002' | grep -q ." || nst_fail 'server 8002 did not start'
-nsx timeout 30 "$CHECK" "$KERNEL4" 8002 9 "$KERNEL4" >"$NST_DIR/kernel.txt" ||
-	nst_fail "kernel run: $(cat "$NST_DIR/kernel.txt")"
+nst_wait_for 10 ip netns exec "$NS2" ping -c1 -W1 198.51.100.1 || nst_fail 'veth link down'
+ip netns exec "$NS2" timeout 30 "$CHECK" 198.51.100.1 8002 9 198.51.100.2 \
+	>"$NST_DIR/kernel.txt" || nst_fail "kernel run: $(cat "$NST_DIR/kernel.txt")"
 shim timeout 30 "$CHECK" "$KERNEL4" 8002 9 "$ENGINE4" >"$NST_DIR/shim.txt" ||
 	nst_fail "shim run: $(cat "$NST_DIR/shim.txt")"
 cat "$NST_DIR/shim.txt"
