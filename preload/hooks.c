@@ -590,7 +590,7 @@ EXPORT int listen(int fd, int backlog)
  * convert() makes one: an AF_UNIX datagram socket carrying @flags'
  * SOCK_NONBLOCK / SOCK_CLOEXEC
  *
- * Return: the fd (@ns's creation reference moves to it), or -errno (@ns
+ * Return: the fd (holding @ns's only reference), or -errno (@ns
  * released).
  */
 static int anchor_accepted(struct shim_sock *ns, int flags)
@@ -615,6 +615,7 @@ static int anchor_accepted(struct shim_sock *ns, int flags)
 		return -EMFILE;
 	}
 	fdt_put(old);
+	fdt_put(&ns->obj); /* the fd holds it now */
 	shim_log("fd %d: accepted engine socket %#x", fd, ns->id);
 	return fd;
 }

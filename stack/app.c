@@ -924,6 +924,24 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 }
 
 /*
+ * einval_ok() - is EINVAL from @c the socket call's own answer (bind to a
+ * bound socket, listen on a connected one, accept before listen), not a
+ * malformed command?
+ */
+static bool einval_ok(const struct ipc_cmd *c)
+{
+	switch (c->op) {
+	case IPC_OP_BIND:
+	case IPC_OP_CONNECT:
+	case IPC_OP_LISTEN:
+	case IPC_OP_ACCEPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * service_cmds() - run queued commands
  *
  * Return: true if any ran; false when none, or when the ring is garbage
@@ -954,9 +972,7 @@ static bool service_cmds(struct app *a, bool *dead)
 			return false;
 		} else {
 			rc = do_cmd(a, &c, &cpl);
-			if (rc == -EBADF ||
-			    (rc == -EINVAL && c.op != IPC_OP_BIND &&
-			     c.op != IPC_OP_CONNECT))
+			if (rc == -EBADF || (rc == -EINVAL && !einval_ok(&c)))
 				stats_of(a->eng)->ShimBadCmds++;
 		}
 		if (rc) {

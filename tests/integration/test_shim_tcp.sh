@@ -38,6 +38,9 @@ app_count() {
 app_counter() {
 	apps_json | $PY -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
 }
+app_socks() {
+	apps_json | $PY -c 'import json,sys; print(sum(a["sockets"] for a in json.load(sys.stdin)["apps"]))'
+}
 sha() {
 	sha256sum "$1" | cut -d' ' -f1
 }
@@ -99,6 +102,11 @@ nsx timeout 120 curl -sS -o "$NST_DIR/got2" "http://$ENGINE4:8080/big" ||
 	nst_fail "kernel curl from shimmed server failed"
 [[ $(sha "$NST_DIR/got2") == "$big" ]] || nst_fail "served file differs"
 echo "served 50 MB: sha256 ok"
+# Accepted sockets are closed as the server closes them, not at exit:
+# only the listener is left.
+nst_wait_for 10 test "$(app_socks)" = 1 ||
+	nst_fail "shimmed server holds $(app_socks) engine sockets, want 1"
+echo "shimmed server: accepted sockets released, 1 left (the listener)"
 kill "$srv"
 wait "$srv" 2>/dev/null || true
 
