@@ -120,6 +120,26 @@ int main(int argc, char **argv)
 	printf("connect closed port: %s\n", res(rc));
 	close(fd);
 
+	/* Refused, non-blocking: POLLOUT|POLLERR|POLLHUP, then SO_ERROR. */
+	fd = tcp_socket();
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	rc = connect(fd, (struct sockaddr *)&closed, sizeof(closed));
+	printf("nonblocking connect closed port: %s\n", res(rc));
+	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	rc = poll(&p, 1, 5000);
+	printf("poll refused: %d revents%s%s%s%s\n", rc,
+	       p.revents & POLLIN ? " IN" : "",
+	       p.revents & POLLOUT ? " OUT" : "",
+	       p.revents & POLLERR ? " ERR" : "",
+	       p.revents & POLLHUP ? " HUP" : "");
+	len = sizeof(v);
+	rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len);
+	printf("SO_ERROR refused: %s %s\n", res(rc), strerror(v));
+	len = sizeof(v);
+	rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len);
+	printf("SO_ERROR again: %s %d\n", res(rc), v);
+	close(fd);
+
 	/* Not connected yet. */
 	fd = tcp_socket();
 	rc = (int)recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
