@@ -14,6 +14,14 @@
  * share the doorbell: one may drain a wake meant for another, so while
  * more than one thread sleeps, each sleep is capped at SHIM_SHARED_NAP_MS
  * and readiness re-checked (per-thread doorbells remove this later).
+ *
+ * A thread that went to sleep alone sleeps without that cap; it also
+ * watches a private eventfd, published as the "solo" sleeper's, and the
+ * next thread to sleep rings it so the solo sleeper re-sleeps in naps.
+ * Otherwise the newcomer could drain a wake meant for the solo sleeper,
+ * which would then sleep on forever (seen as a stalled 50 MB download
+ * from a threaded python3 http.server: the handler thread slept in
+ * send() while the main thread's poll() took its wake).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -57,9 +65,11 @@ static struct {
 	struct shim_sock_state *state;
 	uint32_t max_socks;
 	_Atomic int sleepers;
+	_Atomic int solo_efd; /* private eventfd of the uncapped sleeper */
 } eng = { .ctl_fd = -1,
 	  .efd_engine = -1,
 	  .efd_app = -1,
+	  .solo_efd = -1,
 	  .cmd_lock = PTHREAD_MUTEX_INITIALIZER };
 
 #define REAL(name) (shim_real.name = dlsym(RTLD_NEXT, #name))
@@ -98,6 +108,14 @@ static void shim_init(void)
 	REAL(poll);
 	REAL(ppoll);
 	REAL(select);
+	REAL(listen);
+	REAL(accept);
+	REAL(accept4);
+	REAL(shutdown);
+	REAL(readv);
+	REAL(writev);
+	REAL(sendfile);
+	REAL(pread);
 	passthrough = env_on("NSSHIM_PASSTHROUGH");
 	bind_any = env_on("NSSHIM_BIND_ENGINE");
 	shim_log_on = env_on("NSSHIM_LOG");
@@ -295,6 +313,79 @@ int shim_engine_efd(void)
 	return eng.efd_engine;
 }
 
+static pthread_key_t solo_key;
+static pthread_once_t solo_once = PTHREAD_ONCE_INIT;
+static __thread int solo_fd = -1;
+
+/* solo_fd_close() - thread exit: @p is that thread's solo_fd (its TLS
+ * outlives key destructors). */
+static void solo_fd_close(void *p)
+{
+	int fd = *(int *)p;
+
+	/* Unpublish before the number can be reused. */
+	(void)atomic_compare_exchange_strong(&eng.solo_efd, &(int){ fd }, -1);
+	shim_real.close(fd);
+	*(int *)p = -1;
+}
+
+static void solo_key_make(void)
+{
+	(void)pthread_key_create(&solo_key, solo_fd_close);
+}
+
+/* my_solo_fd() - this thread's private eventfd (made once), or -1. */
+static int my_solo_fd(void)
+{
+	int fd;
+
+	if (solo_fd >= 0)
+		return solo_fd;
+	(void)pthread_once(&solo_once, solo_key_make);
+	if (ipc_doorbell_open(&fd))
+		return -1;
+	solo_fd = move_high(fd);
+	if (pthread_setspecific(solo_key, &solo_fd)) {
+		shim_real.close(solo_fd);
+		solo_fd = -1;
+	}
+	return solo_fd;
+}
+
+/*
+ * sleep_alone() - register as the solo sleeper, unless another thread
+ * began sleeping meanwhile
+ *
+ * Store-buffering pair with wake_solo(): we publish our eventfd, then
+ * look at the sleeper count; a newcomer counts itself, then takes the
+ * published eventfd.  One of us sees the other.
+ *
+ * Return: our private eventfd to watch, or -1 (nap instead).
+ */
+static int sleep_alone(void)
+{
+	int fd = my_solo_fd();
+
+	if (fd < 0)
+		return -1;
+	atomic_store(&eng.solo_efd, fd);
+	if (atomic_load(&eng.sleepers) > 1) {
+		(void)atomic_compare_exchange_strong(&eng.solo_efd,
+						     &(int){ fd }, -1);
+		return -1;
+	}
+	return fd;
+}
+
+/* wake_solo() - a newcomer: make the solo sleeper re-sleep in naps. */
+static void wake_solo(void)
+{
+	int fd = atomic_exchange(&eng.solo_efd, -1);
+
+	if (fd >= 0)
+		(void)ipc_doorbell_ring(fd);
+}
+
 /**
  * shim_sleep() - sleep until the app doorbell rings, one of @extra is
  * ready, @timeout_ms passes or a signal arrives
@@ -312,8 +403,8 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 {
 	struct pollfd stack[64], *pfd = stack;
 	struct timespec ts, *tsp = NULL;
-	nfds_t n = nextra + 2, i;
-	int rc, saved = errno;
+	nfds_t n = nextra + 3, i;
+	int rc, saved = errno, solo = -1;
 	uint64_t v;
 
 	if (n > sizeof(stack) / sizeof(stack[0])) {
@@ -326,15 +417,28 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 	pfd[nextra] = (struct pollfd){ .fd = eng.efd_app, .events = POLLIN };
 	pfd[nextra + 1] = (struct pollfd){ .fd = eng.ctl_fd,
 					   .events = POLLIN | POLLRDHUP };
-	if (atomic_fetch_add(&eng.sleepers, 1) > 0 &&
-	    (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS))
-		timeout_ms = SHIM_SHARED_NAP_MS;
+	if (atomic_fetch_add(&eng.sleepers, 1) > 0) {
+		wake_solo();
+		if (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS)
+			timeout_ms = SHIM_SHARED_NAP_MS;
+	} else if (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS) {
+		solo = sleep_alone();
+		if (solo < 0)
+			timeout_ms = SHIM_SHARED_NAP_MS;
+	}
+	/* -1 makes ppoll skip the slot. */
+	pfd[nextra + 2] = (struct pollfd){ .fd = solo, .events = POLLIN };
 	if (timeout_ms >= 0) {
 		ts.tv_sec = timeout_ms / 1000;
 		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
 		tsp = &ts;
 	}
 	rc = shim_real.ppoll(pfd, n, tsp, sigmask);
+	if (solo >= 0) {
+		(void)atomic_compare_exchange_strong(&eng.solo_efd,
+						     &(int){ solo }, -1);
+		(void)ipc_doorbell_drain(solo);
+	}
 	atomic_fetch_sub(&eng.sleepers, 1);
 	if (rc < 0) {
 		rc = -errno;

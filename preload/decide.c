@@ -3,11 +3,12 @@
  * decide.c - which sockets the shim sends to the engine
  *
  * The rule (README "libnsshim.so(7)"):
- *  - only AF_INET SOCK_DGRAM (UDP) sockets are candidates; everything else
- *    (AF_UNIX, netlink, AF_INET6, TCP until the TCP engine lands) stays on
+ *  - only AF_INET SOCK_DGRAM (UDP) and SOCK_STREAM (TCP) sockets are
+ *    candidates; everything else (AF_UNIX, netlink, AF_INET6) stays on
  *    the kernel from socket() on;
  *  - a candidate is decided by its first bind(), connect(), sendto() or
- *    sendmsg() with an address:
+ *    sendmsg() with an address (UDP), or listen() (kernel: it was never
+ *    bound to an engine address):
  *      bind to a loopback address                     -> kernel
  *      bind to 0.0.0.0                                -> kernel, or engine
  *                                                        with NSSHIM_BIND_ENGINE=1
@@ -29,9 +30,10 @@ enum shim_route shim_decide_socket(int domain, int type, int protocol)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (domain != AF_INET || base != SOCK_DGRAM)
+	if (domain != AF_INET || (base != SOCK_DGRAM && base != SOCK_STREAM))
 		return ROUTE_KERNEL;
-	if (protocol != 0 && protocol != IPPROTO_UDP)
+	if (protocol != 0 &&
+	    protocol != (base == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP))
 		return ROUTE_KERNEL;
 	return ROUTE_UNDECIDED;
 }

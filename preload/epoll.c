@@ -375,18 +375,16 @@ static void migrate(struct ep_set *set)
 	}
 }
 
-/*
- * The ET marks: the rx producer and tx consumer indices, free-running
- * counters the engine advances on every arrival and every send it takes.
- */
+/* The ET marks (sock.c): counters that move on every arrival and every
+ * send the engine takes. */
 static uint32_t rx_mark(const struct shim_sock *s)
 {
-	return atomic_load_explicit(&s->rx.b.s.shm->tail, memory_order_acquire);
+	return esock_rx_mark(s);
 }
 
 static uint32_t tx_mark(const struct shim_sock *s)
 {
-	return atomic_load_explicit(&s->tx.b.s.shm->head, memory_order_acquire);
+	return esock_tx_mark(s);
 }
 
 /* named_elsewhere() - an fd still names @o.  Under ep_lock. */

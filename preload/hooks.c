@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,14 +34,32 @@
 #define EXPORT __attribute__((visibility("default")))
 #define PENDING_MAX (1u << 20)
 #define DGRAM_MAX 65507u
+/* Most bytes one stream recvmsg()/readv() with several iovecs returns. */
+#define STREAM_GATHER_MAX (256u << 10)
 
-/* 1 while fd is an AF_INET UDP kernel socket not yet decided. */
+/* While fd is an AF_INET kernel socket not yet decided: its type
+ * (PEND_DGRAM or PEND_STREAM); 0 otherwise. */
+#define PEND_DGRAM 1
+#define PEND_STREAM 2
 static _Atomic unsigned char pending[PENDING_MAX];
+
+static int pending_type(int fd)
+{
+	if (fd < 0 || (unsigned int)fd >= PENDING_MAX)
+		return 0;
+	switch (atomic_load_explicit(&pending[fd], memory_order_relaxed)) {
+	case PEND_DGRAM:
+		return SOCK_DGRAM;
+	case PEND_STREAM:
+		return SOCK_STREAM;
+	default:
+		return 0;
+	}
+}
 
 static bool is_pending(int fd)
 {
-	return fd >= 0 && (unsigned int)fd < PENDING_MAX &&
-	       atomic_load_explicit(&pending[fd], memory_order_relaxed);
+	return pending_type(fd) != 0;
 }
 
 /** shim_fd_pending() - @fd is a socket not yet sent to kernel or engine. */
@@ -48,10 +68,15 @@ bool shim_fd_pending(int fd)
 	return is_pending(fd);
 }
 
-static void set_pending(int fd, bool on)
+/* set_pending() - @type SOCK_DGRAM/SOCK_STREAM marks @fd, 0 clears it. */
+static void set_pending(int fd, int type)
 {
+	unsigned char v = type == SOCK_DGRAM	? PEND_DGRAM
+			  : type == SOCK_STREAM ? PEND_STREAM
+						: 0;
+
 	if (fd >= 0 && (unsigned int)fd < PENDING_MAX)
-		atomic_store_explicit(&pending[fd], on, memory_order_relaxed);
+		atomic_store_explicit(&pending[fd], v, memory_order_relaxed);
 }
 
 /* ret() - a 0/-errno result as libc returns it. */
@@ -79,7 +104,9 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 {
 	int fl = shim_real.fcntl(fd, F_GETFL);
 	int fdfl = shim_real.fcntl(fd, F_GETFD);
-	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST };
+	int type = pending_type(fd);
+	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST,
+				      SO_KEEPALIVE };
 	struct fdt_obj *old;
 	struct shim_sock *s;
 	struct timeval tv;
@@ -87,10 +114,10 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	int rc, anchor, v;
 	size_t i;
 
-	set_pending(fd, false);
-	if (fl < 0 || fdfl < 0)
+	set_pending(fd, 0);
+	if (fl < 0 || fdfl < 0 || !type)
 		return NULL;
-	rc = esock_create(fl & O_NONBLOCK ? SOCK_NONBLOCK : 0, &s);
+	rc = esock_create(type | (fl & O_NONBLOCK ? SOCK_NONBLOCK : 0), &s);
 	if (rc) {
 		shim_log("fd %d: no engine socket (%s), kernel", fd,
 			 strerror(-rc));
@@ -99,6 +126,8 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	atomic_store(&s->obj.refs, 1);
 	/* Options set while it was a kernel socket carry over. */
 	for (i = 0; i < sizeof(replay) / sizeof(replay[0]); i++) {
+		if (type == SOCK_DGRAM && replay[i] == SO_KEEPALIVE)
+			continue;
 		l = sizeof(v);
 		if (!shim_real.getsockopt(fd, SOL_SOCKET, replay[i], &v, &l) &&
 		    v)
@@ -114,6 +143,8 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	rc = 0;
 	if (op == IPC_OP_BIND)
 		rc = esock_bind(s, sa, len);
+	else if (op == IPC_OP_CONNECT && type == SOCK_STREAM)
+		rc = stream_connect_start(s, sa, len); /* the hook waits */
 	else if (op == IPC_OP_CONNECT)
 		rc = esock_connect(s, sa, len);
 	if (rc) {
@@ -153,7 +184,7 @@ static struct shim_sock *decide(int fd, enum shim_route r, uint16_t op,
 	if (r == ROUTE_UNDECIDED)
 		return NULL;
 	if (r == ROUTE_KERNEL) {
-		set_pending(fd, false);
+		set_pending(fd, 0);
 		shim_log("fd %d: kernel", fd);
 		return NULL;
 	}
@@ -172,7 +203,7 @@ EXPORT int socket(int domain, int type, int protocol)
 	fd = shim_real.socket(domain, type, protocol);
 	if (fd >= 0 && (size_t)fd < shim_fds.cap &&
 	    shim_decide_socket(domain, type, protocol) == ROUTE_UNDECIDED)
-		set_pending(fd, true);
+		set_pending(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
 	return fd;
 }
 
@@ -218,8 +249,11 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		s = decide(fd, shim_decide_dest(sa, len), IPC_OP_CONNECT, sa,
 			   len);
 		if (s) {
+			/* A stream socket's handshake is under way. */
+			rc = s->type == SOCK_STREAM ? stream_connect_wait(s)
+						    : 0;
 			esock_put(s);
-			return 0;
+			return (int)ret(rc);
 		}
 	}
 	return shim_real.connect(fd, sa, len);
@@ -236,7 +270,7 @@ struct fdt_obj *shim_forget_fd(int fd)
 {
 	struct fdt_obj *o;
 
-	set_pending(fd, false);
+	set_pending(fd, 0);
 	o = fdt_take(&shim_fds, fd);
 	shim_epoll_forget(fd, o);
 	return o;
@@ -267,7 +301,8 @@ static struct shim_sock *send_sock(int fd, const struct sockaddr *sa,
 {
 	struct shim_sock *s = esock_get(fd);
 
-	if (s || !is_pending(fd) || !sa)
+	/* A stream socket's send never picks its destination. */
+	if (s || pending_type(fd) != SOCK_DGRAM || !sa)
 		return s;
 	return decide(fd, shim_decide_dest(sa, len), IPC_OP_NOP, sa, len);
 }
@@ -303,6 +338,36 @@ EXPORT ssize_t write(int fd, const void *buf, size_t n)
 	rc = esock_send(s, buf, n, 0, NULL, 0);
 	esock_put(s);
 	return ret(rc);
+}
+
+/* gather_max() - most bytes one multi-iovec receive on @s copies. */
+static size_t gather_max(const struct shim_sock *s)
+{
+	return s->type == SOCK_STREAM ? STREAM_GATHER_MAX : DGRAM_MAX;
+}
+
+/*
+ * stream_sendv() - send the iovecs in order: a blocking send takes them
+ * all; a short count ends the call, as one sendmsg() on the kernel
+ */
+static ssize_t stream_sendv(struct shim_sock *s, const struct iovec *iov,
+			    size_t n, int flags)
+{
+	ssize_t done = 0, rc = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		rc = stream_send(s, iov[i].iov_base, iov[i].iov_len,
+				 done ? flags | MSG_NOSIGNAL : flags);
+		if (rc < 0)
+			break;
+		done += rc;
+		if ((size_t)rc < iov[i].iov_len)
+			break;
+	}
+	return done ? done : rc;
 }
 
 /* gather() - the iovecs of @m in one buffer; NULL on overflow/ENOMEM. */
@@ -344,7 +409,9 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	if (!s)
 		return shim_real.sendmsg(fd, m, flags);
 	/* Ancillary data (IP_PKTINFO, ...) is not carried yet: ignored. */
-	if (m->msg_iovlen == 1) {
+	if (s->type == SOCK_STREAM) {
+		rc = stream_sendv(s, m->msg_iov, m->msg_iovlen, flags);
+	} else if (m->msg_iovlen == 1) {
 		rc = esock_send(s, m->msg_iov[0].iov_base,
 				m->msg_iov[0].iov_len, flags, m->msg_name,
 				m->msg_namelen);
@@ -409,8 +476,8 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	} else {
 		for (i = 0; i < m->msg_iovlen; i++)
 			cap += m->msg_iov[i].iov_len;
-		if (cap > DGRAM_MAX)
-			cap = DGRAM_MAX;
+		if (cap > gather_max(s))
+			cap = gather_max(s);
 		buf = malloc(cap ? cap : 1);
 		rc = buf ? esock_recv(s, buf, cap, flags, m->msg_name, &namelen,
 				      &mflags)
@@ -436,6 +503,190 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 		m->msg_flags = mflags;
 	}
 	return ret(rc);
+}
+
+EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	struct msghdr m = { .msg_iov = (struct iovec *)iov,
+			    .msg_iovlen = n < 0 ? 0 : (size_t)n };
+	struct shim_sock *s;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.readv(fd, iov, n);
+	esock_put(s);
+	if (n < 0 || n > IOV_MAX)
+		return ret(-EINVAL);
+	return recvmsg(fd, &m, 0);
+}
+
+EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	struct msghdr m = { .msg_iov = (struct iovec *)iov,
+			    .msg_iovlen = n < 0 ? 0 : (size_t)n };
+	struct shim_sock *s;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.writev(fd, iov, n);
+	esock_put(s);
+	if (n < 0 || n > IOV_MAX)
+		return ret(-EINVAL);
+	return sendmsg(fd, &m, 0);
+}
+
+/*
+ * sendfile() - to an engine socket: read the file with the real
+ * pread/read and send what was read, until @count, end of file, or a
+ * short send (non-blocking socket)
+ */
+EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count)
+{
+	static const size_t chunk = 64u << 10;
+	struct shim_sock *s;
+	ssize_t done = 0, rc = 0;
+	uint8_t *buf;
+
+	if (!shim_enabled() || !(s = esock_get(out)))
+		return shim_real.sendfile(out, in, off, count);
+	buf = malloc(chunk);
+	if (!buf) {
+		esock_put(s);
+		return ret(-ENOMEM);
+	}
+	while ((size_t)done < count) {
+		size_t want = count - (size_t)done < chunk
+				      ? count - (size_t)done
+				      : chunk;
+		ssize_t got, sent;
+
+		got = off ? shim_real.pread(in, buf, want, *off + done)
+			  : shim_real.read(in, buf, want);
+		if (got < 0) {
+			rc = -errno;
+			break;
+		}
+		if (got == 0)
+			break;
+		sent = esock_send(s, buf, (size_t)got, 0, NULL, 0);
+		if (sent < 0) {
+			rc = sent;
+			if (!off &&
+			    sent == -EAGAIN) /* put back what was read */
+				(void)lseek(in, -got, SEEK_CUR);
+			break;
+		}
+		done += sent;
+		if (sent < got) {
+			if (!off)
+				(void)lseek(in, sent - got, SEEK_CUR);
+			break;
+		}
+	}
+	free(buf);
+	esock_put(s);
+	if (off)
+		*off += done;
+	return done ? done : ret(rc);
+}
+
+EXPORT int listen(int fd, int backlog)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled())
+		return shim_real.listen(fd, backlog);
+	s = esock_get(fd);
+	if (s) {
+		rc = s->type == SOCK_STREAM ? stream_listen(s, backlog)
+					    : -EOPNOTSUPP;
+		esock_put(s);
+		return (int)ret(rc);
+	}
+	/* Never bound to an engine address: the kernel's socket. */
+	if (is_pending(fd))
+		(void)decide(fd, ROUTE_KERNEL, IPC_OP_NOP, NULL, 0);
+	return shim_real.listen(fd, backlog);
+}
+
+/*
+ * anchor_accepted() - a new fd for accepted engine socket @ns, as
+ * convert() makes one: an AF_UNIX datagram socket carrying @flags'
+ * SOCK_NONBLOCK / SOCK_CLOEXEC
+ *
+ * Return: the fd (holding @ns's only reference), or -errno (@ns
+ * released).
+ */
+static int anchor_accepted(struct shim_sock *ns, int flags)
+{
+	struct fdt_obj *old;
+	int fd;
+
+	atomic_store(&ns->obj.refs, 1);
+	fd = shim_real.socket(AF_UNIX,
+			      SOCK_DGRAM | (flags & SOCK_NONBLOCK) |
+				      (flags & SOCK_CLOEXEC),
+			      0);
+	if (fd < 0) {
+		fd = -errno;
+		fdt_put(&ns->obj);
+		return fd;
+	}
+	set_pending(fd, 0);
+	if (fdt_set(&shim_fds, fd, &ns->obj, &old)) {
+		shim_real.close(fd);
+		fdt_put(&ns->obj);
+		return -EMFILE;
+	}
+	fdt_put(old);
+	fdt_put(&ns->obj); /* the fd holds it now */
+	shim_log("fd %d: accepted engine socket %#x", fd, ns->id);
+	return fd;
+}
+
+EXPORT int accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	struct shim_sock *s, *ns;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.accept4(fd, sa, len, flags);
+	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+		rc = -EINVAL;
+	else if (s->type != SOCK_STREAM)
+		rc = -EOPNOTSUPP;
+	else
+		rc = stream_accept(s, flags, sa, len, &ns);
+	esock_put(s);
+	if (!rc)
+		rc = anchor_accepted(ns, flags);
+	return (int)ret(rc);
+}
+
+EXPORT int accept(int fd, struct sockaddr *sa, socklen_t *len)
+{
+	struct shim_sock *s;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.accept(fd, sa, len);
+	esock_put(s);
+	return accept4(fd, sa, len, 0);
+}
+
+EXPORT int shutdown(int fd, int how)
+{
+	struct shim_sock *s;
+	int rc;
+
+	if (!shim_enabled() || !(s = esock_get(fd)))
+		return shim_real.shutdown(fd, how);
+	if (s->type == SOCK_STREAM)
+		rc = stream_shutdown(s, how);
+	else
+		rc = how < SHUT_RD || how > SHUT_RDWR ? -EINVAL
+		     : s->connected		      ? 0
+						      : -ENOTCONN;
+	esock_put(s);
+	return (int)ret(rc);
 }
 
 EXPORT int getsockname(int fd, struct sockaddr *sa, socklen_t *len)
@@ -493,7 +744,7 @@ static void adopt(int fd, int nfd)
 	struct shim_sock *s = esock_get(fd);
 	struct fdt_obj *old;
 
-	set_pending(nfd, false);
+	set_pending(nfd, 0);
 	if (s) {
 		(void)fdt_set(&shim_fds, nfd, &s->obj, &old);
 		esock_put(s);
@@ -845,4 +1096,10 @@ EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t len,
 	if (n > len)
 		abort();
 	return recvfrom(fd, buf, n, flags, sa, salen);
+}
+
+EXPORT ssize_t sendfile64(int out, int in, off_t *off, size_t count);
+EXPORT ssize_t sendfile64(int out, int in, off_t *off, size_t count)
+{
+	return sendfile(out, in, off, count);
 }

@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
+#include "bytering.h"
 #include "cmdring.h"
 #include "fdtable.h"
 #include "nsstack/shimproto.h"
@@ -47,32 +49,62 @@ struct shim_real {
 	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *,
 		     const sigset_t *);
 	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+	int (*listen)(int, int);
+	int (*accept)(int, struct sockaddr *, socklen_t *);
+	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*shutdown)(int, int);
+	ssize_t (*readv)(int, const struct iovec *, int);
+	ssize_t (*writev)(int, const struct iovec *, int);
+	ssize_t (*sendfile)(int, int, off_t *, size_t);
+	ssize_t (*pread)(int, void *, size_t, off_t);
 };
 
 extern struct shim_real shim_real;
+
+/* One data ring: records for datagram sockets, bytes for stream ones. */
+union shim_ring {
+	struct ipc_recring rec;
+	struct ipc_bytering byte;
+};
+
+/* Where a stream socket's connect() stands, as the program saw it. */
+enum shim_conn {
+	SHIM_CONN_NONE,	   /* never asked, or the attempt failed */
+	SHIM_CONN_STARTED, /* EINPROGRESS returned; not yet reported done */
+	SHIM_CONN_DONE,	   /* connected (or accepted) */
+};
 
 /**
  * struct shim_sock - one engine socket, named by one or more anchor fds
  * @obj:	reference count (fdtable.h)
  * @id:		the engine's socket id
+ * @type:	SOCK_DGRAM (record rings) or SOCK_STREAM (byte rings)
  * @st:		its state words in the arena
  * @rx_lock:	serialises receivers (a ring handle is single-threaded)
  * @tx_lock:	serialises senders
- * @tx:		datagrams to the engine (we produce)
- * @rx:		datagrams from the engine (we consume)
+ * @tx:		data to the engine (we produce)
+ * @rx:		data from the engine (we consume)
  * @nonblock:	O_NONBLOCK of the open file (shared by dups, as in the kernel)
- * @connected:	connect() succeeded: sends without an address are allowed
+ * @connected:	datagram: connect() succeeded, sends without an address are
+ *		allowed
+ * @conn:	stream: enum shim_conn
+ * @listening:	stream: listen() succeeded
+ * @shut_rd:	stream: shutdown(SHUT_RD) was called
+ * @shut_wr:	stream: shutdown(SHUT_WR) was called
  * @rcvtimeo:	SO_RCVTIMEO (zero: wait forever)
  * @sndtimeo:	SO_SNDTIMEO
  */
 struct shim_sock {
 	struct fdt_obj obj;
 	uint32_t id;
+	int type;
 	struct shim_sock_state *st;
 	pthread_mutex_t rx_lock, tx_lock;
-	struct ipc_recring tx, rx;
+	union shim_ring tx, rx;
 	_Atomic bool nonblock;
 	bool connected;
+	_Atomic int conn;
+	_Atomic bool listening, shut_rd, shut_wr;
 	struct timeval rcvtimeo, sndtimeo;
 };
 
@@ -93,6 +125,14 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 
 /* sock.c: engine sockets */
 int esock_create(int type, struct shim_sock **out);
+int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
+	      struct shim_sock **out);
+int esock_run(struct ipc_cmd *c, struct ipc_cpl *cpl);
+int esock_take_error(struct shim_sock *s);
+void esock_arm_state(struct shim_sock *s);
+void esock_disarm_state(struct shim_sock *s);
+int64_t esock_deadline(const struct timeval *tv);
+int esock_left_ms(int64_t deadline);
 struct shim_sock *esock_get(int fd);
 void esock_put(struct shim_sock *s);
 int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len);
@@ -112,5 +152,24 @@ int esock_fionread(struct shim_sock *s);
 short esock_revents(struct shim_sock *s, short events);
 bool esock_arm(struct shim_sock *s, short events);
 void esock_disarm(struct shim_sock *s);
+uint32_t esock_rx_mark(const struct shim_sock *s);
+uint32_t esock_tx_mark(const struct shim_sock *s);
+
+/* stream.c: stream (TCP) engine sockets */
+int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
+			 socklen_t len);
+int stream_connect_wait(struct shim_sock *s);
+int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
+		   socklen_t len);
+int stream_listen(struct shim_sock *s, int backlog);
+int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
+		  socklen_t *salen, struct shim_sock **out);
+int stream_shutdown(struct shim_sock *s, int how);
+ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len,
+		    int flags);
+ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags);
+int stream_fionread(struct shim_sock *s);
+short stream_revents(struct shim_sock *s, short events);
+bool stream_arm(struct shim_sock *s, short events);
 
 #endif /* NSSHIM_SHIM_H */

@@ -2,7 +2,7 @@
 /*
  * sock.c - engine sockets as the shim sees them: commands for control,
  * record rings for datagrams, state words for errors, and blocking waits
- * on the doorbell
+ * on the doorbell (stream sockets' data path is in stream.c)
  *
  * Sends never wait for the engine: a datagram is queued in the tx ring and
  * the engine is kicked; errors the engine meets while sending (no route,
@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,60 +37,56 @@ static void esock_release(struct fdt_obj *o)
 }
 
 /* open_ring() - a ring the engine named by offset, checked like any input. */
-static int open_ring(struct ipc_recring *r, uint64_t off, bool producer)
+static int open_ring(union shim_ring *r, int type, uint64_t off, bool producer)
 {
+	enum ipc_ring_kind kind = type == SOCK_STREAM ? IPC_RING_BYTES
+						      : IPC_RING_RECORDS;
 	void *region = shim_region(off);
 	uint32_t cap;
 	int rc;
 
 	if (!region)
 		return -EPROTO;
-	rc = ipc_ring_info_check(region, shim_region_len(), IPC_RING_RECORDS,
-				 &cap);
-	if (!rc)
-		rc = ipc_recring_open(r, region, shim_region_len(), cap,
-				      producer);
-	return rc;
+	rc = ipc_ring_info_check(region, shim_region_len(), kind, &cap);
+	if (rc)
+		return rc;
+	if (type == SOCK_STREAM)
+		return ipc_bytering_open(&r->byte, region, shim_region_len(),
+					 cap, producer);
+	return ipc_recring_open(&r->rec, region, shim_region_len(), cap,
+				producer);
 }
 
 /**
- * esock_create() - a new engine UDP socket (no fd yet)
- * @type:	socket() type with SOCK_NONBLOCK / SOCK_CLOEXEC bits
- * @out:	the socket, holding no references (the caller's fdt_set adds
- *		the fd's)
+ * esock_new() - the shim's side of engine socket @id, whose rings the
+ * engine named (SOCKET or ACCEPT); on failure the engine socket is closed
+ * @type:	SOCK_DGRAM or SOCK_STREAM, with SOCK_NONBLOCK honoured
  *
  * Return: 0 or -errno.
  */
-int esock_create(int type, struct shim_sock **out)
+int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
+	      struct shim_sock **out)
 {
-	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
-			     .arg = { AF_INET, SOCK_DGRAM, IPPROTO_UDP } };
-	struct ipc_cpl cpl;
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct shim_sock *s;
-	int rc;
+	int rc = 0;
 
-	rc = shim_attach();
-	if (!rc)
-		rc = shim_cmd(&c, &cpl);
-	if (rc)
-		return rc;
-	if (cpl.err)
-		return -cpl.err;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		rc = -ENOMEM;
 	else {
-		s->id = (uint32_t)cpl.result;
+		s->id = id;
+		s->type = base;
 		s->st = shim_state(s->id);
 		rc = s->st ? 0 : -EPROTO;
 	}
 	if (!rc)
-		rc = open_ring(&s->tx, cpl.val[0], true);
+		rc = open_ring(&s->tx, base, tx_off, true);
 	if (!rc)
-		rc = open_ring(&s->rx, cpl.val[1], false);
+		rc = open_ring(&s->rx, base, rx_off, false);
 	if (rc) {
-		struct ipc_cmd cl = { .op = IPC_OP_CLOSE,
-				      .sock = (uint32_t)cpl.result };
+		struct ipc_cmd cl = { .op = IPC_OP_CLOSE, .sock = id };
+		struct ipc_cpl cpl;
 
 		(void)shim_cmd(&cl, &cpl);
 		free(s);
@@ -101,6 +98,36 @@ int esock_create(int type, struct shim_sock **out)
 	s->nonblock = (type & SOCK_NONBLOCK) != 0;
 	*out = s;
 	return 0;
+}
+
+/**
+ * esock_create() - a new engine socket (no fd yet)
+ * @type:	socket() type (SOCK_DGRAM or SOCK_STREAM) with SOCK_NONBLOCK /
+ *		SOCK_CLOEXEC bits
+ * @out:	the socket, holding no references (the caller's fdt_set adds
+ *		the fd's)
+ *
+ * Return: 0 or -errno.
+ */
+int esock_create(int type, struct shim_sock **out)
+{
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET, (uint64_t)base,
+				      base == SOCK_STREAM ? IPPROTO_TCP
+							  : IPPROTO_UDP } };
+	struct ipc_cpl cpl;
+	int rc;
+
+	rc = shim_attach();
+	if (!rc)
+		rc = shim_cmd(&c, &cpl);
+	if (rc)
+		return rc;
+	if (cpl.err)
+		return -cpl.err;
+	return esock_new((uint32_t)cpl.result, type, cpl.val[0], cpl.val[1],
+			 out);
 }
 
 /** esock_get() - the engine socket behind @fd (a reference), or NULL. */
@@ -115,8 +142,8 @@ void esock_put(struct shim_sock *s)
 	fdt_put(&s->obj);
 }
 
-/* run() - one command about @s; 0 or -errno from the engine. */
-static int run(struct ipc_cmd *c, struct ipc_cpl *cpl)
+/** esock_run() - one command about a socket; 0 or -errno from the engine. */
+int esock_run(struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
 	int rc = shim_cmd(c, cpl);
 
@@ -136,7 +163,7 @@ static int addr_cmd(struct shim_sock *s, uint16_t op, const struct sockaddr *sa,
 	c.arg[0] = len;
 	if (len)
 		memcpy(&c.arg[1], sa, len);
-	return run(&c, &cpl);
+	return esock_run(&c, &cpl);
 }
 
 /** esock_bind() - bind(2) in the engine. */
@@ -148,7 +175,11 @@ int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
 /** esock_connect() - connect(2) in the engine; AF_UNSPEC dissolves. */
 int esock_connect(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
 {
-	int rc = addr_cmd(s, IPC_OP_CONNECT, sa, len);
+	int rc;
+
+	if (s->type == SOCK_STREAM)
+		return stream_connect(s, sa, len);
+	rc = addr_cmd(s, IPC_OP_CONNECT, sa, len);
 
 	if (!rc)
 		s->connected = len >= sizeof(sa_family_t) &&
@@ -156,8 +187,8 @@ int esock_connect(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
 	return rc;
 }
 
-/* take_error() - the pending error, cleared, or 0. */
-static int take_error(struct shim_sock *s)
+/** esock_take_error() - the pending error, cleared, or 0. */
+int esock_take_error(struct shim_sock *s)
 {
 	if (!atomic_load_explicit(&s->st->err, memory_order_acquire))
 		return 0;
@@ -183,8 +214,11 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* left_ms() - what remains of a timeout that ends at @deadline (-1: none) */
-static int left_ms(int64_t deadline)
+/**
+ * esock_left_ms() - what remains of a timeout that ends at @deadline
+ * (-1: none)
+ */
+int esock_left_ms(int64_t deadline)
 {
 	int64_t left;
 
@@ -194,13 +228,21 @@ static int left_ms(int64_t deadline)
 	return left < 0 ? 0 : (int)left;
 }
 
-static void arm_state(struct shim_sock *s)
+/** esock_deadline() - when a wait of SO_*TIMEO @tv ends (-1: never). */
+int64_t esock_deadline(const struct timeval *tv)
+{
+	return tv_ms(tv) >= 0 ? now_ms() + tv_ms(tv) : -1;
+}
+
+/** esock_arm_state() - ask the engine to ring us on a state change. */
+void esock_arm_state(struct shim_sock *s)
 {
 	atomic_store_explicit(&s->st->wait, 1, memory_order_release);
 	atomic_thread_fence(memory_order_seq_cst);
 }
 
-static void disarm_state(struct shim_sock *s)
+/** esock_disarm_state() - undo esock_arm_state(). */
+void esock_disarm_state(struct shim_sock *s)
 {
 	atomic_store_explicit(&s->st->wait, 0, memory_order_relaxed);
 }
@@ -218,7 +260,9 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	ssize_t rc;
 	int err;
 
-	err = take_error(s);
+	if (s->type == SOCK_STREAM)
+		return stream_send(s, buf, len, flags);
+	err = esock_take_error(s);
 	if (err)
 		return -err;
 	if (sa && salen) {
@@ -237,20 +281,21 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 		deadline = now_ms() + tv_ms(&s->sndtimeo);
 	pthread_mutex_lock(&s->tx_lock);
 	for (;;) {
-		rc = ipc_recring_send(&s->tx, &meta, buf, len);
-		(void)ipc_recring_kick(&s->tx, shim_engine_efd());
+		rc = ipc_recring_send(&s->tx.rec, &meta, buf, len);
+		(void)ipc_recring_kick(&s->tx.rec, shim_engine_efd());
 		if (rc != -EAGAIN)
 			break;
 		if (s->nonblock || (flags & MSG_DONTWAIT))
 			break;
-		if (ipc_recring_wait_prepare(&s->tx, ipc_recring_need(len)) ==
-		    0) {
+		if (ipc_recring_wait_prepare(&s->tx.rec,
+					     ipc_recring_need(len)) == 0) {
 			pthread_mutex_unlock(&s->tx_lock);
-			rc = shim_sleep(NULL, 0, left_ms(deadline), NULL, NULL);
+			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
+					NULL);
 			pthread_mutex_lock(&s->tx_lock);
-			ipc_recring_wait_cancel(&s->tx);
+			ipc_recring_wait_cancel(&s->tx.rec);
 			if (rc == -ETIMEDOUT && deadline >= 0 &&
-			    left_ms(deadline) == 0) {
+			    esock_left_ms(deadline) == 0) {
 				rc = -EAGAIN;
 				break;
 			}
@@ -259,7 +304,7 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 				break;
 			}
 		} else {
-			ipc_recring_wait_cancel(&s->tx);
+			ipc_recring_wait_cancel(&s->tx.rec);
 		}
 	}
 	pthread_mutex_unlock(&s->tx_lock);
@@ -284,20 +329,27 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 	ssize_t rc;
 	int err;
 
+	if (s->type == SOCK_STREAM) {
+		rc = stream_recv(s, buf, len, flags);
+		/* A stream socket's peer is its connection's: no address. */
+		if (rc >= 0 && sa && salen)
+			*salen = 0;
+		return rc;
+	}
 	if (tv_ms(&s->rcvtimeo) >= 0)
 		deadline = now_ms() + tv_ms(&s->rcvtimeo);
 	pthread_mutex_lock(&s->rx_lock);
 	for (;;) {
-		err = take_error(s);
+		err = esock_take_error(s);
 		if (err) {
 			rc = -err;
 			break;
 		}
-		rc = ipc_recring_recv(&s->rx, &meta, buf, len,
+		rc = ipc_recring_recv(&s->rx.rec, &meta, buf, len,
 				      flags & MSG_PEEK ? IPC_REC_PEEK : 0,
 				      &reclen);
 		if (rc >= 0) {
-			(void)ipc_recring_kick(&s->rx, shim_engine_efd());
+			(void)ipc_recring_kick(&s->rx.rec, shim_engine_efd());
 			break;
 		}
 		if (rc != -EAGAIN) {
@@ -306,20 +358,21 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 		}
 		if (s->nonblock || (flags & MSG_DONTWAIT))
 			break;
-		arm_state(s);
-		if (ipc_recring_wait_prepare(&s->rx, 0) == 0 &&
+		esock_arm_state(s);
+		if (ipc_recring_wait_prepare(&s->rx.rec, 0) == 0 &&
 		    !atomic_load(&s->st->err)) {
 			pthread_mutex_unlock(&s->rx_lock);
-			rc = shim_sleep(NULL, 0, left_ms(deadline), NULL, NULL);
+			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
+					NULL);
 			pthread_mutex_lock(&s->rx_lock);
 			if (rc == -ETIMEDOUT && deadline >= 0 &&
-			    left_ms(deadline) == 0)
+			    esock_left_ms(deadline) == 0)
 				rc = -EAGAIN;
 		} else {
 			rc = 0;
 		}
-		ipc_recring_wait_cancel(&s->rx);
-		disarm_state(s);
+		ipc_recring_wait_cancel(&s->rx.rec);
+		esock_disarm_state(s);
 		if (rc == -EAGAIN || rc == -EINTR)
 			break;
 		if (rc == -ENETDOWN) {
@@ -357,7 +410,7 @@ int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 			     .arg = { (uint64_t)which } };
 	struct ipc_cpl cpl;
 	socklen_t n;
-	int rc = run(&c, &cpl);
+	int rc = esock_run(&c, &cpl);
 
 	if (rc)
 		return rc;
@@ -422,7 +475,7 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 	c.arg[2] = len;
 	if (len)
 		memcpy(&c.arg[3], val, len);
-	return run(&c, &cpl);
+	return esock_run(&c, &cpl);
 }
 
 /**
@@ -439,14 +492,18 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_TYPE:
-			return put_int(SOCK_DGRAM, val, len);
+			return put_int(s->type, val, len);
 		case SO_DOMAIN:
 			return put_int(AF_INET, val, len);
 		case SO_PROTOCOL:
-			return put_int(IPPROTO_UDP, val, len);
+			return put_int(s->type == SOCK_STREAM ? IPPROTO_TCP
+							      : IPPROTO_UDP,
+				       val, len);
+		case SO_ACCEPTCONN:
+			return put_int(s->listening, val, len);
 		case SO_ERROR:
 			rc = put_int(0, val, len);
-			return rc ? rc : put_int(take_error(s), val, len);
+			return rc ? rc : put_int(esock_take_error(s), val, len);
 		case SO_RCVTIMEO:
 			return get_timeo(&s->rcvtimeo, val, len);
 		case SO_SNDTIMEO:
@@ -458,7 +515,7 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 	c.arg[0] = (uint64_t)level;
 	c.arg[1] = (uint64_t)name;
 	c.arg[2] = *len < SHIM_OPT_MAX ? *len : SHIM_OPT_MAX;
-	rc = run(&c, &cpl);
+	rc = esock_run(&c, &cpl);
 	if (rc)
 		return rc;
 	if (cpl.result < 0 || cpl.result > SHIM_OPT_MAX)
@@ -474,8 +531,10 @@ int esock_fionread(struct shim_sock *s)
 {
 	ssize_t n;
 
+	if (s->type == SOCK_STREAM)
+		return stream_fionread(s);
 	pthread_mutex_lock(&s->rx_lock);
-	n = ipc_recring_next_len(&s->rx);
+	n = ipc_recring_next_len(&s->rx.rec);
 	pthread_mutex_unlock(&s->rx_lock);
 	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
 }
@@ -488,17 +547,20 @@ short esock_revents(struct shim_sock *s, short events)
 {
 	short rev = 0;
 
+	if (s->type == SOCK_STREAM)
+		return stream_revents(s, events);
 	if (atomic_load_explicit(&s->st->err, memory_order_acquire))
 		rev |= POLLERR;
 	if (events & (POLLIN | POLLRDNORM)) {
 		pthread_mutex_lock(&s->rx_lock);
-		if (ipc_spsc_avail(&s->rx.b.s) > 0)
+		if (ipc_spsc_avail(&s->rx.rec.b.s) > 0)
 			rev |= events & (POLLIN | POLLRDNORM);
 		pthread_mutex_unlock(&s->rx_lock);
 	}
 	if (events & (POLLOUT | POLLWRNORM)) {
 		pthread_mutex_lock(&s->tx_lock);
-		if (ipc_spsc_space(&s->tx.b.s) >= ipc_recring_need(DGRAM_MAX))
+		if (ipc_spsc_space(&s->tx.rec.b.s) >=
+		    ipc_recring_need(DGRAM_MAX))
 			rev |= events & (POLLOUT | POLLWRNORM);
 		pthread_mutex_unlock(&s->tx_lock);
 	}
@@ -514,16 +576,18 @@ bool esock_arm(struct shim_sock *s, short events)
 {
 	bool ready = false;
 
-	arm_state(s);
+	if (s->type == SOCK_STREAM)
+		return stream_arm(s, events);
+	esock_arm_state(s);
 	if (events & (POLLIN | POLLRDNORM)) {
 		pthread_mutex_lock(&s->rx_lock);
-		ready |= ipc_recring_wait_prepare(&s->rx, 0) != 0;
+		ready |= ipc_recring_wait_prepare(&s->rx.rec, 0) != 0;
 		pthread_mutex_unlock(&s->rx_lock);
 	}
 	if (events & (POLLOUT | POLLWRNORM)) {
 		pthread_mutex_lock(&s->tx_lock);
 		ready |= ipc_recring_wait_prepare(
-				 &s->tx, ipc_recring_need(DGRAM_MAX)) != 0;
+				 &s->tx.rec, ipc_recring_need(DGRAM_MAX)) != 0;
 		pthread_mutex_unlock(&s->tx_lock);
 	}
 	return ready || atomic_load(&s->st->err);
@@ -532,11 +596,33 @@ bool esock_arm(struct shim_sock *s, short events)
 /** esock_disarm() - clear the flags esock_arm() set. */
 void esock_disarm(struct shim_sock *s)
 {
+	/* The record ring's flags are its byte ring's, either kind. */
 	pthread_mutex_lock(&s->rx_lock);
-	ipc_recring_wait_cancel(&s->rx);
+	ipc_bytering_wait_cancel(&s->rx.byte);
 	pthread_mutex_unlock(&s->rx_lock);
 	pthread_mutex_lock(&s->tx_lock);
-	ipc_recring_wait_cancel(&s->tx);
+	ipc_bytering_wait_cancel(&s->tx.byte);
 	pthread_mutex_unlock(&s->tx_lock);
-	disarm_state(s);
+	esock_disarm_state(s);
+}
+
+/*
+ * esock_rx_mark(), esock_tx_mark() - the rx ring's producer index and the
+ * tx ring's consumer index: free-running counters the engine advances on
+ * every arrival and on every send it takes, so epoll can tell a new edge
+ * from an old one.  Datagram and stream rings share the index layout.
+ */
+_Static_assert(offsetof(struct ipc_recring, b) == 0,
+	       "a record ring's indices are its byte ring's");
+
+uint32_t esock_rx_mark(const struct shim_sock *s)
+{
+	return atomic_load_explicit(&s->rx.byte.s.shm->tail,
+				    memory_order_acquire);
+}
+
+uint32_t esock_tx_mark(const struct shim_sock *s)
+{
+	return atomic_load_explicit(&s->tx.byte.s.shm->head,
+				    memory_order_acquire);
 }

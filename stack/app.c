@@ -11,8 +11,9 @@
  * policy as nsctl's): an arena is a window into the engine's sockets.
  *
  * Each app gets its own sealed memfd arena with one command ring, one
- * table of socket state words and two record rings per socket (tx: app to
- * engine, rx: engine to app), and two eventfds: the engine sleeps on one
+ * table of socket state words and two rings per socket (tx: app to
+ * engine, rx: engine to app): record rings for UDP, byte rings for TCP;
+ * and two eventfds: the engine sleeps on one
  * (in the loop), the app's threads on the other.  The layout and command
  * encoding are in include/nsstack/shimproto.h.
  *
@@ -22,6 +23,17 @@
  * rx rings are fed from the socket readiness callback; when an rx ring is
  * full the engine leaves the datagram queued in its socket and arms the
  * ring's producer flag, so the app's next receive rings the doorbell.
+ *
+ * Stream sockets (a struct tcb each) move bytes: tx bytes go into
+ * tcp_send() as far as tcp_send_space() allows, the rest waits in the ring
+ * for the TCB's TCP_POLL_OUT callback; received bytes go from tcp_recv()
+ * straight into the rx ring's free space and stay in TCP's buffer (the
+ * window shrinks) while the ring is full.  Connection state (connected,
+ * peer FIN, hang-up, accept queue, pending error) is mirrored in the
+ * socket's state words after every change, so the shim answers poll(),
+ * SO_ERROR and end of stream without asking.  SHUT_WR and CLOSE take
+ * effect only after the bytes already in the tx ring, as they would in
+ * the kernel's send queue.
  *
  * Nothing read from the arena is trusted: commands are copied out of their
  * slot and every id, length and level is checked against the engine's own
@@ -43,6 +55,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "bytering.h"
 #include "cmdring.h"
 #include "ctl.h"
 #include "ctlmsg.h"
@@ -54,6 +67,7 @@
 #include "nsstack/shimproto.h"
 #include "recring.h"
 #include "socket.h"
+#include "tcp.h"
 
 /* Most apps attached at once. */
 #define APP_MAX 64
@@ -62,14 +76,35 @@
 /* Largest datagram the engine sends (IPv4 UDP payload limit). */
 #define APP_DGRAM_MAX 65507u
 
+/* What an app socket is in the engine, and which rings carry its data. */
+enum app_kind {
+	APP_UDP, /* struct sock, record rings */
+	APP_TCP, /* struct tcb, byte rings */
+};
+
+/* One data ring: records for datagram sockets, bytes for stream ones. */
+union app_ring {
+	struct ipc_recring rec;
+	struct ipc_bytering byte;
+};
+
 struct app_sock {
 	struct app *app;
-	struct sock *sk;
-	uint32_t id; /* 0: slot free */
-	bool broken; /* its tx ring held garbage: serviced no more */
+	enum app_kind kind;
+	union {
+		struct sock *sk;
+		struct tcb *tcb;
+	};
+	uint32_t id;  /* 0: slot free */
+	bool broken;  /* its tx ring held garbage: serviced no more */
+	bool busy;    /* inside tcp_service(): callbacks only set @again */
+	bool again;   /* a callback came while busy: run once more */
+	bool shut_wr; /* SHUTDOWN(SHUT_WR) waits for the tx ring to drain */
+	bool closing; /* CLOSE waits for the tx ring to drain */
+	bool wr_dead; /* TCP takes no more data: tx bytes are dropped */
 	uint64_t tx_off, rx_off;
-	struct ipc_recring tx; /* engine consumes */
-	struct ipc_recring rx; /* engine produces */
+	union app_ring tx; /* engine consumes */
+	union app_ring rx; /* engine produces */
 };
 
 struct app {
@@ -114,15 +149,28 @@ static void wake_app(struct app *a, struct shim_sock_state *st)
 		(void)ipc_doorbell_ring(a->efd_app);
 }
 
+static struct shim_sock_state *state_of(struct app *a, struct app_sock *s)
+{
+	return &a->state[SHIM_ID_SLOT(s->id)];
+}
+
 /* post_error() - publish a pending error for the app's next call. */
 static void post_error(struct app *a, struct app_sock *s, int err)
 {
-	struct shim_sock_state *st = &a->state[SHIM_ID_SLOT(s->id)];
+	struct shim_sock_state *st = state_of(a, s);
 
 	atomic_store_explicit(&st->err, (uint32_t)err, memory_order_release);
 	atomic_fetch_or_explicit(&st->events, SHIM_EV_ERR,
 				 memory_order_release);
 	wake_app(a, st);
+}
+
+/* poison() - @s's ring held garbage: it gets EPROTO and no more service. */
+static void poison(struct app *a, struct app_sock *s)
+{
+	stats_of(a->eng)->ShimBadRings++;
+	s->broken = true;
+	post_error(a, s, EPROTO);
 }
 
 /*
@@ -156,11 +204,11 @@ static void pump_rx(struct app *a, struct app_sock *s)
 		ssize_t rc;
 
 		memcpy(meta.addr, &sin, sizeof(sin));
-		rc = ipc_recring_send(&s->rx, &meta, d->data, d->len);
+		rc = ipc_recring_send(&s->rx.rec, &meta, d->data, d->len);
 		if (rc == -EAGAIN) {
 			/* Ready again at once: the app freed space meanwhile. */
 			if (ipc_recring_wait_prepare(
-				    &s->rx, ipc_recring_need(d->len)) == 1)
+				    &s->rx.rec, ipc_recring_need(d->len)) == 1)
 				continue;
 			break;
 		}
@@ -176,7 +224,7 @@ static void pump_rx(struct app *a, struct app_sock *s)
 		sent = true;
 	}
 	if (sent)
-		(void)ipc_recring_kick(&s->rx, a->efd_app);
+		(void)ipc_recring_kick(&s->rx.rec, a->efd_app);
 }
 
 static void on_ready(struct sock *sk, unsigned int events, void *arg)
@@ -189,7 +237,7 @@ static void on_ready(struct sock *sk, unsigned int events, void *arg)
 }
 
 /*
- * drain_tx() - send what the app queued on @s
+ * drain_tx() - send what the app queued on datagram socket @s
  *
  * Errors the kernel would return from sendto() come back as the socket's
  * pending error: the app does not wait for the engine on every datagram.
@@ -207,15 +255,13 @@ static bool drain_tx(struct app *a, struct app_sock *s)
 		size_t reclen = 0;
 		ssize_t n;
 
-		n = ipc_recring_recv(&s->tx, &meta, a->buf, sizeof(a->buf), 0,
-				     &reclen);
+		n = ipc_recring_recv(&s->tx.rec, &meta, a->buf, sizeof(a->buf),
+				     0, &reclen);
 		if (n == -EAGAIN)
 			break;
 		if (n < 0) {
 			/* Garbage in the ring: only this socket suffers. */
-			stats_of(a->eng)->ShimBadRings++;
-			s->broken = true;
-			post_error(a, s, EPROTO);
+			poison(a, s);
 			break;
 		}
 		did = true;
@@ -234,26 +280,281 @@ static bool drain_tx(struct app *a, struct app_sock *s)
 			post_error(a, s, (int)-n);
 	}
 	if (did)
-		(void)ipc_recring_kick(&s->tx, a->efd_app);
+		(void)ipc_recring_kick(&s->tx.rec, a->efd_app);
 	return did;
+}
+
+/*
+ * tcp_wr_over() - TCP takes no more data on @tcb: shut down for writing,
+ * past ESTABLISHED/CLOSE-WAIT, or a connection that ended
+ */
+static bool tcp_wr_over(const struct tcb *tcb)
+{
+	switch (tcb->state) {
+	case TCPS_CLOSED:
+		return tcb->key.raddr != 0;
+	case TCPS_LISTEN:
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		return false;
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+		return tcb->shut_wr;
+	case TCPS_FIN_WAIT_1:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+	case TCPS_TIME_WAIT:
+	default:
+		return true;
+	}
+}
+
+/*
+ * tcp_publish() - mirror @s's TCB in its state words: the pending error,
+ * and the SHIM_EV_* stream bits the shim answers readiness from
+ *
+ * The end-of-stream bits (RDHUP, HUP) wait until TCP's receive buffer is
+ * empty, i.e. every byte before the FIN or the reset is in the rx ring
+ * already; the fetch_or is a release after the ring's tail store.
+ */
+static void tcp_publish(struct app *a, struct app_sock *s)
+{
+	struct shim_sock_state *st = state_of(a, s);
+	struct tcb *tcb = s->tcb;
+	unsigned int ev = tcp_poll(tcb);
+	bool eof_ok = !tcb->rcv.len || tcb->shut_rd;
+	uint32_t want = 0, old;
+
+	if (tcb->err) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (!tcp_getsockopt(tcb, SOL_SOCKET, SO_ERROR, &err, &len) &&
+		    err)
+			post_error(a, s, err);
+	}
+	if (tcb->state == TCPS_LISTEN) {
+		if (tcb->aq_len)
+			want |= SHIM_EV_ACCEPT;
+	} else {
+		if (tcb->state >= TCPS_ESTABLISHED)
+			want |= SHIM_EV_CONNECTED;
+		if ((ev & TCP_POLL_RDHUP) && eof_ok)
+			want |= SHIM_EV_RDHUP;
+		if ((ev & TCP_POLL_HUP) && eof_ok)
+			want |= SHIM_EV_HUP;
+		if (s->wr_dead || s->shut_wr || tcp_wr_over(tcb))
+			want |= SHIM_EV_WRHUP;
+	}
+	atomic_store_explicit(&st->tcp_state, (uint32_t)tcb->state,
+			      memory_order_relaxed);
+	old = atomic_load_explicit(&st->events, memory_order_relaxed);
+	/* CONNECTED is sticky: a connection that ended was connected. */
+	want |= old & SHIM_EV_CONNECTED;
+	if ((old & SHIM_EV_STREAM) == want)
+		return;
+	atomic_fetch_and_explicit(&st->events, ~(SHIM_EV_STREAM & ~want),
+				  memory_order_release);
+	atomic_fetch_or_explicit(&st->events, want, memory_order_release);
+	wake_app(a, st);
+}
+
+/*
+ * tcp_pump_rx() - copy what TCP received into the app's rx ring
+ *
+ * Bytes leave TCP's receive buffer only as the ring has room, so a full
+ * ring keeps them there and the advertised window shrinks: the app's
+ * reading speed is what the peer sees.  When the ring is full the
+ * producer flag is armed, so the app's next read rings the engine.
+ */
+static void tcp_pump_rx(struct app *a, struct app_sock *s)
+{
+	struct tcb *tcb = s->tcb;
+	bool sent = false;
+
+	if (tcb->state == TCPS_LISTEN)
+		return;
+	for (;;) {
+		struct ipc_span sp[2];
+		ssize_t room = ipc_bytering_reserve(&s->rx.byte, sp);
+		ssize_t n, m;
+
+		if (room < 0) {
+			poison(a, s);
+			break;
+		}
+		if (!tcb->rcv.len || tcb->shut_rd)
+			break;
+		if (room == 0) {
+			if (ipc_bytering_wait_prepare(&s->rx.byte, 1) == 1)
+				continue;
+			break;
+		}
+		n = tcp_recv(tcb, sp[0].p, sp[0].len, 0);
+		if (n > 0 && (size_t)n == sp[0].len && sp[1].len) {
+			m = tcp_recv(tcb, sp[1].p, sp[1].len, 0);
+			if (m > 0)
+				n += m;
+		}
+		if (n <= 0)
+			break;
+		(void)ipc_bytering_commit(&s->rx.byte, (size_t)n);
+		stats_of(a->eng)->ShimTcpRxBytes += (uint64_t)n;
+		sent = true;
+	}
+	if (sent)
+		(void)ipc_bytering_kick(&s->rx.byte, a->efd_app);
+}
+
+/*
+ * tcp_drain_tx() - hand the app's tx bytes to TCP as its send buffer
+ * allows
+ *
+ * When the send buffer is full the rest stays in the ring; the TCB's
+ * TCP_POLL_OUT callback (on_tcp_ready) resumes.  Once TCP takes no more
+ * data (reset, or the connection is closed), queued bytes are dropped,
+ * as the kernel drops its send queue.
+ *
+ * Return: true if any byte left the ring.
+ */
+static bool tcp_drain_tx(struct app *a, struct app_sock *s)
+{
+	struct ipc_span sp[2];
+	size_t done = 0;
+	ssize_t used;
+	int i;
+
+	used = ipc_bytering_peek(&s->tx.byte, sp);
+	if (used < 0) {
+		poison(a, s);
+		return false;
+	}
+	if (tcp_wr_over(s->tcb))
+		s->wr_dead = true;
+	for (i = 0; i < 2 && !s->wr_dead && sp[i].len; i++) {
+		size_t room = tcp_send_space(s->tcb);
+		size_t want = sp[i].len < room ? sp[i].len : room;
+		ssize_t n;
+
+		if (!want)
+			break;
+		n = tcp_send(s->tcb, sp[i].p, want, 0);
+		if (n < 0) {
+			if (n != -EAGAIN) {
+				if (n != -EPIPE && n != -ENOTCONN)
+					post_error(a, s, (int)-n);
+				s->wr_dead = true;
+			}
+			break;
+		}
+		done += (size_t)n;
+		stats_of(a->eng)->ShimTcpTxBytes += (uint64_t)n;
+		if ((size_t)n < want)
+			break;
+	}
+	if (s->wr_dead)
+		done = (size_t)used;
+	if (!done)
+		return false;
+	(void)ipc_bytering_consume(&s->tx.byte, done);
+	(void)ipc_bytering_kick(&s->tx.byte, a->efd_app);
+	return true;
+}
+
+static void sock_release(struct app *a, struct app_sock *s);
+
+/*
+ * tcp_service() - everything a stream socket may need: drain tx, fill
+ * rx, publish state, and finish a SHUTDOWN(SHUT_WR) or CLOSE that waited
+ * for the tx ring to empty
+ *
+ * TCP calls may run readiness callbacks (a window update flushes them),
+ * which land here again: the nested call only asks for another round.
+ * @s may be released on return when it was closing.
+ *
+ * Return: true if any tx byte was taken.
+ */
+static bool tcp_service(struct app *a, struct app_sock *s)
+{
+	bool did = false;
+	ssize_t left;
+
+	if (s->busy) {
+		s->again = true;
+		return false;
+	}
+	if (s->broken)
+		return false;
+	s->busy = true;
+	do {
+		s->again = false;
+		did |= tcp_drain_tx(a, s);
+		if (!s->broken)
+			tcp_pump_rx(a, s);
+	} while (s->again && !s->broken);
+	s->busy = false;
+	left = s->broken ? 0 : ipc_bytering_used(&s->tx.byte);
+	if (left <= 0 && s->shut_wr) {
+		s->shut_wr = false;
+		(void)tcp_shutdown(s->tcb, SHUT_WR);
+	}
+	if (left <= 0 && s->closing) {
+		sock_release(a, s);
+		return did;
+	}
+	tcp_publish(a, s);
+	return did;
+}
+
+static void on_tcp_ready(struct tcb *tcb, unsigned int events, void *arg)
+{
+	struct app_sock *s = arg;
+
+	(void)tcb;
+	(void)events;
+	(void)tcp_service(s->app, s);
 }
 
 static struct app_sock *sock_lookup(struct app *a, uint32_t id)
 {
 	uint32_t slot = SHIM_ID_SLOT(id);
 
-	if (!id || slot >= SHIM_MAX_SOCKS || a->socks[slot].id != id)
+	if (!id || slot >= SHIM_MAX_SOCKS || a->socks[slot].id != id ||
+	    a->socks[slot].closing)
 		return NULL;
 	return &a->socks[slot];
+}
+
+/*
+ * tcp_let_go() - close @s's TCB the way the kernel closes a socket: bytes
+ * the app never read (in the rx ring or still in TCP) reset the connection
+ * (RFC 9293 3.10.4 / RFC 2525 2.17), otherwise FIN after the data
+ */
+static void tcp_let_go(struct app_sock *s)
+{
+	static const struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
+	ssize_t unread = ipc_bytering_used(&s->rx.byte);
+
+	tcp_set_ready(s->tcb, NULL, NULL);
+	/* A ring the app scribbled on counts as unread. */
+	if (unread != 0 && s->tcb->state != TCPS_LISTEN)
+		(void)tcp_setsockopt(s->tcb, SOL_SOCKET, SO_LINGER, &abort_now,
+				     sizeof(abort_now));
+	(void)tcp_close(s->tcb);
 }
 
 /* sock_release() - close the engine socket and free its rings. */
 static void sock_release(struct app *a, struct app_sock *s)
 {
-	struct shim_sock_state *st = &a->state[SHIM_ID_SLOT(s->id)];
+	struct shim_sock_state *st = state_of(a, s);
 
-	sock_set_ready(s->sk, NULL, NULL);
-	sock_close(s->sk);
+	if (s->kind == APP_UDP) {
+		sock_set_ready(s->sk, NULL, NULL);
+		sock_close(s->sk);
+	} else {
+		tcp_let_go(s);
+	}
 	(void)ipc_arena_free(&a->arena, s->tx_off);
 	(void)ipc_arena_free(&a->arena, s->rx_off);
 	atomic_store_explicit(&st->id, 0, memory_order_release);
@@ -263,71 +564,205 @@ static void sock_release(struct app *a, struct app_sock *s)
 	a->nsocks--;
 }
 
-static int op_socket(struct app *a, const struct ipc_cmd *c,
-		     struct ipc_cpl *cpl)
+/* open_rings() - format and open @s's two rings for its kind. */
+static int open_rings(struct app *a, struct app_sock *s)
 {
 	uint32_t cap = ipc_ring_cap_for(SHIM_REGION_LEN);
-	struct shim_sock_state *st;
-	struct app_sock *s = NULL;
-	unsigned int slot;
-	void *tx, *rx;
+	enum ipc_ring_kind k = s->kind == APP_TCP ? IPC_RING_BYTES
+						  : IPC_RING_RECORDS;
+	void *tx = ipc_arena_region(&a->arena, s->tx_off);
+	void *rx = ipc_arena_region(&a->arena, s->rx_off);
 	int rc;
 
-	if (c->arg[0] != AF_INET)
-		return -EAFNOSUPPORT;
-	if ((c->arg[1] & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
-	    SOCK_DGRAM)
-		return -ESOCKTNOSUPPORT;
-	if (c->arg[2] != 0 && c->arg[2] != IPPROTO_UDP)
-		return -EPROTONOSUPPORT;
+	rc = ipc_ring_format(tx, SHIM_REGION_LEN, k, cap);
+	if (!rc)
+		rc = ipc_ring_format(rx, SHIM_REGION_LEN, k, cap);
+	if (rc)
+		return rc;
+	if (s->kind == APP_TCP) {
+		rc = ipc_bytering_open(&s->tx.byte, tx, SHIM_REGION_LEN, cap,
+				       false);
+		if (!rc)
+			rc = ipc_bytering_open(&s->rx.byte, rx, SHIM_REGION_LEN,
+					       cap, true);
+		return rc;
+	}
+	rc = ipc_recring_open(&s->tx.rec, tx, SHIM_REGION_LEN, cap, false);
+	if (!rc)
+		rc = ipc_recring_open(&s->rx.rec, rx, SHIM_REGION_LEN, cap,
+				      true);
+	return rc;
+}
+
+/*
+ * slot_new() - a free slot with formatted rings for a socket of @kind
+ *
+ * Nothing is published until slot_commit(); slot_abandon() undoes.
+ * Return: the slot, or NULL with *@err set (-EMFILE, -ENOBUFS).
+ */
+static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
+{
+	struct app_sock *s = NULL;
+	unsigned int slot;
+
 	for (slot = 0; slot < SHIM_MAX_SOCKS; slot++)
 		if (!a->socks[slot].id) {
 			s = &a->socks[slot];
 			break;
 		}
-	if (!s)
-		return -EMFILE;
-	rc = ipc_arena_alloc(&a->arena, &s->tx_off);
-	if (rc)
-		return -ENOBUFS;
-	rc = ipc_arena_alloc(&a->arena, &s->rx_off);
-	if (rc) {
-		(void)ipc_arena_free(&a->arena, s->tx_off);
-		return -ENOBUFS;
+	if (!s) {
+		*err = -EMFILE;
+		return NULL;
 	}
-	tx = ipc_arena_region(&a->arena, s->tx_off);
-	rx = ipc_arena_region(&a->arena, s->rx_off);
-	rc = ipc_ring_format(tx, SHIM_REGION_LEN, IPC_RING_RECORDS, cap);
-	if (!rc)
-		rc = ipc_ring_format(rx, SHIM_REGION_LEN, IPC_RING_RECORDS,
-				     cap);
-	if (!rc)
-		rc = ipc_recring_open(&s->tx, tx, SHIM_REGION_LEN, cap, false);
-	if (!rc)
-		rc = ipc_recring_open(&s->rx, rx, SHIM_REGION_LEN, cap, true);
-	if (!rc)
-		rc = sock_create(a->eng, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
-				 &s->sk);
-	if (rc) {
+	s->kind = kind;
+	*err = -ENOBUFS;
+	if (ipc_arena_alloc(&a->arena, &s->tx_off))
+		goto fail;
+	if (ipc_arena_alloc(&a->arena, &s->rx_off)) {
 		(void)ipc_arena_free(&a->arena, s->tx_off);
-		(void)ipc_arena_free(&a->arena, s->rx_off);
-		memset(s, 0, sizeof(*s));
-		return rc;
+		goto fail;
 	}
+	*err = open_rings(a, s);
+	if (!*err)
+		return s;
+	(void)ipc_arena_free(&a->arena, s->tx_off);
+	(void)ipc_arena_free(&a->arena, s->rx_off);
+fail:
+	memset(s, 0, sizeof(*s));
+	return NULL;
+}
+
+static void slot_abandon(struct app *a, struct app_sock *s)
+{
+	(void)ipc_arena_free(&a->arena, s->tx_off);
+	(void)ipc_arena_free(&a->arena, s->rx_off);
+	memset(s, 0, sizeof(*s));
+}
+
+/* slot_commit() - give @s its id and state words, hook up readiness. */
+static void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
+{
+	unsigned int slot = (unsigned int)(s - a->socks);
+	struct shim_sock_state *st = &a->state[slot];
+
 	if (++a->gen[slot] == 0)
 		a->gen[slot] = 1;
 	s->id = (uint32_t)a->gen[slot] << 16 | slot;
-	st = &a->state[slot];
 	atomic_store_explicit(&st->err, 0, memory_order_relaxed);
 	atomic_store_explicit(&st->events, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->tcp_state, 0, memory_order_relaxed);
 	atomic_store_explicit(&st->id, s->id, memory_order_release);
 	s->app = a;
-	sock_set_ready(s->sk, on_ready, s);
-	(void)ipc_recring_wait_prepare(&s->tx, 0);
 	a->nsocks++;
 	cpl->result = s->id;
+	if (s->kind == APP_UDP) {
+		sock_set_ready(s->sk, on_ready, s);
+		(void)ipc_recring_wait_prepare(&s->tx.rec, 0);
+	} else {
+		tcp_set_ready(s->tcb, on_tcp_ready, s);
+		(void)ipc_bytering_wait_prepare(&s->tx.byte, 0);
+		tcp_publish(a, s);
+	}
+}
+
+static int op_socket(struct app *a, const struct ipc_cmd *c,
+		     struct ipc_cpl *cpl)
+{
+	uint64_t type = c->arg[1] & ~(uint64_t)(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	enum app_kind kind;
+	struct app_sock *s;
+	int rc;
+
+	if (c->arg[0] != AF_INET)
+		return -EAFNOSUPPORT;
+	if (type == SOCK_DGRAM)
+		kind = APP_UDP;
+	else if (type == SOCK_STREAM)
+		kind = APP_TCP;
+	else
+		return -ESOCKTNOSUPPORT;
+	if (c->arg[2] != 0 &&
+	    c->arg[2] != (kind == APP_UDP ? IPPROTO_UDP : IPPROTO_TCP))
+		return -EPROTONOSUPPORT;
+	s = slot_new(a, kind, &rc);
+	if (!s)
+		return rc;
+	if (kind == APP_UDP)
+		rc = sock_create(a->eng, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
+				 &s->sk);
+	else
+		rc = tcp_socket(a->eng, &s->tcb);
+	if (rc) {
+		slot_abandon(a, s);
+		return rc;
+	}
+	slot_commit(a, s, cpl);
 	cpl->val[0] = s->tx_off;
 	cpl->val[1] = s->rx_off;
+	return 0;
+}
+
+/*
+ * op_accept() - the first queued connection of listener @ln as a new app
+ * socket; the connection stays queued when no slot or ring is free
+ */
+static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct app_sock *s;
+	uint32_t ip;
+	int rc;
+
+	if (ln->kind != APP_TCP)
+		return -EOPNOTSUPP;
+	if (ln->tcb->state != TCPS_LISTEN)
+		return -EINVAL;
+	if (!ln->tcb->aq_head)
+		return -EAGAIN;
+	s = slot_new(a, APP_TCP, &rc);
+	if (!s)
+		return rc;
+	memset(&sin, 0, sizeof(sin));
+	rc = tcp_accept(ln->tcb, &s->tcb, (struct sockaddr *)&sin, &len);
+	if (rc) {
+		slot_abandon(a, s);
+		return rc;
+	}
+	stats_of(a->eng)->ShimAccepts++;
+	slot_commit(a, s, cpl);
+	memcpy(&ip, &sin.sin_addr, sizeof(ip));
+	cpl->val[0] = s->tx_off | s->rx_off << 32;
+	cpl->val[1] = ip | (uint64_t)sin.sin_port << 32;
+	/* Bytes (or a FIN) that came before the accept go to the ring now. */
+	(void)tcp_service(a, s);
+	tcp_publish(a, ln);
+	return 0;
+}
+
+/*
+ * op_shutdown() - SHUT_RD at once; SHUT_WR after the bytes already in the
+ * tx ring (the FIN must follow them), checked now as tcp_shutdown() would
+ */
+static int op_shutdown(struct app *a, struct app_sock *s, uint64_t how)
+{
+	int rc;
+
+	if (s->kind != APP_TCP)
+		return -EOPNOTSUPP;
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	if (s->tcb->state == TCPS_CLOSED || s->tcb->state == TCPS_LISTEN ||
+	    s->tcb->state == TCPS_SYN_SENT)
+		return -ENOTCONN;
+	if (how != SHUT_WR) {
+		rc = tcp_shutdown(s->tcb, SHUT_RD);
+		if (rc)
+			return rc;
+	}
+	if (how != SHUT_RD)
+		s->shut_wr = true;
+	(void)tcp_service(a, s);
 	return 0;
 }
 
@@ -354,11 +789,21 @@ static int op_sockopt(struct app_sock *s, const struct ipc_cmd *c,
 	    c->arg[2] > SHIM_OPT_MAX)
 		return -EINVAL;
 	len = (socklen_t)c->arg[2];
-	if (c->op == IPC_OP_SETSOCKOPT)
+	if (c->op == IPC_OP_SETSOCKOPT) {
+		memcpy(val, &c->arg[3], len);
+		if (s->kind == APP_TCP)
+			return tcp_setsockopt(s->tcb, (int)c->arg[0],
+					      (int)c->arg[1], val, len);
 		return sock_setsockopt(s->sk, (int)c->arg[0], (int)c->arg[1],
-				       &c->arg[3], len);
+				       val, len);
+	}
 	memset(val, 0, sizeof(val));
-	rc = sock_getsockopt(s->sk, (int)c->arg[0], (int)c->arg[1], val, &len);
+	if (s->kind == APP_TCP)
+		rc = tcp_getsockopt(s->tcb, (int)c->arg[0], (int)c->arg[1], val,
+				    &len);
+	else
+		rc = sock_getsockopt(s->sk, (int)c->arg[0], (int)c->arg[1], val,
+				     &len);
 	if (rc)
 		return rc;
 	cpl->result = len;
@@ -370,14 +815,17 @@ static int op_getname(struct app_sock *s, const struct ipc_cmd *c,
 		      struct ipc_cpl *cpl)
 {
 	struct sockaddr_storage ss;
+	struct sockaddr *sa = (struct sockaddr *)&ss;
 	socklen_t len = sizeof(ss);
 	int rc;
 
 	memset(&ss, 0, sizeof(ss));
 	if (c->arg[0] == SHIM_NAME_SOCK)
-		rc = sock_getsockname(s->sk, (struct sockaddr *)&ss, &len);
+		rc = s->kind == APP_TCP ? tcp_getsockname(s->tcb, sa, &len)
+					: sock_getsockname(s->sk, sa, &len);
 	else if (c->arg[0] == SHIM_NAME_PEER)
-		rc = sock_getpeername(s->sk, (struct sockaddr *)&ss, &len);
+		rc = s->kind == APP_TCP ? tcp_getpeername(s->tcb, sa, &len)
+					: sock_getpeername(s->sk, sa, &len);
 	else
 		return -EINVAL;
 	if (rc)
@@ -389,12 +837,48 @@ static int op_getname(struct app_sock *s, const struct ipc_cmd *c,
 	return 0;
 }
 
+/* op_addr() - BIND or CONNECT on @s with the command's address. */
+static int op_addr(struct app *a, struct app_sock *s, const struct ipc_cmd *c)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr *sa = (struct sockaddr *)&ss;
+	socklen_t len;
+	int rc;
+
+	rc = cmd_addr(c, &ss, &len);
+	if (rc)
+		return rc;
+	if (s->kind == APP_UDP)
+		return c->op == IPC_OP_BIND ? sock_bind(s->sk, sa, len)
+					    : sock_connect(s->sk, sa, len);
+	if (c->op == IPC_OP_BIND)
+		return tcp_bind(s->tcb, sa, len);
+	rc = tcp_connect(s->tcb, sa, len);
+	tcp_publish(a, s);
+	return rc;
+}
+
+/* op_close() - CLOSE: a stream socket lingers until its tx ring drained. */
+static int op_close(struct app *a, struct app_sock *s)
+{
+	if (s->kind == APP_UDP) {
+		/* Datagrams the app queued before close() still go out. */
+		(void)drain_tx(a, s);
+		sock_release(a, s);
+		return 0;
+	}
+	s->closing = true;
+	if (s->broken)
+		sock_release(a, s);
+	else
+		(void)tcp_service(a, s);
+	return 0;
+}
+
 /* do_cmd() - run one command copied out of the ring; -errno for the app. */
 static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
-	struct sockaddr_storage ss;
 	struct app_sock *s;
-	socklen_t len;
 	int rc;
 
 	switch (c->op) {
@@ -415,25 +899,45 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 	switch (c->op) {
 	case IPC_OP_BIND:
 	case IPC_OP_CONNECT:
-		rc = cmd_addr(c, &ss, &len);
-		if (rc)
-			return rc;
-		if (c->op == IPC_OP_BIND)
-			return sock_bind(s->sk, (struct sockaddr *)&ss, len);
-		return sock_connect(s->sk, (struct sockaddr *)&ss, len);
+		return op_addr(a, s, c);
+	case IPC_OP_LISTEN:
+		if (s->kind != APP_TCP)
+			return -EOPNOTSUPP;
+		rc = tcp_listen(s->tcb,
+				c->arg[0] > INT_MAX ? INT_MAX : (int)c->arg[0]);
+		tcp_publish(a, s);
+		return rc;
+	case IPC_OP_ACCEPT:
+		return op_accept(a, s, cpl);
+	case IPC_OP_SHUTDOWN:
+		return op_shutdown(a, s, c->arg[0]);
 	case IPC_OP_CLOSE:
-		/* Datagrams the app queued before close() still go out. */
-		(void)drain_tx(a, s);
-		sock_release(a, s);
-		return 0;
+		return op_close(a, s);
 	case IPC_OP_SETSOCKOPT:
 	case IPC_OP_GETSOCKOPT:
 		return op_sockopt(s, c, cpl);
 	case IPC_OP_GETNAME:
 		return op_getname(s, c, cpl);
 	default:
-		/* listen, accept, shutdown: datagram sockets, for now. */
 		return -EOPNOTSUPP;
+	}
+}
+
+/*
+ * einval_ok() - is EINVAL from @c the socket call's own answer (bind to a
+ * bound socket, listen on a connected one, accept before listen), not a
+ * malformed command?
+ */
+static bool einval_ok(const struct ipc_cmd *c)
+{
+	switch (c->op) {
+	case IPC_OP_BIND:
+	case IPC_OP_CONNECT:
+	case IPC_OP_LISTEN:
+	case IPC_OP_ACCEPT:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -468,9 +972,7 @@ static bool service_cmds(struct app *a, bool *dead)
 			return false;
 		} else {
 			rc = do_cmd(a, &c, &cpl);
-			if (rc == -EBADF ||
-			    (rc == -EINVAL && c.op != IPC_OP_BIND &&
-			     c.op != IPC_OP_CONNECT))
+			if (rc == -EBADF || (rc == -EINVAL && !einval_ok(&c)))
 				stats_of(a->eng)->ShimBadCmds++;
 		}
 		if (rc) {
@@ -484,6 +986,27 @@ static bool service_cmds(struct app *a, bool *dead)
 	if (did)
 		(void)ipc_cmdring_kick(&a->cmd, a->efd_app);
 	return did;
+}
+
+/*
+ * tcp_doorbell() - a stream socket's share of a doorbell: serve it, then
+ * re-arm the tx ring's wake-me flag
+ *
+ * Return: true if another round is worth it: bytes moved, or bytes wait
+ * in the ring while TCP has room for them.  Bytes that wait for send
+ * space do not count: the TCB's readiness callback resumes them, so a
+ * full send buffer never spins the loop.
+ */
+static bool tcp_doorbell(struct app *a, struct app_sock *s)
+{
+	bool more = tcp_service(a, s);
+
+	if (!s->id || s->broken)
+		return more;
+	if (ipc_bytering_wait_prepare(&s->tx.byte, 0) == 1 &&
+	    (tcp_send_space(s->tcb) || s->wr_dead))
+		more = true;
+	return more;
 }
 
 /**
@@ -508,11 +1031,15 @@ void app_doorbell(struct app *a)
 
 			if (!s->id)
 				continue;
+			if (s->kind == APP_TCP) {
+				more |= tcp_doorbell(a, s);
+				continue;
+			}
 			more |= drain_tx(a, s);
 			if (s->sk->rq_head || s->sk->err)
 				pump_rx(a, s);
 			if (!s->broken &&
-			    ipc_recring_wait_prepare(&s->tx, 0) == 1)
+			    ipc_recring_wait_prepare(&s->tx.rec, 0) == 1)
 				more = true;
 		}
 		if (ipc_cmdring_wait_prepare(&a->cmd) == 1)
@@ -778,9 +1305,10 @@ static const struct {
 	const char *name;
 	size_t off;
 } stat_names[] = {
-	STAT(ShimAttaches),    STAT(ShimRejects), STAT(ShimBadCmds),
-	STAT(ShimBadRings),    STAT(ShimRxDrops), STAT(ShimTxDatagrams),
-	STAT(ShimRxDatagrams),
+	STAT(ShimAttaches),    STAT(ShimRejects),    STAT(ShimBadCmds),
+	STAT(ShimBadRings),    STAT(ShimRxDrops),    STAT(ShimTxDatagrams),
+	STAT(ShimRxDatagrams), STAT(ShimTcpTxBytes), STAT(ShimTcpRxBytes),
+	STAT(ShimAccepts),
 };
 
 /* `nsctl apps`: attached apps, their sockets, and the counters. */

@@ -26,6 +26,9 @@ struct app;
  * @ShimRxDrops:	datagrams dropped because the app's record was bad
  * @ShimTxDatagrams:	datagrams taken from apps' tx rings
  * @ShimRxDatagrams:	datagrams put into apps' rx rings
+ * @ShimTcpTxBytes:	stream bytes taken from apps' tx rings into TCP
+ * @ShimTcpRxBytes:	stream bytes put into apps' rx rings
+ * @ShimAccepts:	connections handed to apps by ACCEPT
  */
 struct app_stats {
 	uint64_t ShimAttaches;
@@ -35,6 +38,9 @@ struct app_stats {
 	uint64_t ShimRxDrops;
 	uint64_t ShimTxDatagrams;
 	uint64_t ShimRxDatagrams;
+	uint64_t ShimTcpTxBytes;
+	uint64_t ShimTcpRxBytes;
+	uint64_t ShimAccepts;
 };
 
 int app_init(struct engine *eng);

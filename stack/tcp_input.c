@@ -558,8 +558,12 @@ static enum step check_rst(struct tcb *tcb, struct pkt *p, struct seg *s)
 	case TCPS_ESTABLISHED:
 	case TCPS_FIN_WAIT_1:
 	case TCPS_FIN_WAIT_2:
-	case TCPS_CLOSE_WAIT:
 		tcp_reset_conn(tcb, ECONNRESET);
+		break;
+	case TCPS_CLOSE_WAIT:
+		/* The peer had closed already: Linux's tcp_reset() reports
+		 * EPIPE here, which is what a writer sees next. */
+		tcp_reset_conn(tcb, EPIPE);
 		break;
 	case TCPS_CLOSING:
 	case TCPS_LAST_ACK:

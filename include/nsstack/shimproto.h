@@ -20,11 +20,25 @@
  *   NOP        arg0 = SHIM_NOP_DESCRIBE -> val0 = state table offset,
  *              val1 = sockets per app
  *   SOCKET     arg0 domain, arg1 type, arg2 protocol -> result = socket id,
- *              val0 = tx record ring offset (app produces),
- *              val1 = rx record ring offset (engine produces)
+ *              val0 = tx ring offset (app produces),
+ *              val1 = rx ring offset (engine produces); record rings for
+ *              SOCK_DGRAM, byte rings for SOCK_STREAM
  *   BIND       sock, addr
- *   CONNECT    sock, addr (AF_UNSPEC dissolves the association)
- *   CLOSE      sock
+ *   CONNECT    sock, addr (AF_UNSPEC dissolves a datagram association).
+ *              A stream socket answers EINPROGRESS at once (or EALREADY,
+ *              EISCONN, ENETUNREACH...): the handshake's outcome is
+ *              published in the state words (SHIM_EV_CONNECTED, or err +
+ *              SHIM_EV_ERR with ECONNREFUSED, ETIMEDOUT...)
+ *   LISTEN     sock, arg0 backlog (stream sockets)
+ *   ACCEPT     sock (a listener) -> result = the new socket's id,
+ *              val0 = tx ring offset | rx ring offset << 32,
+ *              val1 = peer IPv4 address | peer port << 32, both in
+ *              network byte order as in struct sockaddr_in;
+ *              EAGAIN when the accept queue is empty
+ *   SHUTDOWN   sock, arg0 how (SHUT_RD, SHUT_WR, SHUT_RDWR).  SHUT_WR
+ *              takes effect (FIN) after the bytes already in the tx ring
+ *   CLOSE      sock.  A stream socket's close also waits for the tx ring
+ *              to drain; unread bytes in its rx ring reset the connection
  *   SETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16),
  *              value bytes in arg3..arg4
  *   GETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16)
@@ -68,6 +82,19 @@
 /* Bits in struct shim_sock_state.events */
 #define SHIM_EV_ERR 0x1u    /* @err holds a pending error */
 #define SHIM_EV_CLOSED 0x2u /* the engine released the socket */
+/*
+ * Stream sockets.  RDHUP and HUP are published only after every byte that
+ * came before them is in the rx ring (release), so a reader that sees the
+ * bit (acquire) and then an empty ring has reached end of stream.
+ */
+#define SHIM_EV_CONNECTED 0x4u /* handshake completed (sticky) */
+#define SHIM_EV_RDHUP 0x8u     /* peer FIN (or SHUT_RD): EOF after the ring */
+#define SHIM_EV_HUP 0x10u      /* both directions done, reset, or closed */
+#define SHIM_EV_WRHUP 0x20u    /* sending is over: send() fails with EPIPE */
+#define SHIM_EV_ACCEPT 0x40u   /* listener: the accept queue is not empty */
+#define SHIM_EV_STREAM                                                         \
+	(SHIM_EV_CONNECTED | SHIM_EV_RDHUP | SHIM_EV_HUP | SHIM_EV_WRHUP |     \
+	 SHIM_EV_ACCEPT)
 
 /**
  * struct shim_sock_state - one socket's state words, one cache line each,
@@ -78,12 +105,16 @@
  *		the shim takes it with an exchange
  * @wait:	non-zero while an app thread sleeps waiting for @events;
  *		the engine takes it and rings the app's doorbell
+ * @tcp_state:	stream sockets: the engine TCB's state (enum tcp_state
+ *		numbering: 0 CLOSED, 1 LISTEN, 2 SYN-SENT, ...), for
+ *		diagnostics; readiness is decided by @events alone
  */
 struct shim_sock_state {
 	alignas(IPC_CACHELINE) _Atomic uint32_t id;
 	_Atomic uint32_t events;
 	_Atomic uint32_t err;
 	_Atomic uint32_t wait;
+	_Atomic uint32_t tcp_state;
 };
 
 _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,

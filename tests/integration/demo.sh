@@ -4,9 +4,9 @@
 # engine on it, the kernel as its peer, a few exchanges, the engine's view
 # of them through nsctl, and a full tear-down.
 #
-# libnsshim.so carries UDP so far: an unmodified ncat runs through it
-# against a kernel-side UDP server.  TCP through the shim (curl against a
-# kernel-side web server) follows once the engine speaks TCP.
+# libnsshim.so puts unmodified programs on the engine: ncat over UDP
+# against a kernel-side echo server, and curl over TCP fetching a page from
+# a kernel-side web server, then the engine's view (nsctl ss, counters).
 BUILD=${1:-build}
 BUILD=$(cd "$BUILD" && pwd)
 export BUILD
@@ -41,8 +41,21 @@ step "LD_PRELOAD=libnsshim.so ncat -u $KERNEL4 7777 (an unmodified program on th
 (echo "hello through the shim"; sleep 1) |
 	nsx env LD_PRELOAD="$BUILD/libnsshim.so" NSSHIM_SOCKET="$NST_CTL" \
 		timeout 5 ncat --nsock-engine poll -u -i 1 "$KERNEL4" 7777 2>/dev/null || true
-step "nsctl apps (the shim's attaches and datagrams, as the engine counted them)"
+step "kernel: a web server on $KERNEL4:8000 (python3 -m http.server)"
+mkdir -p "$NST_DIR/www"
+printf '<html><body><h1>Hello from the kernel side</h1>\n<p>served over TCP to nsstackd, read by curl through libnsshim.so</p></body></html>\n' \
+	>"$NST_DIR/www/index.html"
+nst_bg_ns /usr/bin/python3 -m http.server --bind "$KERNEL4" --directory "$NST_DIR/www" 8000
+nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :8000' | grep -q ." || echo "web server did not start"
+step "LD_PRELOAD=libnsshim.so curl http://$KERNEL4:8000/ (TCP through the engine)"
+nsx env LD_PRELOAD="$BUILD/libnsshim.so" NSSHIM_SOCKET="$NST_CTL" \
+	timeout 10 curl -sS "http://$KERNEL4:8000/" || true
+step "nsctl ss (the engine's TCP sockets; curl's connection is gone: the server closed first)"
+nsctl ss
+step "nsctl apps (the shim's attaches, datagrams and stream bytes)"
 nsctl apps
+step "TCP counters"
+nsctl stats | grep -E '^ *(Tcp|ShimTcp)' || nsctl stats | grep -i tcp | head -20
 
 step "nsctl link";  nsctl link
 step "nsctl addr";  nsctl addr

@@ -2,7 +2,8 @@
 /*
  * test_app.c - the engine's app layer (stack/app.c) driven by a fake app
  * through a real socketpair and a real arena, including apps that write
- * garbage into their arena
+ * garbage into their arena; datagram sockets, then stream sockets against
+ * a fake TCP peer
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,9 +19,12 @@
 #include "ctl.h"
 #include "ctlmsg.h"
 #include "ctlsock.h"
+#include "bytering.h"
 #include "fake_l3.h"
+#include "fake_tcp.h"
 #include "nsstack/shimproto.h"
 #include "recring.h"
+#include "tcp.h"
 #include "testutil.h"
 #include "udp.h"
 
@@ -439,4 +443,516 @@ Test(app, wrong_version_is_rejected)
 	cr_assert_eq(m.type, IPC_MSG_REJECT);
 	cr_assert_eq(app_count(&l3_eng), 0);
 	close(sv[1]);
+}
+
+/*
+ * Stream sockets.  The fake peer (fake_tcp.h) plays 192.0.2.1; the fake
+ * app drives the engine through commands and byte rings.
+ */
+struct fstream {
+	uint32_t id;
+	struct ipc_bytering tx, rx;
+	uint64_t tx_off, rx_off;
+};
+
+static void open_bytering(struct fapp *f, struct ipc_bytering *r, uint64_t off,
+			  bool producer)
+{
+	void *region = ipc_arena_region(&f->arena, off);
+	uint32_t cap;
+
+	cr_assert_not_null(region);
+	cr_assert_eq(ipc_ring_info_check(region, f->arena.lay.region_len,
+					 IPC_RING_BYTES, &cap),
+		     0);
+	cr_assert_eq(ipc_bytering_open(r, region, f->arena.lay.region_len, cap,
+				       producer),
+		     0);
+}
+
+static void fstream_rings(struct fapp *f, struct fstream *s)
+{
+	open_bytering(f, &s->tx, s->tx_off, true);
+	open_bytering(f, &s->rx, s->rx_off, false);
+}
+
+static void fstream_open(struct fapp *f, struct fstream *s)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET, SOCK_STREAM, IPPROTO_TCP } };
+	struct ipc_cpl cpl;
+
+	cr_assert_eq(cmd(f, &c, &cpl), 0);
+	s->id = (uint32_t)cpl.result;
+	s->tx_off = cpl.val[0];
+	s->rx_off = cpl.val[1];
+	fstream_rings(f, s);
+}
+
+static uint32_t sevents(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].events);
+}
+
+static uint32_t serr(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].err);
+}
+
+/* fstream_connect() - CONNECT, then the peer completes the handshake. */
+static void fstream_connect(struct fapp *f, struct fstream *s,
+			    struct ft_peer *pp)
+{
+	struct tcp_opts o;
+	struct ft_seg seg;
+
+	cr_assert_eq(addr_cmd(f, IPC_OP_CONNECT, s->id, L3_PEER, FT_PPORT),
+		     EINPROGRESS);
+	cr_assert_eq(sevents(f, s->id) & (SHIM_EV_CONNECTED | SHIM_EV_HUP), 0);
+	cr_assert(ft_pop(&seg));
+	cr_assert_eq(seg.th.flags, TCP_SYN);
+	memset(pp, 0, sizeof(*pp));
+	pp->port = FT_PPORT;
+	pp->lport = seg.th.sport;
+	pp->seq = FT_PEER_ISN;
+	pp->ack = seg.th.seq + 1;
+	pp->win = 65535;
+	ft_free(&seg);
+	memset(&o, 0, sizeof(o));
+	o.present = TCP_OPT_MSS;
+	o.mss = 1460;
+	ft_send_raw(pp, pp->seq, pp->ack, TCP_SYN | TCP_ACK, &o, NULL, 0);
+	pp->seq++;
+	cr_assert(ft_recv(pp, &seg)); /* the handshake's ACK */
+	ft_free(&seg);
+	cr_assert(sevents(f, s->id) & SHIM_EV_CONNECTED);
+}
+
+/* Bytes the engine sent to the peer, until a FIN (*@fin) or silence. */
+static size_t collect(struct ft_peer *pp, uint8_t *out, size_t cap, bool *fin)
+{
+	struct ft_seg seg;
+	size_t n = 0;
+
+	*fin = false;
+	while (ft_recv(pp, &seg)) {
+		size_t k = seg.th.payload_len;
+
+		cr_assert_leq(n + k, cap);
+		memcpy(out + n, seg.th.payload, k);
+		n += k;
+		if (seg.th.flags & TCP_FIN)
+			*fin = true;
+		if (seg.th.flags & TCP_RST)
+			cr_assert_fail("unexpected RST");
+		ft_free(&seg);
+	}
+	return n;
+}
+
+static struct tcb *the_tcb(enum tcp_state st)
+{
+	struct tcb *t;
+
+	for (t = l3_eng.tcp->all; t; t = t->all_next)
+		if (t->state == st)
+			return t;
+	cr_assert_fail("no TCB in %s", tcp_state_name(st));
+	return NULL;
+}
+
+/* Active open, bytes both ways, the peer's FIN after the data. */
+Test(app, stream_connects_and_moves_bytes_both_ways)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	uint8_t buf[64];
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	/* A fresh socket is CLOSED: POLLHUP, as on Linux. */
+	cr_assert(sevents(&f, s.id) & SHIM_EV_HUP);
+	fstream_connect(&f, &s, &pp);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "hello", 5), 5);
+	app_doorbell(f.a);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 5);
+	cr_assert_eq(memcmp(buf, "hello", 5), 0);
+	cr_assert_not(fin);
+	pp.ack += 5;
+	ft_send(&pp, TCP_ACK | TCP_PSH, "world", 5);
+	ft_send(&pp, TCP_FIN, NULL, 0);
+	/* The data is in the ring before RDHUP is seen. */
+	cr_assert(sevents(&f, s.id) & SHIM_EV_RDHUP);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, sizeof(buf)), 5);
+	cr_assert_eq(memcmp(buf, "world", 5), 0);
+	cr_assert_eq(app_stats(&l3_eng)->ShimTcpTxBytes, 5);
+	cr_assert_eq(app_stats(&l3_eng)->ShimTcpRxBytes, 5);
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_eq(app_nsocks(f.a), 0);
+	(void)collect(&pp, buf, sizeof(buf), &fin);
+	cr_assert(fin);
+	fapp_close(&f);
+}
+
+/* A refused connect is published as the pending error and HUP. */
+Test(app, refused_connect_posts_econnrefused)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_seg seg;
+	struct ft_peer pp = { .port = FT_PPORT, .win = 0 };
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	cr_assert_eq(addr_cmd(&f, IPC_OP_CONNECT, s.id, L3_PEER, FT_PPORT),
+		     EINPROGRESS);
+	cr_assert(ft_pop(&seg));
+	pp.lport = seg.th.sport;
+	ft_send_raw(&pp, 0, seg.th.seq + 1, TCP_RST | TCP_ACK, NULL, NULL, 0);
+	ft_free(&seg);
+	cr_assert_eq(serr(&f, s.id), ECONNREFUSED);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_ERR);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_HUP);
+	cr_assert_not(sevents(&f, s.id) & SHIM_EV_CONNECTED);
+	fapp_close(&f);
+}
+
+/*
+ * CLOSE with more queued than TCP's send buffer holds: every byte goes
+ * out before the FIN, in order.
+ */
+Test(app, close_drains_the_tx_ring_before_the_fin)
+{
+	enum { N = 100000 };
+	static uint8_t data[N], got[N + 1];
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	size_t n = 0, i;
+	bool fin = false;
+	int rounds;
+
+	for (i = 0; i < N; i++)
+		data[i] = (uint8_t)(i * 7 + i / 251);
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	cr_assert_eq(ipc_bytering_write(&s.tx, data, N), N);
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	/* Gone for the app at once; the engine still owns the bytes. */
+	cr_assert_eq(cmd(&f, &c, NULL), EBADF);
+	for (rounds = 0; rounds < 1000 && !fin; rounds++) {
+		size_t k = collect(&pp, got + n, sizeof(got) - n, &fin);
+
+		n += k;
+		pp.ack += (uint32_t)k;
+		if (!fin)
+			ft_send(&pp, TCP_ACK, NULL, 0);
+	}
+	cr_assert(fin);
+	cr_assert_eq(n, N);
+	cr_assert_eq(memcmp(got, data, N), 0);
+	cr_assert_eq(app_nsocks(f.a), 0);
+	fapp_close(&f);
+}
+
+/* SHUT_WR waits for the bytes already queued: the FIN comes after them. */
+Test(app, shutdown_wr_is_ordered_after_queued_bytes)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	uint8_t buf[64];
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	c = (struct ipc_cmd){ .op = IPC_OP_SHUTDOWN,
+			      .sock = s.id,
+			      .arg = { SHUT_WR } };
+	cr_assert_eq(cmd(&f, &c, NULL), ENOTCONN);
+	fstream_connect(&f, &s, &pp);
+	/* Queued, but not drained before the command runs. */
+	cr_assert_eq(ipc_bytering_write(&s.tx, "last words", 10), 10);
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 10);
+	cr_assert(fin);
+	cr_assert_eq(memcmp(buf, "last words", 10), 0);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_WRHUP);
+	c.arg[0] = 99;
+	cr_assert_eq(cmd(&f, &c, NULL), EINVAL);
+	fapp_close(&f);
+}
+
+/* Closing with bytes the app never read resets, as the kernel does. */
+Test(app, close_with_unread_bytes_resets)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	bool rst = false;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "unread", 6);
+	ft_drain();
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	while (ft_pop(&seg)) {
+		rst |= (seg.th.flags & TCP_RST) != 0;
+		cr_assert_not(seg.th.flags & TCP_FIN);
+		ft_free(&seg);
+	}
+	cr_assert(rst);
+	fapp_close(&f);
+}
+
+/*
+ * A full rx ring leaves the bytes in TCP: the window shrinks to zero;
+ * the app's reading (and kick) resumes the flow.
+ */
+Test(app, full_rx_ring_keeps_bytes_in_tcp_and_closes_the_window)
+{
+	static uint8_t chunk[1000], sink[1 << 16];
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	struct tcb *t;
+	uint32_t cap;
+	size_t sent = 0, read = 0, accepted;
+	ssize_t n;
+	int i;
+	bool zero = false;
+
+	memset(chunk, 'z', sizeof(chunk));
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	cap = s.rx.s.cap;
+	t = the_tcb(TCPS_ESTABLISHED);
+	for (i = 0; i < 1000 && !zero; i++) {
+		ft_send(&pp, TCP_ACK, chunk, sizeof(chunk));
+		sent += sizeof(chunk);
+		while (ft_recv(&pp, &seg)) {
+			zero |= seg.th.window == 0;
+			ft_free(&seg);
+		}
+	}
+	cr_assert(zero, "the window never closed after %zu bytes", sent);
+	cr_assert_eq(ipc_bytering_used(&s.rx), (ssize_t)cap);
+	cr_assert_gt(t->rcv.len, 0);
+	/* Everything TCP accepted is in the ring or still in TCP. */
+	accepted = t->rcv_nxt - (FT_PEER_ISN + 1);
+	cr_assert_eq(accepted, cap + t->rcv.len);
+	/* The app reads; its kick rings the engine (armed on the full
+	 * ring), which refills from TCP until TCP holds nothing. */
+	for (i = 0; i < 64 && (t->rcv.len || ipc_bytering_used(&s.rx)); i++) {
+		while ((n = ipc_bytering_read(&s.rx, sink, sizeof(sink))) > 0)
+			read += (size_t)n;
+		if (i == 0)
+			cr_assert_eq(ipc_bytering_kick(&s.rx, f.efd_engine), 1);
+		else
+			(void)ipc_bytering_kick(&s.rx, f.efd_engine);
+		app_doorbell(f.a);
+	}
+	cr_assert_eq(t->rcv.len, 0);
+	cr_assert_eq(read + (size_t)ipc_bytering_used(&s.rx), accepted);
+	fapp_close(&f);
+}
+
+/* LISTEN, ACCEPT (EAGAIN, then the connection with its peer address). */
+Test(app, accept_hands_over_queued_connections)
+{
+	struct fapp f;
+	struct fstream ln, s;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	struct tcp_opts o;
+	struct sockaddr_in peer = { 0 };
+	uint32_t ip;
+	uint16_t port;
+	uint8_t buf[16];
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &ln);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, NULL), EINVAL); /* not listening */
+	cr_assert_eq(addr_cmd(&f, IPC_OP_BIND, ln.id, L3_US, 80), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_LISTEN,
+			      .sock = ln.id,
+			      .arg = { 8 } };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, NULL), EAGAIN);
+	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	/* The peer connects and sends before anyone accepts. */
+	memset(&pp, 0, sizeof(pp));
+	pp.port = FT_PPORT;
+	pp.lport = 80;
+	pp.seq = FT_PEER_ISN;
+	pp.win = 65535;
+	memset(&o, 0, sizeof(o));
+	ft_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
+	pp.seq++;
+	cr_assert(ft_recv(&pp, &seg));
+	pp.ack = seg.th.seq + 1;
+	ft_free(&seg);
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
+	ft_drain();
+	cr_assert(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	s.id = (uint32_t)cpl.result;
+	s.tx_off = cpl.val[0] & 0xffffffffu;
+	s.rx_off = cpl.val[0] >> 32;
+	fstream_rings(&f, &s);
+	ip = (uint32_t)cpl.val[1];
+	port = (uint16_t)(cpl.val[1] >> 32);
+	memcpy(&peer.sin_addr, &ip, 4);
+	memcpy(&peer.sin_port, &port, 2);
+	cr_assert_eq(ntohl(peer.sin_addr.s_addr), L3_PEER);
+	cr_assert_eq(ntohs(peer.sin_port), FT_PPORT);
+	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_CONNECTED);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, sizeof(buf)), 5);
+	cr_assert_eq(memcmp(buf, "early", 5), 0);
+	cr_assert_eq(app_stats(&l3_eng)->ShimAccepts, 1);
+	cr_assert_eq(app_nsocks(f.a), 2);
+	/* Stream-only commands on a datagram socket, datagram on stream. */
+	{
+		struct fsock u;
+
+		fsock_open(&f, &u);
+		c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = u.id };
+		cr_assert_eq(cmd(&f, &c, NULL), EOPNOTSUPP);
+		c = (struct ipc_cmd){ .op = IPC_OP_SHUTDOWN,
+				      .sock = u.id,
+				      .arg = { SHUT_WR } };
+		cr_assert_eq(cmd(&f, &c, NULL), EOPNOTSUPP);
+	}
+	c = (struct ipc_cmd){ .op = IPC_OP_SOCKET,
+			      .arg = { AF_INET, SOCK_STREAM, IPPROTO_UDP } };
+	cr_assert_eq(cmd(&f, &c, NULL), EPROTONOSUPPORT);
+	c = (struct ipc_cmd){ .op = IPC_OP_SOCKET,
+			      .arg = { AF_INET, SOCK_SEQPACKET, 0 } };
+	cr_assert_eq(cmd(&f, &c, NULL), ESOCKTNOSUPPORT);
+	fapp_close(&f);
+}
+
+/* Garbage tx indices poison one stream socket; its neighbour still works. */
+Test(app, corrupt_stream_ring_poisons_only_its_socket)
+{
+	struct fapp f;
+	struct fstream s1, s2;
+	struct ft_peer p1, p2;
+	struct ipc_ring_shm *shm;
+	uint8_t buf[16];
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s1);
+	fstream_connect(&f, &s1, &p1);
+	fstream_open(&f, &s2);
+	fstream_connect(&f, &s2, &p2);
+	shm = ipc_arena_region(&f.arena, s1.tx_off);
+	atomic_store(&shm->idx.tail, 0x7fffffffu); /* used > cap */
+	app_doorbell(f.a);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadRings, 1);
+	cr_assert_eq(serr(&f, s1.id), EPROTO);
+	app_doorbell(f.a);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadRings, 1);
+	cr_assert_eq(ipc_bytering_write(&s2.tx, "fine", 4), 4);
+	app_doorbell(f.a);
+	cr_assert_eq(collect(&p2, buf, sizeof(buf), &fin), 4);
+	/* The poisoned socket still closes and is released. */
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s1.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_eq(app_nsocks(f.a), 1);
+	fapp_close(&f);
+}
+
+/* Random bytes over stream rings and state never crash the engine. */
+Test(app, random_stream_garbage_never_crashes)
+{
+	struct fapp f;
+	struct fstream s[3];
+	struct ft_peer pp[3];
+	unsigned int seed = 7;
+	int round, i;
+
+	fapp_attach(&f);
+	describe(&f);
+	for (i = 0; i < 3; i++) {
+		fstream_open(&f, &s[i]);
+		fstream_connect(&f, &s[i], &pp[i]);
+	}
+	for (round = 0; round < 200; round++) {
+		struct ipc_cmd c = { .op = (uint16_t)(rand_r(&seed) %
+						      IPC_OP_MAX),
+				     .sock = s[round % 3].id };
+		uint64_t offs[] = { s[round % 3].tx_off, s[round % 3].rx_off };
+
+		for (i = 0; i < 2; i++) {
+			uint8_t *r = ipc_arena_region(&f.arena, offs[i]);
+			int k;
+
+			for (k = 0; k < 32; k++)
+				r[rand_r(&seed) % 4096] = (uint8_t)rand_r(
+					&seed);
+		}
+		for (i = 0; i < IPC_CMD_NARGS; i++)
+			c.arg[i] = (uint64_t)rand_r(&seed)
+				   << (rand_r(&seed) % 40);
+		if (c.op == IPC_OP_SOCKET)
+			c.op = IPC_OP_GETNAME;
+		(void)cmd(&f, &c, NULL);
+		ft_send(&pp[round % 3], TCP_ACK, "x", 1);
+		ft_drain();
+		app_doorbell(f.a);
+	}
+	fapp_close(&f);
+}
+
+/* The app's death closes its stream sockets, listeners included. */
+Test(app, detach_closes_stream_sockets)
+{
+	struct fapp f;
+	struct fstream s, ln;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	uint8_t buf[16];
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	fstream_open(&f, &ln);
+	cr_assert_eq(addr_cmd(&f, IPC_OP_BIND, ln.id, L3_US, 81), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_LISTEN, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	app_detach(f.a);
+	cr_assert_eq(app_count(&l3_eng), 0);
+	(void)collect(&pp, buf, sizeof(buf), &fin);
+	cr_assert(fin);
+	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 81));
+	fapp_close(&f);
 }

@@ -125,7 +125,7 @@ static struct sockaddr_in sin4(const char *a, uint16_t port)
 
 #define SA(s) ((const struct sockaddr *)(const void *)&(s))
 
-Test(decide, only_ipv4_udp_sockets_are_candidates)
+Test(decide, only_ipv4_udp_and_tcp_sockets_are_candidates)
 {
 	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_DGRAM, 0),
 		     ROUTE_UNDECIDED);
@@ -133,7 +133,17 @@ Test(decide, only_ipv4_udp_sockets_are_candidates)
 			     AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			     IPPROTO_UDP),
 		     ROUTE_UNDECIDED);
-	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM, 0),
+		     ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+					IPPROTO_TCP),
+		     ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP),
+		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_INET, SOCK_STREAM, IPPROTO_UDP),
+		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_socket(AF_INET6, SOCK_STREAM, 0),
+		     ROUTE_KERNEL);
 	cr_assert_eq(shim_decide_socket(AF_UNIX, SOCK_DGRAM, 0), ROUTE_KERNEL);
 	cr_assert_eq(shim_decide_socket(AF_NETLINK, SOCK_DGRAM, 0),
 		     ROUTE_KERNEL);

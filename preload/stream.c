@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stream.c - stream (TCP) engine sockets: byte rings for data, state
+ * words for connection state, commands for the rest
+ *
+ * Theory of operation
+ *
+ * A stream socket's bytes go through two SPSC byte rings: send() copies
+ * into the tx ring and kicks the engine, which feeds TCP as its send
+ * buffer allows; the engine copies what TCP received into the rx ring and
+ * recv() copies it out.  Nothing on the data path waits for the engine,
+ * and nothing asks it: connection state (connected, peer FIN, hang-up,
+ * accept queue, pending error) is published by the engine in the socket's
+ * state words (shimproto.h), which also answer poll() and SO_ERROR.
+ *
+ * End of stream: the engine sets SHIM_EV_RDHUP / SHIM_EV_HUP only after
+ * every byte before the FIN or reset is in the rx ring, with release
+ * ordering.  A reader loads the events (acquire) before it reads the ring,
+ * so seeing the bit and then an empty ring means end of stream.
+ *
+ * Blocking follows the doorbell protocol (ipc/README.md): arm the ring's
+ * and the state words' wake-me flags, re-check, then sleep; readiness is
+ * always re-checked after a wake.  errno values follow Linux's TCP: a
+ * pending error is returned once (data first, then the error, then end of
+ * stream), send() after the end raises SIGPIPE unless MSG_NOSIGNAL, and a
+ * second connect() after a completed non-blocking one returns 0 once, then
+ * EISCONN.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shim.h"
+
+/* POLLOUT needs this much tx ring space, as the kernel wants a third of
+ * its send buffer free: a writer woken for one byte would just spin. */
+static uint32_t writable_need(const struct shim_sock *s)
+{
+	return s->tx.byte.s.cap / 4;
+}
+
+/* send_need() - ring room a blocked send waits for: @left, capped. */
+static uint32_t send_need(const struct shim_sock *s, size_t left)
+{
+	uint32_t need = writable_need(s);
+
+	return left < need ? (uint32_t)left : need;
+}
+
+static uint32_t events_of(const struct shim_sock *s)
+{
+	return atomic_load_explicit(&s->st->events, memory_order_acquire);
+}
+
+static bool err_pending(const struct shim_sock *s)
+{
+	return atomic_load_explicit(&s->st->err, memory_order_acquire) != 0;
+}
+
+/*
+ * wait_state() - sleep until the engine changes @s's state words (or any
+ * wake), up to @deadline
+ *
+ * Return: 0 (re-check), -EAGAIN (timed out), -EINTR, -ECONNRESET (the
+ * engine is gone).
+ */
+static int wait_state(struct shim_sock *s, uint32_t seen, int64_t deadline)
+{
+	int rc = 0;
+
+	esock_arm_state(s);
+	if (events_of(s) == seen && !err_pending(s))
+		rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL, NULL);
+	esock_disarm_state(s);
+	if (rc == -ETIMEDOUT && deadline >= 0 && esock_left_ms(deadline) == 0)
+		return -EAGAIN;
+	if (rc == -ENETDOWN)
+		return -ECONNRESET;
+	return rc == -EINTR ? -EINTR : 0;
+}
+
+/**
+ * stream_connect_start() - send CONNECT; the engine answers EINPROGRESS
+ * for a handshake it started
+ *
+ * Return: 0 when the handshake is under way, or -errno (EALREADY,
+ * EISCONN, ENETUNREACH, ...).
+ */
+int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
+			 socklen_t len)
+{
+	struct ipc_cmd c = { .op = IPC_OP_CONNECT, .sock = s->id };
+	struct ipc_cpl cpl;
+	int rc;
+
+	if (!sa || len < sizeof(struct sockaddr_in))
+		return -EINVAL;
+	if (sa->sa_family != AF_INET)
+		return -EAFNOSUPPORT;
+	c.arg[0] = sizeof(struct sockaddr_in);
+	memcpy(&c.arg[1], sa, sizeof(struct sockaddr_in));
+	rc = esock_run(&c, &cpl);
+	if (rc == -EINPROGRESS) {
+		atomic_store(&s->conn, SHIM_CONN_STARTED);
+		return 0;
+	}
+	return rc ? rc : -EIO;
+}
+
+/**
+ * stream_connect_wait() - what connect() returns once the handshake is
+ * under way: EINPROGRESS when non-blocking, else the outcome
+ *
+ * SO_SNDTIMEO bounds the wait (EINPROGRESS on expiry, as Linux); a
+ * signal returns EINTR with the handshake still going on.
+ *
+ * Return: 0 or -errno (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ...).
+ */
+int stream_connect_wait(struct shim_sock *s)
+{
+	int64_t deadline = esock_deadline(&s->sndtimeo);
+	uint32_t ev;
+	int rc;
+
+	if (s->nonblock)
+		return -EINPROGRESS;
+	for (;;) {
+		ev = events_of(s);
+		if (ev & SHIM_EV_CONNECTED) {
+			atomic_store(&s->conn, SHIM_CONN_DONE);
+			return 0;
+		}
+		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
+			atomic_store(&s->conn, SHIM_CONN_NONE);
+			rc = esock_take_error(s);
+			return rc ? -rc : -ECONNREFUSED;
+		}
+		rc = wait_state(s, ev, deadline);
+		if (rc == -EAGAIN)
+			return -EINPROGRESS;
+		if (rc)
+			return rc;
+	}
+}
+
+/**
+ * stream_connect() - connect(2) on a stream socket
+ *
+ * Return: 0 or -errno as Linux would return it.
+ */
+int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
+		   socklen_t len)
+{
+	uint32_t ev;
+	int rc;
+
+	switch (atomic_load(&s->conn)) {
+	case SHIM_CONN_DONE:
+		return -EISCONN;
+	case SHIM_CONN_STARTED:
+		/* Linux: the first connect() after completion returns 0. */
+		ev = events_of(s);
+		if (ev & SHIM_EV_CONNECTED) {
+			atomic_store(&s->conn, SHIM_CONN_DONE);
+			return 0;
+		}
+		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
+			atomic_store(&s->conn, SHIM_CONN_NONE);
+			rc = esock_take_error(s);
+			return rc ? -rc : -ECONNREFUSED;
+		}
+		return s->nonblock ? -EALREADY : stream_connect_wait(s);
+	default:
+		break;
+	}
+	if (s->listening)
+		return -EISCONN;
+	rc = stream_connect_start(s, sa, len);
+	return rc ? rc : stream_connect_wait(s);
+}
+
+/** stream_listen() - listen(2). */
+int stream_listen(struct shim_sock *s, int backlog)
+{
+	struct ipc_cmd c = { .op = IPC_OP_LISTEN, .sock = s->id };
+	struct ipc_cpl cpl;
+	int rc;
+
+	c.arg[0] = backlog < 0 ? 0 : (uint64_t)backlog;
+	rc = esock_run(&c, &cpl);
+	if (!rc)
+		atomic_store(&s->listening, true);
+	return rc;
+}
+
+/* put_peer() - the peer address ACCEPT packed into @v, as accept(2). */
+static void put_peer(uint64_t v, struct sockaddr *sa, socklen_t *salen)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint32_t ip = (uint32_t)v;
+	uint16_t port = (uint16_t)(v >> 32);
+	socklen_t n;
+
+	if (!sa || !salen)
+		return;
+	memcpy(&sin.sin_addr, &ip, sizeof(ip));
+	memcpy(&sin.sin_port, &port, sizeof(port));
+	n = *salen < sizeof(sin) ? *salen : (socklen_t)sizeof(sin);
+	memcpy(sa, &sin, n);
+	*salen = sizeof(sin);
+}
+
+/**
+ * stream_accept() - accept4(2) without the fd: the new engine socket
+ * @flags:	SOCK_NONBLOCK for the new socket
+ * @out:	the new socket, holding no references
+ *
+ * Blocks (SO_RCVTIMEO bounds it) unless the listener is non-blocking.
+ * Return: 0 or -errno (EAGAIN, EINVAL when not listening, EINTR, ...).
+ */
+int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
+		  socklen_t *salen, struct shim_sock **out)
+{
+	int64_t deadline = esock_deadline(&s->rcvtimeo);
+	struct ipc_cmd c = { .op = IPC_OP_ACCEPT, .sock = s->id };
+	struct ipc_cpl cpl;
+	uint32_t ev;
+	int rc;
+
+	if (!s->listening)
+		return -EINVAL;
+	for (;;) {
+		ev = events_of(s);
+		rc = esock_run(&c, &cpl);
+		if (!rc)
+			break;
+		if (rc != -EAGAIN || s->nonblock)
+			return rc;
+		rc = wait_state(s, ev & ~SHIM_EV_ACCEPT, deadline);
+		if (rc)
+			return rc;
+	}
+	rc = esock_new((uint32_t)cpl.result,
+		       SOCK_STREAM | (flags & SOCK_NONBLOCK),
+		       cpl.val[0] & 0xffffffffu, cpl.val[0] >> 32, out);
+	if (rc)
+		return rc;
+	atomic_store(&(*out)->conn, SHIM_CONN_DONE);
+	put_peer(cpl.val[1], sa, salen);
+	return 0;
+}
+
+/**
+ * stream_shutdown() - shutdown(2): the engine sends the FIN after the
+ * bytes already in the tx ring
+ */
+int stream_shutdown(struct shim_sock *s, int how)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SHUTDOWN,
+			     .sock = s->id,
+			     .arg = { (uint64_t)how } };
+	struct ipc_cpl cpl;
+	int rc;
+
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	rc = esock_run(&c, &cpl);
+	if (rc)
+		return rc;
+	if (how != SHUT_WR)
+		atomic_store(&s->shut_rd, true);
+	if (how != SHUT_RD)
+		atomic_store(&s->shut_wr, true);
+	return 0;
+}
+
+/*
+ * send_blocked() - why a send cannot go on now: 0 (it can), or -errno
+ * (the pending error, EPIPE, ENOTCONN, or EAGAIN while connecting)
+ */
+static int send_blocked(struct shim_sock *s, uint32_t ev)
+{
+	int err = esock_take_error(s);
+
+	if (err)
+		return -err;
+	if (s->shut_wr || (ev & SHIM_EV_WRHUP))
+		return -EPIPE;
+	if (ev & SHIM_EV_CONNECTED)
+		return 0;
+	if (atomic_load(&s->conn) == SHIM_CONN_STARTED && !(ev & SHIM_EV_HUP))
+		return -EAGAIN;
+	return -ENOTCONN;
+}
+
+/**
+ * stream_send() - send(2) on a stream socket
+ *
+ * Blocking: every byte goes into the ring, waiting for room (SO_SNDTIMEO
+ * bounds it; a timeout or signal after some bytes returns the count).
+ * Non-blocking: what fits, or EAGAIN.
+ *
+ * Return: bytes taken, or -errno.
+ */
+ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
+{
+	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
+	int64_t deadline = esock_deadline(&s->sndtimeo);
+	size_t done = 0;
+	ssize_t rc = 0;
+	uint32_t ev;
+
+	pthread_mutex_lock(&s->tx_lock);
+	for (;;) {
+		bool connecting;
+
+		ev = events_of(s);
+		rc = send_blocked(s, ev);
+		if (rc && rc != -EAGAIN)
+			break;
+		connecting = rc == -EAGAIN;
+		if (!connecting) {
+			rc = ipc_bytering_write(&s->tx.byte,
+						(const uint8_t *)buf + done,
+						len - done);
+			if (rc < 0) {
+				rc = -EIO;
+				break;
+			}
+			done += (size_t)rc;
+			if (rc)
+				(void)ipc_bytering_kick(&s->tx.byte,
+							shim_engine_efd());
+			if (done == len)
+				break;
+		}
+		rc = -EAGAIN;
+		if (nb)
+			break;
+		esock_arm_state(s);
+		/* While connecting only the state words can change things. */
+		rc = connecting
+			     ? 0
+			     : ipc_bytering_wait_prepare(
+				       &s->tx.byte, send_need(s, len - done));
+		if (rc == 0 && events_of(s) == ev && !err_pending(s)) {
+			pthread_mutex_unlock(&s->tx_lock);
+			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
+					NULL);
+			pthread_mutex_lock(&s->tx_lock);
+		} else {
+			rc = 0;
+		}
+		ipc_bytering_wait_cancel(&s->tx.byte);
+		esock_disarm_state(s);
+		if (rc == -ETIMEDOUT && deadline >= 0 &&
+		    esock_left_ms(deadline) == 0) {
+			rc = -EAGAIN;
+			break;
+		}
+		if (rc == -EINTR)
+			break;
+		if (rc == -ENETDOWN) {
+			rc = -ECONNRESET;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->tx_lock);
+	if (done)
+		return (ssize_t)done;
+	if (!len && rc == 0)
+		return 0;
+	if (rc == -EPIPE && !(flags & MSG_NOSIGNAL))
+		(void)raise(SIGPIPE);
+	return rc;
+}
+
+/* peek_copy() - copy up to @len ring bytes without consuming them. */
+static ssize_t peek_copy(struct ipc_bytering *r, void *buf, size_t len)
+{
+	struct ipc_span sp[2];
+	ssize_t n = ipc_bytering_peek(r, sp);
+	size_t a, b;
+
+	if (n <= 0)
+		return n;
+	a = sp[0].len < len ? sp[0].len : len;
+	b = sp[1].len < len - a ? sp[1].len : len - a;
+	memcpy(buf, sp[0].p, a);
+	memcpy((uint8_t *)buf + a, sp[1].p, b);
+	return (ssize_t)(a + b);
+}
+
+/*
+ * recv_empty() - the ring was empty after @ev was loaded: 1 to wait,
+ * 0 for end of stream, or -errno (pending error, ENOTCONN)
+ */
+static int recv_empty(struct shim_sock *s, uint32_t ev)
+{
+	int err;
+
+	if (s->listening)
+		return -ENOTCONN;
+	err = esock_take_error(s);
+	if (err)
+		return -err;
+	if (s->shut_rd || (ev & (SHIM_EV_RDHUP | SHIM_EV_HUP)))
+		return (ev & SHIM_EV_CONNECTED) || s->shut_rd ? 0 : -ENOTCONN;
+	if (!(ev & SHIM_EV_CONNECTED) &&
+	    atomic_load(&s->conn) != SHIM_CONN_STARTED)
+		return -ENOTCONN;
+	return 1;
+}
+
+/**
+ * stream_recv() - recv(2) on a stream socket: MSG_PEEK, MSG_DONTWAIT,
+ * MSG_WAITALL
+ *
+ * Return: bytes (0 at end of stream), or -errno.
+ */
+ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
+{
+	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
+	bool all = (flags & MSG_WAITALL) && !(flags & MSG_PEEK);
+	int64_t deadline = esock_deadline(&s->rcvtimeo);
+	size_t got = 0;
+	ssize_t rc = 0;
+	uint32_t ev;
+
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&s->rx_lock);
+	for (;;) {
+		/* Events before the ring: see the header comment. */
+		ev = events_of(s);
+		if (flags & MSG_PEEK)
+			rc = peek_copy(&s->rx.byte, buf, len);
+		else
+			rc = ipc_bytering_read(&s->rx.byte,
+					       (uint8_t *)buf + got, len - got);
+		if (rc < 0) {
+			rc = -EIO;
+			break;
+		}
+		if (rc > 0) {
+			got += (size_t)rc;
+			if (!(flags & MSG_PEEK))
+				(void)ipc_bytering_kick(&s->rx.byte,
+							shim_engine_efd());
+			if (got == len || !all)
+				break;
+			continue;
+		}
+		rc = recv_empty(s, ev);
+		if (rc <= 0 || got)
+			break;
+		rc = -EAGAIN;
+		if (nb)
+			break;
+		esock_arm_state(s);
+		rc = ipc_bytering_wait_prepare(&s->rx.byte, 0);
+		if (rc == 0 && events_of(s) == ev && !err_pending(s)) {
+			pthread_mutex_unlock(&s->rx_lock);
+			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
+					NULL);
+			pthread_mutex_lock(&s->rx_lock);
+		} else {
+			rc = 0;
+		}
+		ipc_bytering_wait_cancel(&s->rx.byte);
+		esock_disarm_state(s);
+		if (rc == -ETIMEDOUT && deadline >= 0 &&
+		    esock_left_ms(deadline) == 0) {
+			rc = -EAGAIN;
+			break;
+		}
+		if (rc == -EINTR)
+			break;
+		if (rc == -ENETDOWN) {
+			rc = -ECONNRESET;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->rx_lock);
+	if (got)
+		return (ssize_t)got;
+	return rc;
+}
+
+/** stream_fionread() - FIONREAD: bytes waiting in the rx ring. */
+int stream_fionread(struct shim_sock *s)
+{
+	ssize_t n;
+
+	pthread_mutex_lock(&s->rx_lock);
+	n = ipc_bytering_used(&s->rx.byte);
+	pthread_mutex_unlock(&s->rx_lock);
+	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
+}
+
+/**
+ * stream_revents() - poll(2) bits for a stream socket, as Linux's
+ * tcp_poll(): IN for data, end of stream or a queued connection; OUT
+ * once connected with ring room (or when sending is over, so the write
+ * reports the error); RDHUP after the peer's FIN; HUP when both
+ * directions are done; ERR for a pending error
+ */
+short stream_revents(struct shim_sock *s, short events)
+{
+	uint32_t ev = events_of(s);
+	short rev = 0, in = events & (POLLIN | POLLRDNORM);
+	short out = events & (POLLOUT | POLLWRNORM);
+	ssize_t n;
+
+	if (err_pending(s) || (ev & SHIM_EV_ERR))
+		rev |= POLLERR;
+	if (s->listening)
+		return (short)(rev | ((ev & SHIM_EV_ACCEPT) ? in : 0));
+	if (ev & SHIM_EV_HUP)
+		rev |= POLLHUP;
+	if (ev & SHIM_EV_RDHUP)
+		rev |= events & POLLRDHUP;
+	if (ev & (SHIM_EV_RDHUP | SHIM_EV_HUP) || s->shut_rd) {
+		rev |= in;
+	} else if (in) {
+		pthread_mutex_lock(&s->rx_lock);
+		n = ipc_bytering_used(&s->rx.byte);
+		pthread_mutex_unlock(&s->rx_lock);
+		if (n != 0)
+			rev |= in;
+	}
+	if (ev & (SHIM_EV_WRHUP | SHIM_EV_HUP) || s->shut_wr) {
+		rev |= out;
+	} else if (out && (ev & SHIM_EV_CONNECTED)) {
+		pthread_mutex_lock(&s->tx_lock);
+		n = ipc_bytering_space(&s->tx.byte);
+		pthread_mutex_unlock(&s->tx_lock);
+		if (n < 0 || n >= (ssize_t)writable_need(s))
+			rev |= out;
+	}
+	return rev;
+}
+
+/**
+ * stream_arm() - set the wake-me flags for @events, then re-check
+ *
+ * Return: true if @s is ready now (the caller must not sleep).
+ */
+bool stream_arm(struct shim_sock *s, short events)
+{
+	esock_arm_state(s);
+	if ((events & (POLLIN | POLLRDNORM)) && !s->listening) {
+		pthread_mutex_lock(&s->rx_lock);
+		(void)ipc_bytering_wait_prepare(&s->rx.byte, 0);
+		pthread_mutex_unlock(&s->rx_lock);
+	}
+	if (events & (POLLOUT | POLLWRNORM)) {
+		pthread_mutex_lock(&s->tx_lock);
+		(void)ipc_bytering_wait_prepare(&s->tx.byte, writable_need(s));
+		pthread_mutex_unlock(&s->tx_lock);
+	}
+	/* Every flag is set and fenced: what is ready now stays visible. */
+	return stream_revents(s, (short)(events | POLLRDHUP)) != 0;
+}
