@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -53,6 +54,12 @@ int shim_log_on;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static bool passthrough, bind_any;
+
+/* The engine hung up its end of our control socket: it exited or was
+ * killed.  Sticky; shim_engine_gone() checks now and then. */
+static _Atomic bool engine_dead;
+static _Atomic int64_t next_check_ns;
+#define SHIM_DEATH_CHECK_NS 50000000 /* 50 ms between cheap polls */
 
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static int attach_rc = 1; /* 1: not tried yet; 0: attached; -errno */
@@ -117,7 +124,10 @@ static void shim_init(void)
 	REAL(sendfile);
 	REAL(pread);
 	passthrough = env_on("NSSHIM_PASSTHROUGH");
-	bind_any = env_on("NSSHIM_BIND_ENGINE");
+	/* bind(0.0.0.0) goes to the engine unless NSSHIM_BIND_ENGINE=0:
+	 * a server run under the shim is meant to serve on the engine. */
+	bind_any = !getenv("NSSHIM_BIND_ENGINE") ||
+		   env_on("NSSHIM_BIND_ENGINE");
 	shim_log_on = env_on("NSSHIM_LOG");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		cap = rl.rlim_cur;
@@ -137,7 +147,8 @@ bool shim_enabled(void)
 	return !passthrough;
 }
 
-/** shim_bind_any_engine() - NSSHIM_BIND_ENGINE: 0.0.0.0 binds go to us. */
+/** shim_bind_any_engine() - 0.0.0.0 binds go to us (NSSHIM_BIND_ENGINE,
+ * default on). */
 bool shim_bind_any_engine(void)
 {
 	return bind_any;
@@ -453,15 +464,46 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 	}
 	if (pfd[nextra].revents & POLLIN)
 		(void)!shim_real.read(eng.efd_app, &v, sizeof(v));
-	if (pfd[nextra + 1].revents & (POLLHUP | POLLRDHUP | POLLERR))
+	if (pfd[nextra + 1].revents & (POLLHUP | POLLRDHUP | POLLERR)) {
+		atomic_store(&engine_dead, true);
 		rc = -ENETDOWN;
-	else
+	} else
 		rc = rc ? 0 : -ETIMEDOUT;
 out:
 	if (pfd != stack)
 		free(pfd);
 	errno = saved;
 	return rc;
+}
+
+/**
+ * shim_engine_gone() - the engine we are attached to has gone away
+ *
+ * A call that never sleeps (a send into a ring with room, a non-blocking
+ * receive) would not notice the engine's death; this polls the control
+ * socket for its hang-up, at most every 50 ms (a coarse clock read
+ * otherwise), so such calls fail within that time instead of feeding
+ * rings nobody reads.
+ */
+bool shim_engine_gone(void)
+{
+	struct pollfd p = { .fd = eng.ctl_fd, .events = POLLRDHUP };
+	struct timespec ts;
+	int64_t now;
+
+	if (atomic_load_explicit(&engine_dead, memory_order_relaxed))
+		return true;
+	if (eng.ctl_fd < 0 || clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+		return false;
+	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	if (now < atomic_load_explicit(&next_check_ns, memory_order_relaxed))
+		return false;
+	atomic_store_explicit(&next_check_ns, now + SHIM_DEATH_CHECK_NS,
+			      memory_order_relaxed);
+	if (shim_real.poll(&p, 1, 0) == 1 &&
+	    (p.revents & (POLLHUP | POLLRDHUP | POLLERR)))
+		atomic_store(&engine_dead, true);
+	return atomic_load(&engine_dead);
 }
 
 /**

@@ -10,8 +10,8 @@
  *    sendmsg() with an address (UDP), or listen() (kernel: it was never
  *    bound to an engine address):
  *      bind to a loopback address                     -> kernel
- *      bind to 0.0.0.0                                -> kernel, or engine
- *                                                        with NSSHIM_BIND_ENGINE=1
+ *      bind to 0.0.0.0                                -> engine, or kernel
+ *                                                        with NSSHIM_BIND_ENGINE=0
  *      bind to any other address                      -> engine (if the
  *                                                        engine refuses the
  *                                                        address, the kernel)

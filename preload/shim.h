@@ -117,6 +117,7 @@ bool shim_bind_any_engine(void);
 int shim_attach(void);
 int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl);
 int shim_engine_efd(void);
+bool shim_engine_gone(void);
 void *shim_region(uint64_t off);
 uint32_t shim_region_len(void);
 struct shim_sock_state *shim_state(uint32_t id);

@@ -265,6 +265,8 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	err = esock_take_error(s);
 	if (err)
 		return -err;
+	if (shim_engine_gone())
+		return -ENETDOWN;
 	if (sa && salen) {
 		if (salen < sizeof(struct sockaddr_in))
 			return -EINVAL;
@@ -354,6 +356,10 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 		}
 		if (rc != -EAGAIN) {
 			rc = -EIO;
+			break;
+		}
+		if (shim_engine_gone()) {
+			rc = -ECONNRESET;
 			break;
 		}
 		if (s->nonblock || (flags & MSG_DONTWAIT))
@@ -547,6 +553,8 @@ short esock_revents(struct shim_sock *s, short events)
 {
 	short rev = 0;
 
+	if (shim_engine_gone())
+		return POLLERR | POLLHUP | (events & (POLLIN | POLLRDNORM));
 	if (s->type == SOCK_STREAM)
 		return stream_revents(s, events);
 	if (atomic_load_explicit(&s->st->err, memory_order_acquire))

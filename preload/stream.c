@@ -289,6 +289,8 @@ static int send_blocked(struct shim_sock *s, uint32_t ev)
 		return -err;
 	if (s->shut_wr || (ev & SHIM_EV_WRHUP))
 		return -EPIPE;
+	if (shim_engine_gone())
+		return -ECONNRESET; /* the engine, and the connection, died */
 	if (ev & SHIM_EV_CONNECTED)
 		return 0;
 	if (atomic_load(&s->conn) == SHIM_CONN_STARTED && !(ev & SHIM_EV_HUP))
@@ -409,6 +411,8 @@ static int recv_empty(struct shim_sock *s, uint32_t ev)
 		return -err;
 	if (s->shut_rd || (ev & (SHIM_EV_RDHUP | SHIM_EV_HUP)))
 		return (ev & SHIM_EV_CONNECTED) || s->shut_rd ? 0 : -ENOTCONN;
+	if (shim_engine_gone())
+		return -ECONNRESET;
 	if (!(ev & SHIM_EV_CONNECTED) &&
 	    atomic_load(&s->conn) != SHIM_CONN_STARTED)
 		return -ENOTCONN;

@@ -36,7 +36,7 @@ s.sendto(sys.argv[2].encode(), (sys.argv[1], int(sys.argv[4])))' "$1" "$2" "$KER
 }
 
 echo "== (a) join through the shim"
-ip netns exec "$NST_NS" env LD_PRELOAD="$SHIM" NSSHIM_SOCKET="$NST_CTL" NSSHIM_BIND_ENGINE=1 \
+ip netns exec "$NST_NS" env LD_PRELOAD="$SHIM" NSSHIM_SOCKET="$NST_CTL" \
 	$PY "$here/mcast_recv.py" "$GROUP" $PORT "$ENGINE4" 3 20 \
 	>"$NST_DIR/recv.out" 2>"$NST_DIR/recv.err" &
 recv=$!

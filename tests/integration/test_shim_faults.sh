@@ -7,7 +7,10 @@
 #       running 1000 request/replies at the same time;
 #   (b) another user cannot attach: the control socket's mode keeps it
 #       out, and with the mode opened up the engine's SO_PEERCRED check
-#       refuses it; either way its sockets stay on the kernel.
+#       refuses it; either way its sockets stay on the kernel;
+#   (c) an engine killed with SIGKILL turns a blocked recv into an error
+#       within a second, and later calls fail instead of hanging or
+#       silently feeding rings nobody reads (UDP and TCP).
 . "$(dirname "$0")/lib.sh"
 nst_require_root
 nst_require setpriv /usr/bin/python3
@@ -84,4 +87,69 @@ grep -q 'attach failed' <<<"$res" || nst_fail "shim did not report the refusal: 
 echo "with the mode opened, the engine's SO_PEERCRED check refuses it; its sockets stay on the kernel (ok 10)"
 chmod 0600 "$NST_CTL"
 
+echo "== (c) the engine dies under a blocked app"
+cat >"$NST_DIR/blocked.py" <<'EOF'
+import errno, select, socket, sys, time
+host, port = sys.argv[1], int(sys.argv[2])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.connect((host, port))  # a sink: never answers
+u.send(b"x")
+t = socket.create_connection((host, port))  # a TCP sink: reads, never writes
+t.sendall(b"hello")
+print("blocking", flush=True)
+
+def fails(what, call):
+    """Print the errno CALL fails with; retry for up to 1 s, since a call
+    that does not block notices the engine's death within 50 ms."""
+    end = time.monotonic() + 1
+    while True:
+        try:
+            call()
+        except OSError as e:
+            print(what, errno.errorcode[e.errno], flush=True)
+            return
+        if time.monotonic() > end:
+            print(what, "still succeeds after 1 s", flush=True)
+            return
+        time.sleep(0.01)
+
+fails("udp recv", lambda: u.recv(100))      # blocked when the engine dies
+fails("udp send", lambda: u.send(b"y"))
+fails("tcp send", lambda: t.send(b"z"))
+fails("tcp recv", lambda: t.recv(100))
+p = select.poll()
+p.register(t, select.POLLIN | select.POLLOUT)
+ev = dict(p.poll(1000)).get(t.fileno(), 0)
+print("tcp poll", "ERR|HUP" if ev & select.POLLERR and ev & select.POLLHUP else ev, flush=True)
+EOF
+SINK=7779
+nst_bg_ns $PY -c '
+import socket, sys, threading
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind((sys.argv[1], int(sys.argv[2])))
+threading.Thread(target=lambda: [u.recv(2048) for _ in iter(int, 1)], daemon=True).start()
+l = socket.socket()
+l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind((sys.argv[1], int(sys.argv[2])))
+l.listen()
+c, _ = l.accept()
+while c.recv(65536):
+    pass' "$KERNEL4" $SINK
+nst_wait_for 5 nsx sh -c "ss -Htln 'sport = :$SINK' | grep -q ." || nst_fail 'sink did not start'
+shim timeout 20 $PY "$NST_DIR/blocked.py" "$KERNEL4" $SINK >"$NST_DIR/blocked.out" 2>&1 &
+blocked=$!
+NST_PIDS+=("$blocked")
+nst_wait_for 10 grep -q blocking "$NST_DIR/blocked.out" || nst_fail "blocked app did not start"
+sleep 0.3
+t0=$(date +%s%N)
+kill -9 "$NST_ENGINE_PID"
+wait "$blocked" || nst_fail "blocked app: $(cat "$NST_DIR/blocked.out")"
+ms=$((($(date +%s%N) - t0) / 1000000))
+expect=$(printf '%s\n' blocking "udp recv ECONNRESET" "udp send ENETDOWN" \
+	"tcp send ECONNRESET" "tcp recv ECONNRESET" "tcp poll ERR|HUP")
+[[ $(cat "$NST_DIR/blocked.out") == "$expect" ]] ||
+	nst_fail "after the engine died: $(cat "$NST_DIR/blocked.out")"
+((ms < 1000)) || nst_fail "the calls took $ms ms to fail"
+echo "all failed within $ms ms of SIGKILL: $(tail -n +2 "$NST_DIR/blocked.out" | tr '\n' ';')"
+NST_ENGINE_PID=
 echo PASS
