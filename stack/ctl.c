@@ -215,13 +215,16 @@ static struct json_object *link_json(const struct netif *ifp)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *st = json_object_new_object();
-	char mac[18];
+	char mac[18], off[32];
 
 	json_object_object_add(o, "name", json_object_new_string(ifp->name));
 	json_object_object_add(o, "index", json_object_new_int(ifp->index));
 	json_object_object_add(o, "kind",
 			       json_object_new_string(kind_names[ifp->kind]));
 	json_object_object_add(o, "mtu", json_object_new_int64(ifp->mtu));
+	json_object_object_add(o, "offload",
+			       json_object_new_string(netdev_offload_str(
+				       ifp->offload, off, sizeof(off))));
 	if (ifp->kind != NETIF_TUN) {
 		mac_str(&ifp->mac, mac);
 		json_object_object_add(o, "mac", json_object_new_string(mac));

@@ -185,9 +185,14 @@ static void show_link(struct json_object *data)
 		struct json_object *l = json_object_array_get_idx(data, i);
 		const char *mac = str_of(l, "mac");
 
-		printf("%-16s %-14s %-17s <%s> mtu %lld\n", str_of(l, "name"),
+		const char *off = str_of(l, "offload");
+
+		printf("%-16s %-14s %-17s <%s> mtu %lld", str_of(l, "name"),
 		       bool_of(l, "up") ? "UP" : "DOWN", mac[0] ? mac : "none",
 		       str_of(l, "kind"), (long long)int_of(l, "mtu"));
+		if (off[0])
+			printf(" offload %s", off);
+		printf("\n");
 	}
 }
 
