@@ -256,6 +256,7 @@ static int link_add(struct ctl_req *req)
 	const char *name = ctl_arg_str(req, "name");
 	const char *mac_s = ctl_arg_str(req, "mac");
 	const char *peer_s = ctl_arg_str(req, "peer_mac");
+	const char *offload;
 	struct mac_addr mac, peer;
 	struct tap_opts o = { 0 };
 	struct netif *ifp;
@@ -292,6 +293,12 @@ static int link_add(struct ctl_req *req)
 	if (o.persist && !o.create)
 		return ctl_error(req, -EINVAL,
 				 "link add: persist applies only with create");
+	offload = ctl_arg_str(req, "offload");
+	if (offload && strcmp(offload, "on") != 0 &&
+	    strcmp(offload, "off") != 0)
+		return ctl_error(req, -EINVAL,
+				 "link add: offload must be on or off");
+	o.no_offload = offload && !strcmp(offload, "off");
 	rc = netdev_tap_open(req->eng, &o, &ifp, err, sizeof(err));
 	if (rc)
 		return ctl_error(req, rc, "%s", err);

@@ -375,6 +375,8 @@ static int parse_link_add(struct json_object *args, int argc, char **argv)
 			add_str(args, "mac", argv[i + 1]);
 		} else if (!strcmp(o, "--peer-mac")) {
 			add_str(args, "peer_mac", argv[i + 1]);
+		} else if (!strcmp(o, "--offload")) {
+			add_str(args, "offload", argv[i + 1]);
 		} else {
 			return usage_error("link add: unknown option '%s'", o);
 		}

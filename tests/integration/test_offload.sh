@@ -20,6 +20,12 @@ run() { nsx timeout "$1" /usr/bin/python3 "$CLIENT" "${@:2}"; }
 link=$(nsctl link)
 echo "$link"
 [[ $link == *"offload csum,tso4,tso6"* ]] || nst_fail "offload not on: $link"
+# A second device at run time, offloads off; then gone again.
+nsctl link add tap "${NST_DEV}b" --create --offload off >/dev/null ||
+	nst_fail "link add --offload off"
+[[ $(nsctl link) == *"${NST_DEV}b"*"offload off"* ]] ||
+	nst_fail "link add: offload not off: $(nsctl link)"
+nsctl link del "${NST_DEV}b" >/dev/null || nst_fail "link del"
 
 run 120 discard 200000000 || nst_fail "discard"
 run 120 chargen 200000000 || nst_fail "chargen"
