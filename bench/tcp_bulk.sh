@@ -16,7 +16,9 @@
 # Environment: BULK_SECONDS (5), BULK_ROUNDS (3),
 #   BULK_ENGINE_ARGS (extra nsstackd options, e.g. "--offload off"),
 #   BULK_KERNEL_OFFLOAD=off turns TSO/GSO/GRO/checksum offload off on the veth,
-#   BULK_DIRS ("send recv") picks directions,
+#   BULK_DIRS ("send recv") picks directions; "iperf iperf-R" adds
+#   iperf3 -c 192.0.2.1 -> 192.0.2.2 (-R: reverse), its server on K the
+#   kernel's and on S iperf3 under libnsshim.so (the engine's sockets),
 #   BULK_SS=1 prints the engine's socket table midway through each S run,
 #   BULK_PERF=FILE records `perf record -g` of the engine during S rounds.
 set -euo pipefail
@@ -118,8 +120,37 @@ for _ in $(seq 150); do
 	sleep 0.1
 done
 
+iperf() { # iperf K|S iperf|iperf-R: one iperf3 run, the Mbit/s figure
+	local sn=$ns_k2 n=$ns_k1 r=() spid
+	[[ $2 == iperf-R ]] && r=(-R)
+	if [[ $1 == S ]]; then
+		sn=$ns_s n=$ns_s
+		bg "$sn" env LD_PRELOAD="$build/libnsshim.so" NSSHIM_SOCKET="$ctl" \
+			iperf3 -s -1 -B 192.0.2.2 -p 5201 >"$work/iperf-s.log" 2>&1
+	else
+		bg "$sn" iperf3 -s -1 -B 192.0.2.2 -p 5201 >"$work/iperf-s.log" 2>&1
+	fi
+	spid=$last_pid
+	sleep 0.5
+	ip netns exec "$n" timeout $((secs + 20)) iperf3 -c 192.0.2.2 \
+		-p 5201 -t "$secs" "${r[@]}" -J >"$work/iperf.json" 2>&1 || true
+	"$py" -c 'import json,sys
+print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6, 1))' \
+		"$work/iperf.json" 2>/dev/null || {
+		echo "iperf3 $1 $2 failed:" >&2
+		tail -n 3 "$work/iperf.json" "$work/iperf-s.log" >&2
+		echo 0
+	}
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+}
+
 run() { # run K|S send|recv: one measurement, the Mbit/s figure
 	local n=$ns_k1 port=9
+	[[ $2 == iperf* ]] && {
+		iperf "$@"
+		return
+	}
 	[[ $1 == S ]] && n=$ns_s
 	[[ $2 == recv ]] && port=19
 	if [[ $1 == S && -n ${BULK_SS:-} ]]; then
@@ -162,7 +193,7 @@ for dir in $dirs; do
 import statistics, sys
 d, k, s = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 km, sm = statistics.median(map(float, k)), statistics.median(map(float, s))
-who = "kernel->engine" if d == "send" else "engine->kernel"
+who = ("kernel->engine" if d in ("send", "iperf") else "engine->kernel")
 print(f"bulk {d:4} ({who}): K {km:8.0f} Mbit/s  S {sm:8.0f} Mbit/s  "
       f"S/K {sm / km if km else 0:.3f}")
 PY
