@@ -443,6 +443,20 @@ static int opt_service(struct config *cfg, const char *opt, char *const *args,
 static int opt_config(struct config *cfg, const char *opt, char *const *args,
 		      int depth);
 
+/* --offload on|off: IFF_VNET_HDR checksum offload and TSO (default on). */
+static int opt_offload(struct config *cfg, const char *opt, char *const *args,
+		       int depth)
+{
+	(void)depth;
+	if (!strcmp(args[0], "on"))
+		cfg->no_offload = false;
+	else if (!strcmp(args[0], "off"))
+		cfg->no_offload = true;
+	else
+		return fail(cfg, "--%s %s: expected on or off", opt, args[0]);
+	return 0;
+}
+
 static const struct option_def options[] = {
 	{ "tap", 1, opt_dev },
 	{ "tun", 1, opt_dev },
@@ -451,6 +465,7 @@ static const struct option_def options[] = {
 	{ "slaac", 0, opt_flag },
 	{ "tempaddr", 0, opt_flag },
 	{ "mtu", 1, opt_mtu },
+	{ "offload", 1, opt_offload },
 	{ "mac", 1, opt_mac },
 	{ "peer-mac", 1, opt_mac },
 	{ "addr", 1, opt_addr },
@@ -679,7 +694,8 @@ void config_usage(FILE *out)
 {
 	fputs("usage: nsstackd (--tap NAME | --tun NAME) [--create "
 	      "[--persist]]\n"
-	      "                [--mtu N] [--mac MAC] [--peer-mac MAC]\n"
+	      "                [--mtu N] [--offload on|off] [--mac MAC] "
+	      "[--peer-mac MAC]\n"
 	      "                [--addr A.B.C.D/N]... [--gw A.B.C.D]\n"
 	      "                [--route PREFIX via GW]... [--control PATH]\n"
 	      "                [--pcap FILE] [--log-level LEVEL]\n"
@@ -693,6 +709,9 @@ void config_usage(FILE *out)
 	      "  --create          create the device if it does not exist\n"
 	      "  --persist         keep a created device after exit\n"
 	      "  --mtu N           set the link MTU (68..65535)\n"
+	      "  --offload on|off  IFF_VNET_HDR checksum offload and TSO: "
+	      "64 KiB\n"
+	      "                    super-segments both ways (default on)\n"
 	      "  --mac MAC         the engine's own MAC (default: random "
 	      "02:xx:..)\n"
 	      "  --peer-mac MAC    the kernel side's MAC on the TAP\n"

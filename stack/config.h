@@ -51,6 +51,7 @@ struct config {
 	bool have_mac;
 	struct mac_addr peer_mac; /* the kernel side's MAC on the TAP */
 	bool have_peer_mac;
+	bool no_offload; /* --offload off: no IFF_VNET_HDR offloads */
 	struct config_prefix4 addr[CONFIG_MAX_ADDR];
 	size_t naddr;
 	struct config_prefix6 addr6[CONFIG_MAX_ADDR]; /* --addr with a ':' */

@@ -215,13 +215,16 @@ static struct json_object *link_json(const struct netif *ifp)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *st = json_object_new_object();
-	char mac[18];
+	char mac[18], off[32];
 
 	json_object_object_add(o, "name", json_object_new_string(ifp->name));
 	json_object_object_add(o, "index", json_object_new_int(ifp->index));
 	json_object_object_add(o, "kind",
 			       json_object_new_string(kind_names[ifp->kind]));
 	json_object_object_add(o, "mtu", json_object_new_int64(ifp->mtu));
+	json_object_object_add(o, "offload",
+			       json_object_new_string(netdev_offload_str(
+				       ifp->offload, off, sizeof(off))));
 	if (ifp->kind != NETIF_TUN) {
 		mac_str(&ifp->mac, mac);
 		json_object_object_add(o, "mac", json_object_new_string(mac));
@@ -253,6 +256,7 @@ static int link_add(struct ctl_req *req)
 	const char *name = ctl_arg_str(req, "name");
 	const char *mac_s = ctl_arg_str(req, "mac");
 	const char *peer_s = ctl_arg_str(req, "peer_mac");
+	const char *offload;
 	struct mac_addr mac, peer;
 	struct tap_opts o = { 0 };
 	struct netif *ifp;
@@ -289,6 +293,12 @@ static int link_add(struct ctl_req *req)
 	if (o.persist && !o.create)
 		return ctl_error(req, -EINVAL,
 				 "link add: persist applies only with create");
+	offload = ctl_arg_str(req, "offload");
+	if (offload && strcmp(offload, "on") != 0 &&
+	    strcmp(offload, "off") != 0)
+		return ctl_error(req, -EINVAL,
+				 "link add: offload must be on or off");
+	o.no_offload = offload && !strcmp(offload, "off");
 	rc = netdev_tap_open(req->eng, &o, &ifp, err, sizeof(err));
 	if (rc)
 		return ctl_error(req, rc, "%s", err);

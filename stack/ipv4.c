@@ -338,7 +338,9 @@ int ipv4_output(struct engine *eng, struct pkt *p, uint32_t src, uint32_t dst,
 	v.src = src;
 	v.dst = dst;
 	st->IpOutRequests++;
-	if (IPV4_HLEN + p->len <= mtu) {
+	/* A super-segment goes whole to a device that cuts it (TSO). */
+	if (IPV4_HLEN + p->len <= mtu || (p->off.gso_type == PKT_GSO_TCPV4 &&
+					  (ifp->offload & NETIF_OFF_TSO4))) {
 		h = pkt_push(p, IPV4_HLEN);
 		if (!h) {
 			rc = -ENOBUFS;

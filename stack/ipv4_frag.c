@@ -497,7 +497,8 @@ uint16_t ipv4_ident(struct engine *eng, uint32_t src, uint32_t dst,
 		    uint8_t proto)
 {
 	uint32_t key[3] = { src, dst, proto };
-	uint64_t h = hash_keyed(eng->secret, key, sizeof(key));
+	uint64_t h = hash_keyed_memo(&eng->frag4->ident_memo, eng->secret, key,
+				     sizeof(key));
 
 	return eng->frag4->ident[h % FRAG4_IDENT_BUCKETS]++;
 }

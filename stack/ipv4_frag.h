@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "pkt.h"
 #include "wire/ipv4.h"
 
@@ -23,6 +24,7 @@ struct frag4 {
 	size_t nq;
 	size_t mem; /* bytes held, against ipfrag_high_thresh */
 	uint16_t ident[FRAG4_IDENT_BUCKETS];
+	struct hash_memo ident_memo; /* the last ipv4_ident() bucket hash */
 };
 
 int frag4_init(struct engine *eng);

@@ -253,7 +253,8 @@ static void key_fill(struct neigh_key *k, int ifindex, int family,
 static unsigned int key_hash(const struct engine *eng,
 			     const struct neigh_key *k)
 {
-	return (unsigned int)hash_keyed(eng->secret, k, sizeof(*k));
+	return (unsigned int)hash_keyed_memo(&eng->neigh->hmemo, eng->secret, k,
+					     sizeof(*k));
 }
 
 static struct neigh *find(struct engine *eng, const struct neigh_key *k)

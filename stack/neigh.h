@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <uthash.h>
 
+#include "hash.h"
 #include "pkt.h"
 #include "timer.h"
 #include "wire/addr.h"
@@ -125,7 +126,8 @@ struct neigh {
 };
 
 struct neigh_table {
-	struct neigh *entries; /* uthash head */
+	struct neigh *entries;	/* uthash head */
+	struct hash_memo hmemo; /* the last key_hash() */
 	size_t count;
 	struct timer gc_timer;
 	struct engine *eng;

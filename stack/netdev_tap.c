@@ -18,6 +18,18 @@
  * devices get their turn (uv_poll is level-triggered: the rest is reported
  * again).  Transmit: one write() per frame on the non-blocking fd; a full
  * device queue (EAGAIN) drops the frame rather than stall the engine.
+ *
+ * Offloads (default on, --offload off to disable): the device is opened
+ * with IFF_VNET_HDR and TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4 |
+ * TUN_F_TSO6).  Every frame then travels behind a virtio-net header
+ * (netdev_vnet.c), read and written with readv()/writev() so the frame
+ * itself is never moved; the kernel hands us checksum-partial frames and
+ * TCP super-segments of up to 64 KiB, and takes the same from us, cutting
+ * and checksumming them itself.  This is what makes bulk TCP through a
+ * TAP fast: one system call and one stack traversal per 64 KiB instead of
+ * per 1.5 KiB.  When TUNSETOFFLOAD fails the header stays (it cannot be
+ * removed from an attached fd) and only says "no offload"; ifp->offload is
+ * then 0 and the stack builds plain, fully checksummed frames.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,12 +42,14 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "engine_loop.h"
 #include "log.h"
 #include "netdev_tap.h"
+#include "netdev_vnet.h"
 #include "wire/eth.h"
 
 struct tap_dev {
@@ -43,6 +57,7 @@ struct tap_dev {
 	bool created;
 	bool persist;
 	size_t rx_room; /* largest frame we accept: MTU + link header */
+	bool vnet;	/* IFF_VNET_HDR: a virtio-net header on every frame */
 	struct loop_watch *watch;
 	uint64_t last_err_log;
 };
@@ -73,6 +88,31 @@ static int tap_xmit(struct netif *ifp, const uint8_t *frame, size_t len)
 	return 0;
 }
 
+/* With IFF_VNET_HDR: the header, then the frame, in one writev(). */
+static int tap_xmit_pkt(struct netif *ifp, const struct pkt *p)
+{
+	struct tap_dev *d = ifp->priv;
+	uint8_t hb[VNET_HDR_LEN];
+	struct vnet_hdr h;
+	struct iovec iov[2];
+	ssize_t n;
+
+	if (!d->vnet) {
+		pkt_csum_complete(p->data, p->len, &p->off);
+		return tap_xmit(ifp, p->data, p->len);
+	}
+	vnet_hdr_from_offload(&p->off, p->data, p->len, &h);
+	vnet_hdr_write(hb, &h);
+	iov[0].iov_base = hb;
+	iov[0].iov_len = sizeof(hb);
+	iov[1].iov_base = p->data;
+	iov[1].iov_len = p->len;
+	n = writev(d->fd, iov, 2);
+	if (n < 0)
+		return -errno; /* netif_xmit counts -EAGAIN as a full queue */
+	return 0;
+}
+
 static void tap_close(struct netif *ifp)
 {
 	struct tap_dev *d = ifp->priv;
@@ -89,8 +129,30 @@ static void tap_close(struct netif *ifp)
 
 static const struct netdev_ops tap_ops = {
 	.xmit = tap_xmit,
+	.xmit_pkt = tap_xmit_pkt,
 	.close = tap_close,
 };
+
+/*
+ * The virtio-net header of a received frame into p->off; false (and @p
+ * dropped) when it contradicts the frame.
+ */
+static bool rx_offload(struct netif *ifp, struct pkt *p, const uint8_t *hb)
+{
+	struct engine *eng = ifp->eng;
+	struct vnet_hdr h;
+
+	vnet_hdr_read(hb, &h);
+	if (vnet_hdr_to_offload(&h, p->data, p->len, &p->off) == 0)
+		return true;
+	ifp->stats.rx_packets++;
+	ifp->stats.rx_bytes += p->len;
+	p->ifp = ifp;
+	p->rx_frame = p->data;
+	p->rx_len = p->len;
+	pkt_drop(eng, p, &eng->stats.eth.EthInErrors, "bad virtio-net header");
+	return false;
+}
 
 static void tap_readable(void *arg, int events)
 {
@@ -103,11 +165,27 @@ static void tap_readable(void *arg, int events)
 	for (int i = 0; i < TAP_RX_BURST; i++) {
 		/* One byte more than we accept, to see a frame too long. */
 		struct pkt *p = pkt_alloc(d->rx_room + 1);
+		uint8_t hb[VNET_HDR_LEN];
+		struct iovec iov[2];
 		ssize_t n;
 
 		if (!p)
 			return;
-		n = read(d->fd, p->data, d->rx_room + 1);
+		iov[0].iov_base = hb;
+		iov[0].iov_len = sizeof(hb);
+		iov[1].iov_base = p->data;
+		iov[1].iov_len = d->rx_room + 1;
+		if (d->vnet) {
+			n = readv(d->fd, iov, 2);
+			if (n > 0 && n < VNET_HDR_LEN) {
+				n = 0; /* no whole header: treat as an error */
+				errno = EIO;
+			} else if (n > 0) {
+				n -= VNET_HDR_LEN;
+			}
+		} else {
+			n = read(d->fd, p->data, d->rx_room + 1);
+		}
 		if (n <= 0) {
 			int err = n < 0 ? errno : EIO;
 
@@ -130,8 +208,50 @@ static void tap_readable(void *arg, int events)
 				 "longer than the MTU");
 			continue;
 		}
+		if (d->vnet && !rx_offload(ifp, p, hb))
+			continue;
 		netif_input(ifp, p);
 	}
+}
+
+/**
+ * netdev_offload_str() - @offload (NETIF_OFF_*) as "csum,tso4,tso6", or
+ * "off"; written to @buf
+ */
+const char *netdev_offload_str(uint32_t offload, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", offload & NETIF_OFF_CSUM ? "csum" : "",
+		 offload & NETIF_OFF_TSO4 ? ",tso4" : "",
+		 offload & NETIF_OFF_TSO6 ? ",tso6" : "");
+	if (!buf[0])
+		snprintf(buf, len, "off");
+	return buf;
+}
+
+/*
+ * Ask the kernel for checksum offload and TSO on @fd (opened with
+ * IFF_VNET_HDR); return the NETIF_OFF_* granted.  A kernel that refuses
+ * leaves plain frames behind the (then empty) header: logged, not fatal.
+ */
+static uint32_t offload_setup(int fd, const char *name)
+{
+	int hsz = VNET_HDR_LEN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hsz) < 0) {
+		log_warn("%s: TUNSETVNETHDRSZ: %s; offloads off", name,
+			 strerror(errno));
+		return 0;
+	}
+	if (ioctl(fd, TUNSETOFFLOAD,
+		  (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) == 0)
+		return NETIF_OFF_CSUM | NETIF_OFF_TSO4 | NETIF_OFF_TSO6;
+	if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)TUN_F_CSUM) == 0) {
+		log_warn("%s: TUNSETOFFLOAD TSO: %s; checksum offload only",
+			 name, strerror(errno));
+		return NETIF_OFF_CSUM;
+	}
+	log_warn("%s: TUNSETOFFLOAD: %s; offloads off", name, strerror(errno));
+	return 0;
 }
 
 /* ioctl on an AF_INET socket in our namespace, for interface settings. */
@@ -239,7 +359,7 @@ int netdev_tap_open(struct engine *eng, const struct tap_opts *o,
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", o->name);
 	ifr.ifr_flags = (short)((o->kind == NETIF_TUN ? IFF_TUN : IFF_TAP) |
-				IFF_NO_PI);
+				IFF_NO_PI | (o->no_offload ? 0 : IFF_VNET_HDR));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		rc = -errno;
 		if (rc == -EINVAL && exists)
@@ -268,9 +388,21 @@ int netdev_tap_open(struct engine *eng, const struct tap_opts *o,
 	d->fd = fd;
 	d->created = !exists;
 	d->persist = o->persist;
+	d->vnet = !o->no_offload;
+	if (d->vnet)
+		ifp->offload = offload_setup(fd, o->name);
+	else
+		/* The device keeps the offload features an earlier user set;
+		 * without a header to say so, the kernel would still hand us
+		 * super-segments and partial checksums. */
+		ioctl(fd, TUNSETOFFLOAD, 0UL);
 	/* A TAP frame carries the MTU plus an Ethernet header and maybe a
-	 * VLAN tag; a TUN packet is the MTU. */
-	d->rx_room = mtu + (o->kind == NETIF_TAP ? ETH_HLEN + 4 : 0);
+	 * VLAN tag; a TUN packet is the MTU.  With TSO the kernel sends
+	 * super-segments: a whole 64 KiB datagram. */
+	d->rx_room = (ifp->offload & (NETIF_OFF_TSO4 | NETIF_OFF_TSO6)
+			      ? NETIF_GSO_MAX
+			      : mtu) +
+		     (o->kind == NETIF_TAP ? ETH_HLEN + 4 : 0);
 	ifp->mtu = mtu;
 	if (o->kind == NETIF_TAP) {
 		if (o->mac)

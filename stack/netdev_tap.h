@@ -29,6 +29,7 @@ struct tap_opts {
 	uint32_t mtu;		    /* 0: keep the device's */
 	const struct mac_addr *mac; /* the engine's; NULL: random */
 	const struct mac_addr *peer_mac; /* the kernel side's; NULL: keep */
+	bool no_offload; /* --offload off: plain frames, no virtio header */
 };
 
 /* Frames read per readiness event before yielding to other work. */
@@ -37,6 +38,7 @@ struct tap_opts {
 int netdev_tap_open(struct engine *eng, const struct tap_opts *o,
 		    struct netif **out, char *err, size_t errlen);
 bool netdev_tap_created(const struct netif *ifp);
+const char *netdev_offload_str(uint32_t offload, char *buf, size_t len);
 void mac_random_local(struct mac_addr *mac);
 
 #endif /* NSSTACK_NETDEV_TAP_H */

@@ -14,6 +14,33 @@
 #include "eth.h"
 #include "ipv4.h"
 #include "ipv6.h"
+#include "netdev_vnet.h"
+
+/*
+ * Capture @p as the wire would show it.  A partial checksum (ours to the
+ * device, or the kernel's to us) is finished in a copy, so the capture
+ * verifies; a super-segment is written whole, as tcpdump shows one on a
+ * GSO interface.  Only done with a capture open.
+ */
+static void capture_pkt(struct engine *eng, struct netif *ifp,
+			enum capture_dir dir, const struct pkt *p)
+{
+	struct pkt_offload off = p->off;
+	uint8_t *copy;
+
+	if (!off.csum_partial) {
+		capture_frame(eng->cap, ifp, dir, p->data, p->len);
+		return;
+	}
+	copy = malloc(p->len ? p->len : 1);
+	if (!copy)
+		return;
+	memcpy(copy, p->data, p->len);
+	off.csum_start = copy + (p->off.csum_start - p->data);
+	pkt_csum_complete(copy, p->len, &off);
+	capture_frame(eng->cap, ifp, dir, copy, p->len);
+	free(copy);
+}
 
 /**
  * netif_new() - add an interface to @eng (down, no addresses, MTU 1500)
@@ -147,7 +174,9 @@ void netif_input(struct netif *ifp, struct pkt *p)
 	ifp->stats.rx_packets++;
 	ifp->stats.rx_bytes += p->len;
 	if (eng->cap)
-		capture_frame(eng->cap, ifp, CAPTURE_IN, p->data, p->len);
+		capture_pkt(eng, ifp, CAPTURE_IN, p);
+	if (p->off.gso_type != PKT_GSO_NONE)
+		eng->stats.eth.EthInGsoFrames++;
 	if (!ifp->up) {
 		pkt_drop(eng, p, &eng->stats.eth.EthInErrors, "link down");
 		return;
@@ -177,8 +206,15 @@ int netif_xmit(struct netif *ifp, struct pkt *p)
 	int rc;
 
 	if (eng->cap)
-		capture_frame(eng->cap, ifp, CAPTURE_OUT, p->data, p->len);
-	rc = ifp->ops->xmit(ifp, p->data, p->len);
+		capture_pkt(eng, ifp, CAPTURE_OUT, p);
+	if (ifp->ops->xmit_pkt) {
+		rc = ifp->ops->xmit_pkt(ifp, p);
+	} else if (p->off.gso_type != PKT_GSO_NONE) {
+		rc = -EMSGSIZE; /* only built for devices that cut them */
+	} else {
+		pkt_csum_complete(p->data, p->len, &p->off);
+		rc = ifp->ops->xmit(ifp, p->data, p->len);
+	}
 	if (rc < 0) {
 		/* A full queue is back-pressure, not a fault: its own counter,
 		 * and never a wait (the engine must not block). */
@@ -192,6 +228,8 @@ int netif_xmit(struct netif *ifp, struct pkt *p)
 		ifp->stats.tx_bytes += p->len;
 		eng->stats.eth.EthOutFrames++;
 		eng->stats.eth.EthOutOctets += p->len;
+		if (p->off.gso_type != PKT_GSO_NONE)
+			eng->stats.eth.EthOutGsoFrames++;
 	}
 	pkt_free(p);
 	return rc;

@@ -27,12 +27,24 @@ enum netif_kind {
  * struct netdev_ops - what a device does
  * @xmit: write one whole frame (Ethernet for TAP/FAKE, IP for TUN);
  *	0 or -errno.  The caller keeps the bytes.
+ * @xmit_pkt: optional, for devices with offloads (ifp->offload): write
+ *	@p's frame with its pkt_offload metadata; 0 or -errno.  The caller
+ *	keeps @p.  Without it, netif_xmit() finishes partial checksums in
+ *	software and calls @xmit.
  * @close: release the device (fd, created TAP) at interface removal.
  */
 struct netdev_ops {
 	int (*xmit)(struct netif *ifp, const uint8_t *frame, size_t len);
+	int (*xmit_pkt)(struct netif *ifp, const struct pkt *p);
 	void (*close)(struct netif *ifp);
 };
+
+/* ifp->offload: what the device does for us (IFF_VNET_HDR). */
+#define NETIF_OFF_CSUM 0x1 /* finishes partial L4 checksums we send */
+#define NETIF_OFF_TSO4 0x2 /* cuts TCP/IPv4 super-segments we send */
+#define NETIF_OFF_TSO6 0x4 /* the same for TCP/IPv6 */
+/* The largest IPv4 datagram a super-segment may be (IP total length). */
+#define NETIF_GSO_MAX 65535
 
 enum addr4_state {
 	ADDR4_TENTATIVE, /* RFC 5227 probing: not used as a source yet */
@@ -65,6 +77,7 @@ struct netif {
 	uint32_t mtu;
 	struct mac_addr mac;
 	bool up;
+	uint32_t offload; /* NETIF_OFF_* the device does; 0: plain frames */
 	const struct netdev_ops *ops;
 	void *priv; /* the device's own state */
 	struct ifaddr4 addr4[NETIF_MAX_ADDR4];

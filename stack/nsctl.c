@@ -189,9 +189,14 @@ static void show_link(struct json_object *data)
 		struct json_object *l = json_object_array_get_idx(data, i);
 		const char *mac = str_of(l, "mac");
 
-		printf("%-16s %-14s %-17s <%s> mtu %lld\n", str_of(l, "name"),
+		const char *off = str_of(l, "offload");
+
+		printf("%-16s %-14s %-17s <%s> mtu %lld", str_of(l, "name"),
 		       bool_of(l, "up") ? "UP" : "DOWN", mac[0] ? mac : "none",
 		       str_of(l, "kind"), (long long)int_of(l, "mtu"));
+		if (off[0])
+			printf(" offload %s", off);
+		printf("\n");
 	}
 }
 
@@ -403,6 +408,8 @@ static int parse_link_add(struct json_object *args, int argc, char **argv)
 			add_str(args, "mac", argv[i + 1]);
 		} else if (!strcmp(o, "--peer-mac")) {
 			add_str(args, "peer_mac", argv[i + 1]);
+		} else if (!strcmp(o, "--offload")) {
+			add_str(args, "offload", argv[i + 1]);
 		} else {
 			return usage_error("link add: unknown option '%s'", o);
 		}

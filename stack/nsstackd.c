@@ -127,7 +127,7 @@ static int apply_l3(struct engine *eng, const struct config *cfg,
 static void print_ready(const struct netif *ifp, const char *ctl_path,
 			const struct config *cfg)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], off[32];
 
 	printf("nsstackd: %s up", ifp->name);
 	if (ifp->kind == NETIF_TAP)
@@ -135,6 +135,8 @@ static void print_ready(const struct netif *ifp, const char *ctl_path,
 		       ifp->mac.b[1], ifp->mac.b[2], ifp->mac.b[3],
 		       ifp->mac.b[4], ifp->mac.b[5]);
 	printf(", mtu %u", ifp->mtu);
+	printf(", offload %s",
+	       netdev_offload_str(ifp->offload, off, sizeof(off)));
 	for (size_t i = 0; i < ifp->naddr4; i++)
 		printf(", %s/%u", ip4_fmt(ifp->addr4[i].addr, a),
 		       ifp->addr4[i].prefixlen);
@@ -193,6 +195,7 @@ int main(int argc, char **argv)
 	o.create = cfg.create;
 	o.persist = cfg.persist;
 	o.mtu = cfg.mtu;
+	o.no_offload = cfg.no_offload;
 	o.mac = cfg.have_mac ? &cfg.mac : NULL;
 	o.peer_mac = cfg.have_peer_mac ? &cfg.peer_mac : NULL;
 	rc = netdev_tap_open(&eng, &o, &ifp, err, sizeof(err));

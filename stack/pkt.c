@@ -28,6 +28,7 @@ struct pkt *pkt_alloc(size_t room)
 	p->nexthop4 = 0;
 	p->rx_frame = NULL;
 	p->rx_len = 0;
+	memset(&p->off, 0, sizeof(p->off));
 	return p;
 }
 

@@ -15,6 +15,7 @@
 #ifndef NSSTACK_PKT_H
 #define NSSTACK_PKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,36 @@
 #define PKT_MAX_FRAME (65535 + 64)
 
 struct netif;
+
+/* What a packet's offload metadata says about segmentation. */
+enum pkt_gso {
+	PKT_GSO_NONE,  /* one packet on the wire */
+	PKT_GSO_TCPV4, /* a TCP/IPv4 super-segment, cut at gso_size */
+	PKT_GSO_TCPV6, /* the same for IPv6 */
+};
+
+/*
+ * struct pkt_offload - the device-offload metadata of one packet, as the
+ * virtio-net header carries it (netdev_vnet.c converts both ways); the
+ * rest of the stack sees only this
+ * @csum_start: TX and RX: checksum this and every later byte and store it
+ *	at @csum_start + @csum_offset (the field holds the pseudo-header sum
+ *	meanwhile); a pointer into the buffer, so pushing headers in front
+ *	leaves it right.  Meaningful only with @csum_partial.
+ * @csum_partial: the L4 checksum is not computed yet (NEEDS_CSUM)
+ * @csum_valid: RX: the device vouches for the L4 checksum (DATA_VALID, or
+ *	a partial checksum from the kernel on the same host)
+ * @gso_type/@gso_size: a super-segment the device cuts into gso_size
+ *	payload pieces (TX), or that the kernel did not cut (RX, GRO/TSO)
+ */
+struct pkt_offload {
+	uint8_t *csum_start;
+	uint16_t csum_offset;
+	uint16_t gso_size;
+	uint8_t gso_type; /* enum pkt_gso */
+	bool csum_partial;
+	bool csum_valid;
+};
 
 struct pkt {
 	struct pkt *next;  /* queue link: neighbour pending, reassembly, tx */
@@ -33,6 +64,7 @@ struct pkt {
 	uint32_t nexthop4; /* IPv4 next hop (host order), for neighbour TX */
 	uint8_t *rx_frame; /* received: the whole frame, for drop capture */
 	size_t rx_len;
+	struct pkt_offload off; /* checksum and segmentation offload */
 	uint8_t buf[];
 };
 

@@ -377,7 +377,8 @@ struct json_object *route4_dump(struct engine *eng)
 
 static unsigned int pmtu_hash(const struct engine *eng, uint32_t dst)
 {
-	return (unsigned int)hash_keyed(eng->secret, &dst, sizeof(dst));
+	return (unsigned int)hash_keyed_memo(&eng->fib4->pmtu_memo, eng->secret,
+					     &dst, sizeof(dst));
 }
 
 static struct pmtu4 *pmtu_find(struct engine *eng, uint32_t dst)

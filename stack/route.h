@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 struct engine;
 struct netif;
 struct json_object;
@@ -53,7 +55,8 @@ struct mc4_group {
 struct fib4 {
 	struct route4 *routes; /* sorted by prefix length, longest first */
 	size_t n, cap;
-	struct pmtu4 *pmtu; /* uthash: destination -> learnt path MTU */
+	struct pmtu4 *pmtu;	    /* uthash: destination -> learnt path MTU */
+	struct hash_memo pmtu_memo; /* the last pmtu_hash() */
 	size_t npmtu;
 	struct mc4_group mc[MC4_MAX_GROUPS];
 	size_t nmc;

@@ -164,7 +164,11 @@ struct svc_conn {
 
 /* RFC 864 over TCP is one endless stream: 95 lines of 74 bytes repeat. */
 #define CHARGEN_PERIOD ((size_t)95 * (CHARGEN_LINE + 2))
-static uint8_t chargen_pattern[CHARGEN_PERIOD];
+/* Many periods back to back, so one tcp_send() can fill the whole send
+ * buffer: one write becomes one TSO super-segment rather than a 7 KB
+ * segment train per period. */
+#define CHARGEN_BUF (CHARGEN_PERIOD * 64)
+static uint8_t chargen_pattern[CHARGEN_BUF];
 
 static void svc_tcp_conn_ready(struct tcb *c, unsigned int events, void *arg);
 
@@ -221,7 +225,7 @@ static void svc_tcp_conn_ready(struct tcb *c, unsigned int events, void *arg)
 			size_t off = sc->chargen_off % CHARGEN_PERIOD;
 
 			n = tcp_send(c, chargen_pattern + off,
-				     CHARGEN_PERIOD - off, 0);
+				     CHARGEN_BUF - off, 0);
 			if (n <= 0) {
 				done = n != -EAGAIN;
 				break;
@@ -270,7 +274,8 @@ static int svc_start_tcp(struct engine *eng, const struct svc_spec *s)
 	if (rc)
 		return rc;
 	if (!chargen_pattern[0])
-		chargen_fill(chargen_pattern, CHARGEN_PERIOD);
+		for (size_t i = 0; i < CHARGEN_BUF; i += CHARGEN_PERIOD)
+			chargen_fill(chargen_pattern + i, CHARGEN_PERIOD);
 	rc = tcp_bind(ln, (struct sockaddr *)&sin, sizeof(sin));
 	if (!rc)
 		rc = tcp_listen(ln, 4096);

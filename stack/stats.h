@@ -28,7 +28,9 @@
 	X(EthInUnknownTypes)  /* EtherType no protocol handles */              \
 	X(EthInVlanDrops)     /* 802.1Q-tagged frames: no VLANs configured */  \
 	X(EthInTooLong)	      /* longer than the MTU allows: cut by read */    \
+	X(EthInGsoFrames) /* super-segments the device handed us (GRO/TSO) */  \
 	X(EthOutFrames)                                                        \
+	X(EthOutGsoFrames) /* super-segments the device cuts for us (TSO) */   \
 	X(EthOutOctets)                                                        \
 	X(EthOutErrors)	   /* device write failed */                           \
 	X(EthOutQueueFull) /* device queue full (EAGAIN): dropped */

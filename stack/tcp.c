@@ -125,10 +125,9 @@ void tcp_ring_drop(struct tcp_ring *r, size_t len)
 
 /* ---- tables ---- */
 
-static unsigned int key_hash(const struct tcp_table *t, const void *k,
-			     size_t len)
+static unsigned int key_hash(struct tcp_table *t, const void *k, size_t len)
 {
-	return (unsigned int)siphash24(&t->hkey, k, len);
+	return (unsigned int)siphash24_memo(&t->hmemo, &t->hkey, k, len);
 }
 
 /* `nsctl ss`: the socket list of tcp_dump(). */

@@ -35,6 +35,7 @@
 #include <uthash.h>
 
 #include "portsel.h"
+#include "hash.h"
 #include "siphash.h"
 #include "tcp_cc.h"
 #include "tcp_reass.h"
@@ -229,6 +230,7 @@ struct tcp_table {
 	struct tcb *conns;	/* uthash by key */
 	struct tcp_port *ports; /* uthash by local port */
 	struct siphash_key hkey;
+	struct hash_memo hmemo; /* the last key_hash() */
 	struct siphash_key isn_key;
 	struct portsel ps;
 	size_t nconns;		   /* TCBs alive, any state */

@@ -21,6 +21,7 @@
 #include "ipv4.h"
 #include "route.h"
 #include "tcp.h"
+#include "tcp_offload.h"
 #include "wire/csum.h"
 
 /* Our MSS option: the interface MTU less 40 (RFC 9293 3.7.1). */
@@ -39,15 +40,18 @@ static uint16_t our_mss(struct tcb *tcb)
 
 /*
  * Build and send one segment.  @payload_off/@len select bytes of the send
- * ring (len 0: none).  Return: 0 or -errno from ipv4_output().
+ * ring (len 0: none); over @mss (0: never) it is a super-segment for the
+ * device to cut (tcp_offload.c).  Return: 0 or -errno from ipv4_output().
  */
-static int emit(struct engine *eng, const struct tcp_key *k, uint32_t seq,
-		uint32_t ack, uint16_t flags, uint16_t window,
-		const struct tcp_opts *opt, const struct tcp_ring *ring,
-		size_t payload_off, size_t len)
+static int emit_seg(struct engine *eng, const struct tcp_key *k, uint32_t seq,
+		    uint32_t ack, uint16_t flags, uint16_t window,
+		    const struct tcp_opts *opt, const struct tcp_ring *ring,
+		    size_t payload_off, size_t len, uint16_t mss)
 {
 	struct tcp_view v = { 0 };
+	bool hw = len && tcp_offload_csum(eng, k->raddr);
 	struct pkt *p;
+	uint32_t ps;
 	uint8_t *h;
 	int hlen, n;
 
@@ -70,18 +74,30 @@ static int emit(struct engine *eng, const struct tcp_key *k, uint32_t seq,
 		tcp_ring_peek(ring, payload_off, h + hlen, len);
 	v.payload = h + hlen;
 	v.payload_len = len;
-	n = tcp_emit(h, (size_t)hlen + len, &v,
-		     csum_pseudo4(k->laddr, k->raddr, IPV4_PROTO_TCP,
-				  (uint16_t)(hlen + len)));
+	ps = csum_pseudo4(k->laddr, k->raddr, IPV4_PROTO_TCP,
+			  (uint16_t)(hlen + len));
+	n = hw ? tcp_emit_partial(h, (size_t)hlen + len, &v, ps)
+	       : tcp_emit(h, (size_t)hlen + len, &v, ps);
 	if (n < 0) {
 		pkt_free(p);
 		return n;
 	}
+	if (hw)
+		tcp_offload_mark(p, h, len, mss);
 	eng->stats.tcp.TcpOutSegs++;
 	if (flags & TCP_RST)
 		eng->stats.tcp.TcpOutRsts++;
 	return ipv4_output(eng, p, k->laddr, k->raddr, IPV4_PROTO_TCP, 0, 0,
 			   true);
+}
+
+static int emit(struct engine *eng, const struct tcp_key *k, uint32_t seq,
+		uint32_t ack, uint16_t flags, uint16_t window,
+		const struct tcp_opts *opt, const struct tcp_ring *ring,
+		size_t payload_off, size_t len)
+{
+	return emit_seg(eng, k, seq, ack, flags, window, opt, ring, payload_off,
+			len, 0);
 }
 
 /**
@@ -154,8 +170,8 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 
 	if (tcb->state != TCPS_SYN_SENT)
 		flags |= TCP_ACK;
-	rc = emit(tcb->eng, &tcb->key, seq, tcb->rcv_nxt, flags, win, &o,
-		  &tcb->snd, seq - tcb->snd_una, len);
+	rc = emit_seg(tcb->eng, &tcb->key, seq, tcb->rcv_nxt, flags, win, &o,
+		      &tcb->snd, seq - tcb->snd_una, len, tcb->mss);
 	tcb->segs_out++;
 	if (flags & TCP_ACK) {
 		tcb->unacked_segs = 0;
@@ -339,6 +355,8 @@ static void skip_sacked(struct tcb *tcb)
  */
 void tcp_output(struct tcb *tcb)
 {
+	uint32_t seg_max = tcp_tso_max(tcb); /* MSS, or more with TSO */
+
 	if (!can_send_data(tcb))
 		goto out;
 	for (;;) {
@@ -355,9 +373,11 @@ void tcp_output(struct tcb *tcb)
 		usable = seq_gt(tcb->snd_una + wnd, tcb->snd_nxt)
 				 ? tcb->snd_una + wnd - tcb->snd_nxt
 				 : 0;
-		len = avail < tcb->mss ? avail : tcb->mss;
+		len = avail < seg_max ? avail : seg_max;
 		if (len > usable)
 			len = usable;
+		if (len > tcb->mss && len < avail)
+			len -= len % tcb->mss; /* TSO: whole MSS pieces */
 		fin = tcb->shut_wr && tcb->snd_nxt + len == end;
 		if (len == 0 && !(fin && avail == 0))
 			break;

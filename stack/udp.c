@@ -293,9 +293,10 @@ void udp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 		reason = "malformed UDP";
 		goto drop;
 	}
-	if (!u.csum_none && !udp_csum_ok(p->data, u.len,
-					 csum_pseudo4(ip->src, ip->dst,
-						      IPV4_PROTO_UDP, u.len))) {
+	if (!u.csum_none && !p->off.csum_valid &&
+	    !udp_csum_ok(
+		    p->data, u.len,
+		    csum_pseudo4(ip->src, ip->dst, IPV4_PROTO_UDP, u.len))) {
 		why = &st->UdpInCsumErrors;
 		reason = "bad UDP checksum";
 		goto drop;

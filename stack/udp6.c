@@ -79,9 +79,10 @@ void udp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip)
 		goto drop;
 	}
 	/* RFC 8200 8.1: a zero checksum is invalid over IPv6. */
-	if (u.csum_none ||
-	    !udp_csum_ok(p->data, u.len,
-			 csum_pseudo6(&ip->src, &ip->dst, IP6_NH_UDP, u.len))) {
+	if (u.csum_none || (!p->off.csum_valid &&
+			    !udp_csum_ok(p->data, u.len,
+					 csum_pseudo6(&ip->src, &ip->dst,
+						      IP6_NH_UDP, u.len)))) {
 		why = &st->Udp6InCsumErrors;
 		reason = "bad or zero UDP checksum";
 		goto drop;

@@ -322,20 +322,9 @@ int tcp_hdr_len(const struct tcp_view *v)
 	return olen < 0 ? olen : TCP_HLEN + olen;
 }
 
-/**
- * tcp_emit() - write the segment described by @v into @buf
- * @buf: where the TCP header goes
- * @cap: bytes available at @buf
- * @v: the view; @doff and @csum are ignored and computed, @payload is
- *	copied unless it already sits right after the header in @buf
- * @pseudo_sum: csum_pseudo4()/csum_pseudo6() running sum, built with the
- *	length this writes (tcp_hdr_len() + @payload_len)
- *
- * Return: bytes written, -ENOBUFS if @cap is too small, -EINVAL for flags
- * outside TCP_FLAGS_MASK or options that cannot be encoded.
- */
-int tcp_emit(uint8_t *buf, size_t cap, const struct tcp_view *v,
-	     uint32_t pseudo_sum)
+/* tcp_emit() and tcp_emit_partial(); @partial leaves the checksum open. */
+static int emit(uint8_t *buf, size_t cap, const struct tcp_view *v,
+		uint32_t pseudo_sum, bool partial)
 {
 	int hlen = tcp_hdr_len(v);
 	size_t total;
@@ -364,6 +353,41 @@ int tcp_emit(uint8_t *buf, size_t cap, const struct tcp_view *v,
 	st_be16(buf + 14, v->window);
 	st_be16(buf + 16, 0);
 	st_be16(buf + 18, v->urg);
-	st_be16(buf + 16, csum_fold(csum_partial(buf, total, pseudo_sum)));
+	if (partial) /* the pseudo-header sum, folded, not complemented */
+		st_be16(buf + 16, (uint16_t)~csum_fold(pseudo_sum));
+	else
+		st_be16(buf + 16,
+			csum_fold(csum_partial(buf, total, pseudo_sum)));
 	return (int)total;
+}
+
+/**
+ * tcp_emit() - write the segment described by @v into @buf
+ * @buf: where the TCP header goes
+ * @cap: bytes available at @buf
+ * @v: the view; @doff and @csum are ignored and computed, @payload is
+ *	copied unless it already sits right after the header in @buf
+ * @pseudo_sum: csum_pseudo4()/csum_pseudo6() running sum, built with the
+ *	length this writes (tcp_hdr_len() + @payload_len)
+ *
+ * Return: bytes written, -ENOBUFS if @cap is too small, -EINVAL for flags
+ * outside TCP_FLAGS_MASK or options that cannot be encoded.
+ */
+int tcp_emit(uint8_t *buf, size_t cap, const struct tcp_view *v,
+	     uint32_t pseudo_sum)
+{
+	return emit(buf, cap, v, pseudo_sum, false);
+}
+
+/**
+ * tcp_emit_partial() - tcp_emit(), but leave the checksum partial for a
+ * device to finish (checksum offload, virtio NEEDS_CSUM): the field holds
+ * the folded pseudo-header sum and the payload is not summed
+ *
+ * Return: as tcp_emit().
+ */
+int tcp_emit_partial(uint8_t *buf, size_t cap, const struct tcp_view *v,
+		     uint32_t pseudo_sum)
+{
+	return emit(buf, cap, v, pseudo_sum, true);
 }

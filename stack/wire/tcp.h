@@ -117,6 +117,8 @@ bool tcp_csum_ok(const uint8_t *buf, size_t len, uint32_t pseudo_sum);
 int tcp_hdr_len(const struct tcp_view *v);
 int tcp_emit(uint8_t *buf, size_t cap, const struct tcp_view *v,
 	     uint32_t pseudo_sum);
+int tcp_emit_partial(uint8_t *buf, size_t cap, const struct tcp_view *v,
+		     uint32_t pseudo_sum);
 
 int tcp_opts_parse(const uint8_t *buf, size_t len, struct tcp_opts *o);
 int tcp_opts_len(const struct tcp_opts *o);

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 
 #include "fake_engine.h"
+#include "netdev_vnet.h"
+
+const struct vnet_hdr *fake_rx_vnet;
 
 struct fake_dev {
 	struct pktq tx;
@@ -21,6 +24,28 @@ static int fake_xmit(struct netif *ifp, const uint8_t *frame, size_t len)
 	return 0;
 }
 
+/*
+ * As a device with offloads would: the copy keeps the metadata (tests
+ * look at it) and its partial checksum is finished, so parsers verify.
+ */
+static int fake_xmit_pkt(struct netif *ifp, const struct pkt *p)
+{
+	struct fake_dev *d = ifp->priv;
+	struct pkt *q = pkt_from(p->data, p->len);
+
+	cr_assert_not_null(q);
+	q->off = p->off;
+	if (p->off.csum_partial) {
+		cr_assert(ifp->offload & NETIF_OFF_CSUM);
+		q->off.csum_start = q->data + (p->off.csum_start - p->data);
+		pkt_csum_complete(q->data, q->len, &q->off);
+	}
+	if (p->off.gso_type != PKT_GSO_NONE)
+		cr_assert(ifp->offload & NETIF_OFF_TSO4);
+	pktq_push(&d->tx, q);
+	return 0;
+}
+
 static void fake_close(struct netif *ifp)
 {
 	struct fake_dev *d = ifp->priv;
@@ -31,6 +56,7 @@ static void fake_close(struct netif *ifp)
 
 static const struct netdev_ops fake_ops = {
 	.xmit = fake_xmit,
+	.xmit_pkt = fake_xmit_pkt,
 	.close = fake_close,
 };
 
@@ -59,6 +85,10 @@ void fake_rx(struct netif *ifp, const uint8_t *frame, size_t len)
 	struct pkt *p = pkt_from(frame, len);
 
 	cr_assert_not_null(p);
+	if (fake_rx_vnet)
+		cr_assert_eq(vnet_hdr_to_offload(fake_rx_vnet, p->data, p->len,
+						 &p->off),
+			     0);
 	netif_input(ifp, p);
 }
 

@@ -23,4 +23,9 @@ size_t fake_tx_count(const struct netif *ifp);
 void fake_tx_purge(struct netif *ifp);
 void fake_advance(struct engine *eng, uint64_t us);
 
+/* When set, fake_rx() gives each frame this virtio-net header's metadata,
+ * as netdev_tap.c does for a device with IFF_VNET_HDR. */
+struct vnet_hdr;
+extern const struct vnet_hdr *fake_rx_vnet;
+
 #endif /* NSSTACK_FAKE_ENGINE_H */

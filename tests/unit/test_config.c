@@ -36,6 +36,21 @@ Test(config, minimal_tap)
 	cr_assert_str_empty(cfg.control);
 }
 
+/* IFF_VNET_HDR offloads are on unless asked off. */
+Test(config, offload_on_by_default_and_switchable)
+{
+	cr_assert_eq(PARSE("--tap", "tap0"), 0, "%s", cfg.err);
+	cr_assert_not(cfg.no_offload);
+	cr_assert_eq(PARSE("--tap", "tap0", "--offload", "off"), 0, "%s",
+		     cfg.err);
+	cr_assert(cfg.no_offload);
+	cr_assert_eq(PARSE("--tap", "tap0", "--offload", "on"), 0, "%s",
+		     cfg.err);
+	cr_assert_not(cfg.no_offload);
+	cr_assert_neq(PARSE("--tap", "tap0", "--offload", "maybe"), 0);
+	cr_assert(strstr(cfg.err, "on or off"), "%s", cfg.err);
+}
+
 Test(config, every_option)
 {
 	cr_assert_eq(PARSE("--tun", "tun7", "--create", "--persist", "--mtu",

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcp_offload.h - TCP segments for devices that checksum and segment
+ * (TSO): how large, and how to mark them
+ */
+#ifndef NSSTACK_TCP_OFFLOAD_H
+#define NSSTACK_TCP_OFFLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct engine;
+struct pkt;
+struct tcb;
+
+uint32_t tcp_tso_max(struct tcb *tcb);
+bool tcp_offload_csum(struct engine *eng, uint32_t raddr);
+void tcp_offload_mark(struct pkt *p, uint8_t *th, size_t payload_len,
+		      uint16_t mss);
+
+#endif /* NSSTACK_TCP_OFFLOAD_H */
