@@ -21,7 +21,7 @@ pkgs=(
 if [[ ${1:-} == bench ]]; then
 	# make bench: plots, and the TCP workloads once the engine has TCP.
 	pkgs=(gnuplot-nox iperf3 iputils-ping iproute2 procps
-		nginx-light wrk redis-server redis-tools)
+		nginx-light wrk redis-server redis-tools ethtool)
 fi
 
 missing=()
