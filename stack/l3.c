@@ -24,6 +24,7 @@
 #include "l3.h"
 #include "neigh.h"
 #include "route.h"
+#include "sysctl.h"
 #include "tcp.h"
 #include "udp.h"
 
@@ -258,6 +259,8 @@ int l3_init(struct engine *eng)
 		rc = ctl_register(eng, "neigh", cmd_neigh);
 	if (!rc)
 		rc = ctl_register(eng, "udp", cmd_udp);
+	if (!rc)
+		rc = sysctl_ctl_init(eng);
 	if (!rc)
 		rc = tcp_init(eng); /* registers "ss" */
 	if (rc)

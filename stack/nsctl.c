@@ -576,6 +576,16 @@ int main(int argc, char **argv)
 		show_stats(data, all);
 	} else if (!strcmp(cmd, "capture") && data) {
 		show_capture(data);
+	} else if (!strcmp(cmd, "sysctl") &&
+		   json_object_is_type(data, json_type_array)) {
+		/* sysctl(8)'s form: "name = value". */
+		for (size_t k = 0; k < json_object_array_length(data); k++) {
+			struct json_object *e =
+				json_object_array_get_idx(data, k);
+
+			printf("%s = %s\n", str_of(e, "name"),
+			       str_of(e, "value"));
+		}
 	} else if (!strcmp(cmd, "apps") && data) {
 		show_apps(data, all);
 	} else {

@@ -61,4 +61,8 @@ struct sysctl {
 
 void sysctl_defaults(struct sysctl *s);
 
+struct engine;
+/* sysctl_ctl.c: `nsctl sysctl` */
+int sysctl_ctl_init(struct engine *eng);
+
 #endif /* NSSTACK_SYSCTL_H */
