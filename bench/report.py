@@ -195,9 +195,43 @@ def do_iperf(d, m, r):
     r["retransmits"] = end.get("sum_sent", {}).get("retransmits")
     r["iperf3_cpu"] = end.get("cpu_utilization_percent")
     gb = recv.get("bytes", 0) / 1e9
-    eng = (r.get("engine_cpu") or {}).get("cpu_s")
-    if eng is not None and gb:
-        r["engine_cpu_s_per_gb"] = eng / gb
+    # iperf3's own CPU figures (client and server, user+system, as % of
+    # the run) plus, on S, the engine's.
+    cpu = end.get("cpu_utilization_percent") or {}
+    secs = recv.get("seconds", 0)
+    if gb and secs and "host_total" in cpu and "remote_total" in cpu:
+        tot = (cpu["host_total"] + cpu["remote_total"]) / 100 * secs
+        if m["topo"] == "S":
+            eng = (r.get("engine_cpu") or {}).get("cpu_s")
+            tot = tot + eng if eng is not None else None
+        if tot is not None:
+            r["cpu_s_per_gb"] = tot / gb
+    return []
+
+
+def do_bulk(d, m, r):
+    c = load_json(os.path.join(d, "client.json"))
+    if not c or "mbit" not in c:
+        r["error"] = (read(os.path.join(d, "client.err"), "") or
+                      (c or {}).get("error", "no tcp_bulk result")).strip()[-200:]
+        return []
+    r["mbps"] = c["mbit"]
+    r["bytes"] = c["bytes"]
+    gb = c["bytes"] / 1e9
+    # Every process moving the bytes: the client, and the K server or the
+    # S engine (both include the kernel work done in their context).
+    if m["topo"] == "K":
+        b = read(os.path.join(d, "server-cpu.before"))
+        a = read(os.path.join(d, "server-cpu.after"))
+        if a and b:
+            b, a = [int(x) for x in b.split()], [int(x) for x in a.split()]
+            other = (a[0] + a[1] - b[0] - b[1]) / a[2]
+        else:
+            other = None
+    else:
+        other = (r.get("engine_cpu") or {}).get("cpu_s")
+    if other is not None and gb and "cpu_s" in c:
+        r["cpu_s_per_gb"] = (c["cpu_s"] + other) / gb
     return []
 
 
@@ -245,7 +279,8 @@ def do_redis(d, m, r):
 
 
 HANDLERS = {"icmp_echo": do_rr, "udp_rr": do_rr, "tcp_rr": do_rr,
-            "udp_stream": do_stream, "iperf3": do_iperf, "http": do_http,
+            "udp_stream": do_stream, "tcp_bulk": do_bulk,
+            "iperf3": do_iperf, "http": do_http,
             "redis": do_redis}
 
 # (workload, metric, label, True when higher is better)
@@ -265,8 +300,10 @@ RATIO_METRICS = [
     ("tcp_rr", "p99_us", "p99 RTT", False),
     ("tcp_rr", "rps", "req/s", True),
     ("tcp_rr", "cpu_s_per_100k_req", "CPU s/100k req", False),
+    ("tcp_bulk", "mbps", "Mbit/s", True),
+    ("tcp_bulk", "cpu_s_per_gb", "CPU s/GB", False),
     ("iperf3", "mbps_delivered", "Mbit/s", True),
-    ("iperf3", "engine_cpu_s_per_gb", "engine CPU s/GB", False),
+    ("iperf3", "cpu_s_per_gb", "CPU s/GB", False),
     ("http", "rps", "req/s", True),
     ("http", "p99_us", "p99 latency", False),
     ("http", "socket_errors", "socket errors", False),
@@ -287,6 +324,8 @@ def case_label(m):
         parts.append("%s B" % m["size"])
     if "streams" in m:
         parts.append("-P %s %s" % (m["streams"], m["direction"]))
+    elif "direction" in m:
+        parts.append(m["direction"])
     if "body" in m:
         parts.append("%s %s" % (m["body"], m["mode"]))
     if str(m.get("variant", "")).startswith("shim"):

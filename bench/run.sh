@@ -201,7 +201,7 @@ ip netns exec "$ns_s" ip link set "$tap" mtu 1500
 ip netns exec "$ns_s" ip addr add "$k_addr/24" dev "$tap"
 ip netns exec "$ns_s" ip link set "$tap" up
 bg "$ns_s" "$nsstackd" --tap "$tap" --mtu 1500 --addr "$e_addr/24" \
-	--control "$ctl" --log-level warn --service echo:7,discard:9 \
+	--control "$ctl" --log-level warn --service echo:7,discard:9,chargen:19 \
 	>"$work/engine.log" 2>&1
 engine_pid=$last_pid
 # The address is usable once RFC 5227 probing is over (up to ~10 s).
@@ -388,6 +388,58 @@ tcp_rr() { # tcp_rr TOPO SIZE
 		stop_wait "$spid"
 	fi
 }
+
+# Bulk TCP, one stream per direction, against a server with nothing to do
+# but move bytes: bench/tcp_bulk.py serve on K, the engine's discard (9)
+# and chargen (19) services on S.  "send" is kernel client -> server,
+# "recv" server -> kernel client.  This is what the engine's TCP and the
+# TAP offloads can do without an application in the way; iperf3 below
+# adds a shimmed application on S.
+bulk_s=${BENCH_BULK_SECONDS:-5}
+proc_cpu() { # proc_cpu PID: "utime stime CLK_TCK" of a process
+	local st
+	read -r -a st <"/proc/$1/stat"
+	echo "${st[13]} ${st[14]} $(getconf CLK_TCK)"
+}
+tcp_bulk() { # tcp_bulk TOPO DIR(send|recv)
+	local topo=$1 dir=$2 d spid='' port=9
+	[[ $dir == recv ]] && port=19
+	d=$(mdir "tcp_bulk-$topo-$dir")
+	meta "$d" workload=tcp_bulk topo="$topo" direction="$dir" \
+		seconds="$bulk_s" cc=reno \
+		tool="tcp_bulk.py $dir $e_addr $port $bulk_s" \
+		server="$([[ $topo == K ]] && echo tcp_bulk.py serve ||
+			echo "engine ${dir/send/discard}")"
+	say "tcp_bulk $topo: $dir, ${bulk_s}s"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "$py" "$here/tcp_bulk.py" serve "$e_addr"
+		spid=$last_pid
+		sleep 0.5
+	fi
+	snap "$d" before
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.before"
+	ip netns exec "$(topo_ns "$topo")" timeout $((bulk_s + 30)) \
+		"$py" "$here/tcp_bulk.py" "$dir" "$e_addr" $port "$bulk_s" \
+		>"$d/client.json" 2>"$d/client.err" || client_failed "$d"
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.after"
+	snap "$d" after
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+}
+
+for dir in send recv; do
+	if ((tcp_run_k)); then
+		tcp_bulk K "$dir"
+	else
+		skip "tcp_bulk-K-$dir" tcp_bulk "needs TCP engine (no S to compare)"
+	fi
+	if [[ -z $tcp_s_reason ]]; then
+		tcp_bulk S "$dir"
+	else
+		skip "tcp_bulk-S-$dir" tcp_bulk "$tcp_s_reason"
+	fi
+done
 
 # iperf3: single stream and 4 streams, both directions; the server is on
 # 192.0.2.2 (kernel in K, shimmed iperf3 on the engine in S).

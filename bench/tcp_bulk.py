@@ -8,8 +8,10 @@
 #   tcp_bulk.py recv HOST PORT SECONDS   read from a chargen (RFC 864) server
 #   tcp_bulk.py serve ADDR               discard on 9 and chargen on 19, for K
 #
-# Prints one JSON line: {"mode", "bytes", "seconds", "mbit"}.
+# Prints one JSON line: {"mode", "bytes", "seconds", "mbit", "cpu_s"}
+# (cpu_s: this process's user+system CPU for the transfer).
 import json
+import resource
 import socket
 import sys
 import threading
@@ -18,9 +20,18 @@ import time
 CHUNK = 1 << 20
 
 
+def cpu_s():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+CPU0 = cpu_s()
+
+
 def report(mode, n, dt):
     print(json.dumps({"mode": mode, "bytes": n, "seconds": round(dt, 3),
-                      "mbit": round(n * 8 / dt / 1e6, 1)}))
+                      "mbit": round(n * 8 / dt / 1e6, 1),
+                      "cpu_s": round(cpu_s() - CPU0, 4)}))
 
 
 def send(host, port, secs):
