@@ -85,7 +85,7 @@ done
 [[ -S $sock ]] || fail "no control socket after 5 s"
 [[ $(cat /proc/$engine_pid/comm 2>/dev/null) == nsstackd ]] ||
 	fail "pid $engine_pid is not the engine"
-grep -q "nsstackd: $tap up, mac 02:00:5e:00:53:02, mtu 1500, 192.0.2.2/24" \
+grep -Eq "nsstackd: $tap up, mac 02:00:5e:00:53:02, mtu 1500, offload (csum,tso4,tso6|off), 192.0.2.2/24" \
 	"$dir/engine.log" || fail "start-up line missing"
 [[ $(stat -c %a "$sock") == 600 ]] || fail "socket mode $(stat -c %a "$sock")"
 echo "ok: $(head -1 "$dir/engine.log")"
