@@ -51,7 +51,9 @@ static const struct netif *egress(struct engine *eng, uint32_t raddr)
  */
 uint32_t tcp_tso_max(struct tcb *tcb)
 {
-	const struct netif *ifp = egress(tcb->eng, tcb->key.raddr);
+	const struct netif *ifp = tcp_key_is4(&tcb->key)
+					  ? egress(tcb->eng, tcb->key.raddr)
+					  : NULL; /* IPv6: plain MSS */
 	uint32_t room = NETIF_GSO_MAX - IPV4_HLEN - TCP_MAX_HLEN;
 
 	if (!ifp || !(ifp->offload & NETIF_OFF_TSO4) || !tcb->mss ||
