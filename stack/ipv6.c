@@ -892,7 +892,10 @@ int ipv6_output(struct engine *eng, struct pkt *p, const struct ip6_out *o)
 	if (ip6_is_multicast(&o->dst))
 		st->Ip6OutMcastPkts++;
 	mtu = route6_mtu(eng, ifp, &o->dst);
-	if (IP6_HLEN + (o->router_alert ? 8 : 0) + p->len <= mtu) {
+	/* A TCP super-segment goes whole to a device that cuts it (TSO6). */
+	if (IP6_HLEN + (o->router_alert ? 8 : 0) + p->len <= mtu ||
+	    (p->off.gso_type == PKT_GSO_TCPV6 &&
+	     (ifp->offload & NETIF_OFF_TSO6))) {
 		rc = push_header(p, &v, o->router_alert);
 		if (rc) {
 			why = &st->Ip6OutDiscards;

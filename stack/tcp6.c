@@ -22,8 +22,10 @@
  *    the 4-tuple (RFC 6437 3: stable for the flow, unguessable);
  *  - MSS: path MTU - 60 (IPv6 40 + TCP 20), the path MTU never below 1280.
  *
- * Segmentation offload is not used over IPv6: segments go out at the MSS
- * with a software checksum (tcp_tso_max() and emit_seg() say so).
+ * Offload: on a device with TSO6 and checksum offload (a TAP with
+ * IFF_VNET_HDR) data leaves as TCPV6 super-segments with a partial
+ * checksum, exactly as over IPv4 (tcp_offload.c); ipv6_output() lets such
+ * a super-segment past the MTU check instead of fragmenting it.
  */
 #include <arpa/inet.h>
 #include <errno.h>

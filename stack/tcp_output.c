@@ -58,7 +58,7 @@ static int emit_seg(struct engine *eng, const struct tcb *tcb,
 {
 	struct tcp_view v = { 0 };
 	bool v4 = tcp_key_is4(k);
-	bool hw = len && v4 && tcp_offload_csum(eng, k->raddr);
+	bool hw = len && tcp_offload_csum(eng, k);
 	struct pkt *p;
 	uint32_t ps;
 	uint8_t *h;
@@ -93,7 +93,7 @@ static int emit_seg(struct engine *eng, const struct tcb *tcb,
 		return n;
 	}
 	if (hw)
-		tcp_offload_mark(p, h, len, mss);
+		tcp_offload_mark(p, h, len, mss, !v4);
 	eng->stats.tcp.TcpOutSegs++;
 	if (flags & TCP_RST)
 		eng->stats.tcp.TcpOutRsts++;

@@ -36,6 +36,12 @@ run6 120 discard 100000000 || nst_fail "discard over IPv6"
 run6 120 chargen 100000000 || nst_fail "chargen over IPv6"
 head -c 20000000 /dev/urandom >"$NST_DIR/rand"
 run6 120 echo "$NST_DIR/rand" || nst_fail "echo 20 MB over IPv6"
+# With TSO6 on the TAP the engine sends TCPV6 super-segments.
+gso=$(nst_stat EthOutGsoFrames)
+if nsctl link | grep -q tso6; then
+	((gso > 0)) || nst_fail "TSO6 on but EthOutGsoFrames $gso"
+fi
+echo "EthOutGsoFrames $gso ($(nsctl link | grep -o 'offload [a-z0-9,]*'))"
 # The kernel sends TSO6 super-segments the TAP delivers whole: few, big.
 in6=$(nst_stat Ip6InDelivers)
 ((in6 > 1000)) || nst_fail "Ip6InDelivers only $in6"

@@ -13,6 +13,7 @@
 
 #include "fake_engine.h"
 #include "fake_tcp6.h"
+#include "tcp_offload.h"
 #include "wire/csum.h"
 #include "wire/icmp6.h"
 
@@ -402,4 +403,31 @@ Test(tcp6, ss_shows_ipv6_sockets_bracketed)
 	cr_assert(strstr(out, "[2001:db8:1::2]:") != NULL, "%s", out);
 	cr_assert(strstr(out, "[2001:db8:1::1]:40000") != NULL, "%s", out);
 	json_object_put(arr);
+}
+
+/* With TSO6 on the device the initial window leaves as one TCPV6
+ * super-segment cut at the MSS, checksum left partial (tcp_offload.c). */
+Test(tcp6, tso6_super_segment_over_ipv6)
+{
+	static uint8_t big[64 * 1024];
+	struct ft_peer pp;
+	struct tcb *c;
+	struct ft6_seg s;
+
+	l3_if->offload = NETIF_OFF_CSUM | NETIF_OFF_TSO4 | NETIF_OFF_TSO6;
+	c = ft6_passive(&pp, ft6_listen(FT_LPORT, 8, false), NULL);
+	ft6_drain();
+	cr_assert_eq(tcp_tso_max(c) % c->mss, 0);
+	cr_assert_gt(tcp_tso_max(c), c->mss);
+	cr_assert_leq(tcp_tso_max(c) + IP6_HLEN + TCP_MAX_HLEN, 65535);
+	tcp_send(c, big, (size_t)20 * c->mss, 0);
+	cr_assert(ft6_pop(&s));
+	cr_assert_eq(s.th.payload_len, (size_t)10 * c->mss);
+	cr_assert_eq(s.p->off.gso_type, PKT_GSO_TCPV6);
+	cr_assert_eq(s.p->off.gso_size, c->mss);
+	cr_assert(s.p->off.csum_partial);
+	ft6_free(&s);
+	cr_assert_eq(l3_eng.stats.eth.EthOutGsoFrames, 1);
+	l3_if->offload = NETIF_OFF_CSUM; /* no TSO6: MSS segments */
+	cr_assert_eq(tcp_tso_max(c), c->mss);
 }
