@@ -431,3 +431,77 @@ Test(tcp6, tso6_super_segment_over_ipv6)
 	l3_if->offload = NETIF_OFF_CSUM; /* no TSO6: MSS segments */
 	cr_assert_eq(tcp_tso_max(c), c->mss);
 }
+
+/* An ICMPv6 error quoting @c's SYN: type @type, code @code. */
+static void rx_icmp6_err(const struct tcb *c, uint8_t type, uint8_t code)
+{
+	uint8_t inner[IP6_HLEN + TCP_HLEN], msg[8 + sizeof(inner)];
+	struct tcp_view tv = { .sport = c->key.lport,
+			       .dport = c->key.rport,
+			       .seq = c->iss,
+			       .flags = TCP_SYN };
+	struct ip6_view iv = { .next_header = IP6_NH_TCP,
+			       .hop_limit = 64,
+			       .src = ft6_us,
+			       .dst = ft6_peer,
+			       .payload = inner + IP6_HLEN,
+			       .payload_len = TCP_HLEN };
+	struct icmp6_view m = { .type = type, .code = code };
+	int n;
+
+	cr_assert_gt(tcp_emit(inner + IP6_HLEN, TCP_HLEN, &tv, 0), 0);
+	cr_assert_gt(ip6_emit(inner, sizeof(inner), &iv), 0);
+	m.payload = inner;
+	m.payload_len = sizeof(inner);
+	n = icmp6_emit(msg, sizeof(msg), &m,
+		       csum_pseudo6(&ft6_peer, &ft6_us, IP6_NH_ICMPV6,
+				    (uint32_t)sizeof(msg)));
+	cr_assert_gt(n, 0);
+	ft6_rx(&ft6_peer, &ft6_us, IP6_NH_ICMPV6, msg, (size_t)n);
+}
+
+/* RFC 1122 4.2.3.9 as Linux maps ICMPv6: a port unreachable is a hard
+ * error that aborts SYN-SENT; time exceeded is soft and changes nothing. */
+Test(tcp6, icmp6_errors_in_syn_sent)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(FT_PPORT) };
+	struct tcb *c;
+	int err;
+	socklen_t len = sizeof(err);
+
+	memcpy(s6.sin6_addr.s6_addr, ft6_peer.b, 16);
+	cr_assert_eq(tcp_socket_af(&l3_eng, AF_INET6, &c), 0);
+	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&s6, sizeof(s6)),
+		     -EINPROGRESS);
+	ft6_drain();
+	rx_icmp6_err(c, ICMP6_TIME_EXCEEDED, 0);
+	cr_assert_eq(c->state, TCPS_SYN_SENT);
+	rx_icmp6_err(c, ICMP6_DST_UNREACH, ICMP6_UNREACH_PORT);
+	cr_assert_eq(c->state, TCPS_CLOSED);
+	cr_assert_eq(tcp_getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len), 0);
+	cr_assert_eq(err, ECONNREFUSED);
+	tcp_close(c);
+}
+
+/* A TCP header cut short inside an IPv6 packet is malformed: TcpInErrs. */
+Test(tcp6, truncated_header_is_dropped)
+{
+	struct tcp_view v = { .sport = FT_PPORT,
+			      .dport = FT_LPORT,
+			      .seq = 1,
+			      .flags = TCP_SYN,
+			      .window = 1000 };
+	uint8_t buf[TCP_HLEN];
+
+	(void)ft6_listen(FT_LPORT, 8, false);
+	cr_assert_gt(tcp_emit(buf, sizeof(buf), &v,
+			      csum_pseudo6(&ft6_peer, &ft6_us, IP6_NH_TCP,
+					   TCP_HLEN)),
+		     0);
+	for (size_t n = 0; n < TCP_HLEN; n++)
+		ft6_rx(&ft6_peer, &ft6_us, IP6_NH_TCP, buf, n);
+	cr_assert_eq(l3_eng.stats.tcp.TcpInErrs, TCP_HLEN);
+	cr_assert_eq(l3_eng.stats.tcp.TcpInSegs, 0);
+	cr_assert_eq(ft6_drain(), 0);
+}
