@@ -10,6 +10,12 @@
  * Synchronised and SYN-SENT TCBs live in a uthash keyed by the 4-tuple
  * (struct tcp_key, zeroed before filling, hashed with SipHash under the
  * engine secret); listeners live in a second uthash keyed by local port.
+ * Both families share them: a key's addresses are 16 bytes, IPv4 as
+ * IPv4-mapped (union tcp_addr); tcp_input() (IPv4) and tcp6_input()
+ * (tcp6.c) check what is theirs and meet in tcp_input_common(), and
+ * emit_seg() sends by the family of the key.  A TCB's @family is what
+ * its socket calls speak: an AF_INET6 socket may carry an IPv4
+ * connection (v4-mapped), as on Linux.
  * A SYN to a listener creates a child TCB in SYN-RECEIVED that counts
  * against the listener's SYN queue; when its handshake completes it moves
  * to the accept queue.  When the SYN queue is full and tcp_syncookies is
