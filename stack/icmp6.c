@@ -25,6 +25,7 @@
 #include "engine.h"
 #include "icmp6.h"
 #include "ipv6.h"
+#include "tcp.h"
 #include "log.h"
 #include "nd6.h"
 #include "udp6.h"
@@ -222,12 +223,15 @@ static void error_input(struct netif *ifp, const struct icmp6_view *iv)
 	 * errors are soft for UDP, as in Linux's icmpv6_err_convert(). */
 	if (iv->type == ICMP6_DST_UNREACH && iv->code == ICMP6_UNREACH_PORT)
 		udp6_err(eng, iv->payload, iv->payload_len, ECONNREFUSED);
-	if (iv->type != ICMP6_PACKET_TOO_BIG)
-		return;
-	memcpy(dst.b, iv->payload + 24, IP6_LEN);
-	/* RFC 8201 4: never below the IPv6 minimum MTU. */
-	route6_pmtu_update(ifp->eng, &dst,
-			   iv->mtu < IP6_MIN_MTU ? IP6_MIN_MTU : iv->mtu);
+	if (iv->type == ICMP6_PACKET_TOO_BIG) {
+		memcpy(dst.b, iv->payload + 24, IP6_LEN);
+		/* RFC 8201 4: never below the IPv6 minimum MTU. */
+		route6_pmtu_update(ifp->eng, &dst,
+				   iv->mtu < IP6_MIN_MTU ? IP6_MIN_MTU
+							 : iv->mtu);
+	}
+	/* After the PMTU update: TCP recomputes its MSS from it. */
+	tcp6_err(eng, iv->payload, iv->payload_len, iv->type, iv->code);
 }
 
 /**

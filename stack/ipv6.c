@@ -36,6 +36,7 @@
 #include "engine.h"
 #include "eth.h"
 #include "icmp6.h"
+#include "tcp.h"
 #include "ipv6.h"
 #include "log.h"
 #include "nd6.h"
@@ -639,6 +640,11 @@ static void input_chain(struct netif *ifp, struct pkt *p, struct ip6_view *v)
 		pkt_pull(p, v->upper_off);
 		udp6_input(ifp, p, v);
 		return;
+	case IP6_NH_TCP:
+		st->Ip6InDelivers++;
+		pkt_pull(p, v->upper_off);
+		tcp6_input(ifp, p, v);
+		return;
 	case IP6_NH_NONE:
 		/* RFC 8200 4.7: nothing follows; nothing to do. */
 		why = &st->Ip6InDiscards;
@@ -801,6 +807,8 @@ int ipv6_output_dev(struct netif *ifp, struct pkt *p, const struct ip6_out *o,
 	struct engine *eng = ifp->eng;
 	struct ip6_view v = { .next_header = o->proto,
 			      .hop_limit = o->hop_limit,
+			      .tclass = o->tclass,
+			      .flow_label = o->flow_label,
 			      .src = o->src,
 			      .dst = o->dst };
 	int rc;
@@ -833,6 +841,8 @@ int ipv6_output(struct engine *eng, struct pkt *p, const struct ip6_out *o)
 	struct ip6_stats *st = &eng->stats.ip6;
 	struct ip6_view v = { .next_header = o->proto,
 			      .hop_limit = o->hop_limit,
+			      .tclass = o->tclass,
+			      .flow_label = o->flow_label,
 			      .src = o->src,
 			      .dst = o->dst };
 	struct route6_result r;
@@ -882,7 +892,10 @@ int ipv6_output(struct engine *eng, struct pkt *p, const struct ip6_out *o)
 	if (ip6_is_multicast(&o->dst))
 		st->Ip6OutMcastPkts++;
 	mtu = route6_mtu(eng, ifp, &o->dst);
-	if (IP6_HLEN + (o->router_alert ? 8 : 0) + p->len <= mtu) {
+	/* A TCP super-segment goes whole to a device that cuts it (TSO6). */
+	if (IP6_HLEN + (o->router_alert ? 8 : 0) + p->len <= mtu ||
+	    (p->off.gso_type == PKT_GSO_TCPV6 &&
+	     (ifp->offload & NETIF_OFF_TSO6))) {
 		rc = push_header(p, &v, o->router_alert);
 		if (rc) {
 			why = &st->Ip6OutDiscards;

@@ -162,12 +162,16 @@ struct ip6_state {
  * @dontfrag: refuse to fragment (-EMSGSIZE) like IPV6_DONTFRAG
  * @allow_unspec_src: send from :: (DAD, RFC 4862 5.4.2; MLD before an
  *	address)
+ * @tclass, @flow_label: the header's Traffic Class and Flow Label (RFC
+ *	8200 7, RFC 6437), 0 if unset
  */
 struct ip6_out {
 	struct ip6_addr src;
 	struct ip6_addr dst;
 	uint8_t proto;
 	uint8_t hop_limit;
+	uint8_t tclass;
+	uint32_t flow_label;
 	int oif;
 	bool dontfrag;
 	bool allow_unspec_src;

@@ -9,7 +9,8 @@
  * as the callback argument, so there is no per-service state to free: the
  * sockets belong to the UDP table.
  *
- * Over TCP each service is a listener whose callback accepts every
+ * Over TCP each service is a listener, also dual-stack on [::]:port
+ * (tcp6.c: IPv4 peers arrive v4-mapped), whose callback accepts every
  * pending connection; each connection gets a small struct svc_conn (freed
  * with its TCB) and a readiness callback: echo copies what arrives back
  * as far as the send buffer has room (so a peer that does not read
@@ -266,10 +267,12 @@ static void svc_tcp_listen_ready(struct tcb *ln, unsigned int events, void *arg)
 
 static int svc_start_tcp(struct engine *eng, const struct svc_spec *s)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(s->port) };
+	/* Dual-stack like the UDP side: [::]:port takes IPv4 peers too. */
+	struct sockaddr_in6 sin = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(s->port),
+				    .sin6_addr = IN6ADDR_ANY_INIT };
 	struct tcb *ln;
-	int rc = tcp_socket(eng, &ln);
+	int rc = tcp_socket_af(eng, AF_INET6, &ln);
 
 	if (rc)
 		return rc;

@@ -219,6 +219,10 @@ struct tcb *tcp_tcb_new(struct engine *eng)
 		return NULL;
 	tcb->eng = eng;
 	tcb->state = TCPS_CLOSED;
+	tcb->family = AF_INET;
+	tcb->hops = -1;
+	tcp_addr_set4(&tcb->key.la, 0);
+	tcp_addr_set4(&tcb->key.ra, 0);
 	/* Linux starts small and auto-tunes up to tcp_wmem/rmem[2]; without
 	 * auto-tuning yet, start where a LAN needs to be. */
 	tcb->sndbuf = (size_t)eng->sysctl.tcp_wmem[1] * 16;
@@ -410,19 +414,20 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
 }
 
 /**
- * tcp_lookup() - the connection for a segment from @raddr:@rport to
- * @laddr:@lport, or NULL
+ * tcp_lookup_addr() - the connection for a segment from @ra:@rport to
+ * @la:@lport (either family), or NULL
  */
-struct tcb *tcp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
-		       uint32_t raddr, uint16_t rport)
+struct tcb *tcp_lookup_addr(struct engine *eng, const union tcp_addr *la,
+			    uint16_t lport, const union tcp_addr *ra,
+			    uint16_t rport)
 {
 	struct tcp_table *t = eng->tcp;
 	struct tcp_key k;
 	struct tcb *tcb = NULL;
 
 	memset(&k, 0, sizeof(k));
-	k.laddr = laddr;
-	k.raddr = raddr;
+	k.la = *la;
+	k.ra = *ra;
 	k.lport = lport;
 	k.rport = rport;
 	HASH_FIND_BYHASHVALUE(hh, t->conns, &k, sizeof(k),
@@ -431,11 +436,43 @@ struct tcb *tcp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
 }
 
 /**
- * tcp_listener_lookup() - the listener for @laddr:@lport: one bound to
- * exactly @laddr wins over a wildcard one; NULL if none
+ * tcp_lookup() - the IPv4 connection for a segment from @raddr:@rport to
+ * @laddr:@lport, or NULL
  */
-struct tcb *tcp_listener_lookup(struct engine *eng, uint32_t laddr,
-				uint16_t lport)
+struct tcb *tcp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
+		       uint32_t raddr, uint16_t rport)
+{
+	union tcp_addr la, ra;
+
+	tcp_addr_set4(&la, laddr);
+	tcp_addr_set4(&ra, raddr);
+	return tcp_lookup_addr(eng, &la, lport, &ra, rport);
+}
+
+/*
+ * How well listener @l matches local address @la: 2 exactly, 1 as a
+ * wildcard, 0 not at all.  An AF_INET listener takes IPv4 only; an
+ * AF_INET6 one on :: takes IPv6, and IPv4 (v4-mapped) unless IPV6_V6ONLY
+ * (RFC 3493 5.3); one bound to ::ffff:a.b.c.d takes that IPv4 address.
+ */
+static int listener_match(const struct tcb *l, const union tcp_addr *la)
+{
+	if (tcp_addr_eq(&l->key.la, la))
+		return 2;
+	if (tcp_addr_is4(la)) {
+		if (tcp_addr_is4(&l->key.la))
+			return l->key.la.v4 ? 0 : 1;
+		return tcp_addr_is_zero(&l->key.la) && !l->v6only ? 1 : 0;
+	}
+	return tcp_addr_is_zero(&l->key.la) ? 1 : 0;
+}
+
+/**
+ * tcp_listener_lookup_addr() - the listener for @la:@lport: one bound to
+ * exactly @la wins over a wildcard one; NULL if none
+ */
+struct tcb *tcp_listener_lookup_addr(struct engine *eng,
+				     const union tcp_addr *la, uint16_t lport)
 {
 	struct tcp_port *pp = NULL;
 	struct tcb *best = NULL;
@@ -444,12 +481,24 @@ struct tcb *tcp_listener_lookup(struct engine *eng, uint32_t laddr,
 	if (!pp)
 		return NULL;
 	for (struct tcb *l = pp->listeners; l; l = l->ln_next) {
-		if (l->key.laddr == laddr)
+		int m = listener_match(l, la);
+
+		if (m == 2)
 			return l;
-		if (!l->key.laddr)
-			best = l;
+		if (m == 1 && (!best || best->family == AF_INET6))
+			best = l; /* Linux prefers the AF_INET wildcard */
 	}
 	return best;
+}
+
+/** tcp_listener_lookup() - tcp_listener_lookup_addr() for IPv4 @laddr. */
+struct tcb *tcp_listener_lookup(struct engine *eng, uint32_t laddr,
+				uint16_t lport)
+{
+	union tcp_addr la;
+
+	tcp_addr_set4(&la, laddr);
+	return tcp_listener_lookup_addr(eng, &la, lport);
 }
 
 /**
@@ -463,8 +512,8 @@ int tcp_hash(struct tcb *tcb)
 
 	if (tcb->hashed)
 		return 0;
-	if (tcp_lookup(tcb->eng, tcb->key.laddr, tcb->key.lport, tcb->key.raddr,
-		       tcb->key.rport))
+	if (tcp_lookup_addr(tcb->eng, &tcb->key.la, tcb->key.lport,
+			    &tcb->key.ra, tcb->key.rport))
 		return -EADDRINUSE;
 	// NOLINTNEXTLINE(clang-analyzer-unix.Malloc): uthash table
 	HASH_ADD_BYHASHVALUE(hh, t->conns, key, sizeof(tcb->key),
@@ -638,18 +687,23 @@ uint32_t tcp_ts_now(const struct tcb *tcb)
 
 /**
  * tcp_set_mss() - the effective send MSS (RFC 9293 3.7.1, RFC 6691):
- * min(peer's MSS, path MTU - 40, TCP_MAXSEG), less the timestamp option
+ * min(peer's MSS, path MTU - 40 (IPv6: - 60), TCP_MAXSEG), less the timestamp option
  * that every segment carries when negotiated
  */
 void tcp_set_mss(struct tcb *tcb)
 {
 	struct route4_result r;
-	uint32_t mtu = 1500, mss;
+	uint32_t mtu = 1500, mss, hdrs = 40;
 
-	if (!route4_lookup(tcb->eng, tcb->key.raddr, &r))
+	if (!tcp_key_is4(&tcb->key)) {
+		/* RFC 8200 5, RFC 8201: IPv6 40 + TCP 20, MTU >= 1280. */
+		mtu = tcp6_mtu(tcb->eng, &tcb->key.ra, false);
+		hdrs = 60;
+	} else if (!route4_lookup(tcb->eng, tcb->key.raddr, &r)) {
 		mtu = route4_mtu(tcb->eng, r.ifp, tcb->key.raddr);
+	}
 	tcb->pmtu = mtu;
-	mss = mtu > 40 + 88 ? mtu - 40 : 88;
+	mss = mtu > hdrs + 88 ? mtu - hdrs : 88;
 	if (tcb->peer_mss && tcb->peer_mss < mss)
 		mss = tcb->peer_mss;
 	if (tcb->user_mss && tcb->user_mss < mss)
@@ -692,15 +746,23 @@ uint32_t tcp_rcv_space(const struct tcb *tcb)
 	return (uint32_t)(tcb->rcv.cap - tcb->rcv.len);
 }
 
-static void json_addr(struct json_object *o, const char *k, uint32_t a,
-		      uint16_t port)
+/* "a.b.c.d:port" for AF_INET sockets, "[v6]:port" for AF_INET6 ones. */
+static void json_addr(struct json_object *o, const char *k, int family,
+		      const union tcp_addr *a, uint16_t port)
 {
-	char buf[INET_ADDRSTRLEN + 8];
-	char ip[INET_ADDRSTRLEN];
-	uint32_t n = htonl(a);
+	char buf[INET6_ADDRSTRLEN + 10];
+	char ip[INET6_ADDRSTRLEN];
+	struct ip6_addr a6;
+	uint32_t n = htonl(a->v4);
 
-	inet_ntop(AF_INET, &n, ip, sizeof(ip));
-	snprintf(buf, sizeof(buf), "%s:%u", ip, port);
+	if (family == AF_INET) {
+		inet_ntop(AF_INET, &n, ip, sizeof(ip));
+		snprintf(buf, sizeof(buf), "%s:%u", ip, port);
+	} else {
+		tcp_addr_to_ip6(a, &a6);
+		inet_ntop(AF_INET6, a6.b, ip, sizeof(ip));
+		snprintf(buf, sizeof(buf), "[%s]:%u", ip, port);
+	}
 	json_object_object_add(o, k, json_object_new_string(buf));
 }
 
@@ -721,8 +783,8 @@ static struct json_object *dump_one(const struct tcb *c)
 		o, "send_q",
 		json_object_new_int64(listen ? (int64_t)c->backlog
 					     : (int64_t)c->snd.len));
-	json_addr(o, "local", c->key.laddr, c->key.lport);
-	json_addr(o, "peer", c->key.raddr, c->key.rport);
+	json_addr(o, "local", c->family, &c->key.la, c->key.lport);
+	json_addr(o, "peer", c->family, &c->key.ra, c->key.rport);
 	if (!listen) {
 		json_object_object_add(
 			o, "cc",

@@ -10,6 +10,12 @@
  * Synchronised and SYN-SENT TCBs live in a uthash keyed by the 4-tuple
  * (struct tcp_key, zeroed before filling, hashed with SipHash under the
  * engine secret); listeners live in a second uthash keyed by local port.
+ * Both families share them: a key's addresses are 16 bytes, IPv4 as
+ * IPv4-mapped (union tcp_addr); tcp_input() (IPv4) and tcp6_input()
+ * (tcp6.c) check what is theirs and meet in tcp_input_common(), and
+ * emit_seg() sends by the family of the key.  A TCB's @family is what
+ * its socket calls speak: an AF_INET6 socket may carry an IPv4
+ * connection (v4-mapped), as on Linux.
  * A SYN to a listener creates a child TCB in SYN-RECEIVED that counts
  * against the listener's SYN queue; when its handshake completes it moves
  * to the accept queue.  When the SYN queue is full and tcp_syncookies is
@@ -30,6 +36,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <uthash.h>
@@ -42,6 +49,7 @@
 #include "tcp_rto.h"
 #include "tcp_sack.h"
 #include "timer.h"
+#include "wire/addr.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
 
@@ -87,13 +95,88 @@ struct tcb;
  */
 typedef void tcp_ready_fn(struct tcb *tcb, unsigned int events, void *arg);
 
-/* The 4-tuple, host order.  Zero it before filling: uthash compares bytes. */
+/*
+ * union tcp_addr - an address of either family, 16 bytes, so one table,
+ * one hash and one tuple serve IPv4 and IPv6 (tcp6.c)
+ *
+ * IPv6 addresses are stored as on the wire.  IPv4 addresses are IPv4-mapped
+ * (::ffff:a.b.c.d, RFC 4291 2.5.5.2) with the last word, @v4, in host
+ * order, so the IPv4 code keeps reading a host-order uint32_t.  Convert to
+ * and from struct ip6_addr only with tcp_addr_from_ip6()/tcp_addr_to_ip6().
+ */
+union tcp_addr {
+	uint8_t b[16];
+	struct {
+		uint32_t pre_[3];
+		uint32_t v4;
+	};
+};
+
+/*
+ * The 4-tuple.  Zero it before filling: uthash compares bytes.  @laddr and
+ * @raddr alias the host-order IPv4 word of @la and @ra (IPv4 code).
+ */
 struct tcp_key {
-	uint32_t laddr;
-	uint32_t raddr;
+	union {
+		union tcp_addr la;
+		struct {
+			uint32_t lpre_[3];
+			uint32_t laddr;
+		};
+	};
+	union {
+		union tcp_addr ra;
+		struct {
+			uint32_t rpre_[3];
+			uint32_t raddr;
+		};
+	};
 	uint16_t lport;
 	uint16_t rport;
 };
+
+/** tcp_addr_set4() - @a becomes ::ffff:@host (host order). */
+static inline void tcp_addr_set4(union tcp_addr *a, uint32_t host)
+{
+	memset(a, 0, sizeof(*a));
+	a->b[10] = 0xff;
+	a->b[11] = 0xff;
+	a->v4 = host;
+}
+
+/** tcp_addr_is4() - @a is IPv4-mapped: an IPv4 address. */
+static inline bool tcp_addr_is4(const union tcp_addr *a)
+{
+	static const uint8_t pfx[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a->b, pfx, sizeof(pfx)) == 0;
+}
+
+/** tcp_addr_is_zero() - @a is :: (an AF_INET6 wildcard). */
+static inline bool tcp_addr_is_zero(const union tcp_addr *a)
+{
+	static const union tcp_addr z;
+
+	return memcmp(a, &z, sizeof(z)) == 0;
+}
+
+/** tcp_addr_is_any() - a wildcard of either family (:: or 0.0.0.0). */
+static inline bool tcp_addr_is_any(const union tcp_addr *a)
+{
+	return tcp_addr_is_zero(a) || (tcp_addr_is4(a) && !a->v4);
+}
+
+/** tcp_addr_eq() - the same address. */
+static inline bool tcp_addr_eq(const union tcp_addr *a, const union tcp_addr *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/** tcp_key_is4() - @k's connection runs over IPv4. */
+static inline bool tcp_key_is4(const struct tcp_key *k)
+{
+	return tcp_addr_is4(&k->ra) || tcp_addr_is4(&k->la);
+}
 
 /* A byte ring: the send buffer (from SND.UNA) or the receive buffer. */
 struct tcp_ring {
@@ -107,6 +190,10 @@ struct tcb {
 	UT_hash_handle hh; /* connection table (by key) */
 	struct tcp_key key;
 	bool hashed;
+	int family;	/* AF_INET or AF_INET6: what the socket calls speak */
+	bool v6only;	/* IPV6_V6ONLY: an AF_INET6 socket refuses IPv4 */
+	int hops;	/* IPV6_UNICAST_HOPS, -1: the route's default */
+	uint8_t tclass; /* IPV6_TCLASS */
 	struct engine *eng;
 	enum tcp_state state;
 	struct tcb *all_prev, *all_next; /* every TCB, for tcp_fini() */
@@ -254,6 +341,11 @@ struct tcb *tcp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
 		       uint32_t raddr, uint16_t rport);
 struct tcb *tcp_listener_lookup(struct engine *eng, uint32_t laddr,
 				uint16_t lport);
+struct tcb *tcp_lookup_addr(struct engine *eng, const union tcp_addr *la,
+			    uint16_t lport, const union tcp_addr *ra,
+			    uint16_t rport);
+struct tcb *tcp_listener_lookup_addr(struct engine *eng,
+				     const union tcp_addr *la, uint16_t lport);
 int tcp_hash(struct tcb *tcb);
 void tcp_unhash(struct tcb *tcb);
 int tcp_port_get(struct engine *eng, struct tcb *tcb, uint32_t addr,
@@ -283,13 +375,20 @@ void tcp_ring_drop(struct tcp_ring *r, size_t len);
 void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip);
 void tcp_err(struct engine *eng, const struct ipv4_view *inner, int err,
 	     bool hard);
+void tcp_input_common(struct engine *eng, struct pkt *p,
+		      const struct tcp_view *th, const union tcp_addr *src,
+		      const union tcp_addr *dst);
+void tcp_err_common(struct engine *eng, const union tcp_addr *src,
+		    const union tcp_addr *dst, const uint8_t *th, size_t len,
+		    int err, bool hard);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);
 int tcp_send_syn(struct tcb *tcb);
 void tcp_send_ack(struct tcb *tcb);
-void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
-		      const struct tcp_view *seg, size_t seg_len);
+void tcp_send_rst_for(struct engine *eng, const union tcp_addr *src,
+		      const union tcp_addr *dst, const struct tcp_view *seg,
+		      size_t seg_len);
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
 void tcp_retransmit_head(struct tcb *tcb);
@@ -309,6 +408,7 @@ void tcp_tw_arm(struct tcb *tcb);
 
 /* tcp_sock.c: the engine-level socket calls. */
 int tcp_socket(struct engine *eng, struct tcb **out);
+int tcp_socket_af(struct engine *eng, int family, struct tcb **out);
 int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len);
 int tcp_listen(struct tcb *tcb, int backlog);
 int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
@@ -329,6 +429,25 @@ int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
 unsigned int tcp_poll(const struct tcb *tcb);
 void tcp_set_ready(struct tcb *tcb, tcp_ready_fn *fn, void *arg);
 size_t tcp_send_space(const struct tcb *tcb);
+
+/* tcp6.c: the IPv6 side (RFC 8200 carrying RFC 9293). */
+struct ip6_view;
+struct netif;
+void tcp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip);
+void tcp6_err(struct engine *eng, const uint8_t *inner, size_t len,
+	      uint8_t type, uint8_t code);
+int tcp6_output(struct engine *eng, struct pkt *p, const struct tcp_key *k,
+		const struct tcb *tcb);
+uint32_t tcp6_pseudo(const struct tcp_key *k, size_t len);
+uint32_t tcp6_mtu(struct engine *eng, const union tcp_addr *ra, bool link);
+void tcp_addr_from_ip6(union tcp_addr *a, const struct ip6_addr *ip);
+void tcp_addr_to_ip6(const union tcp_addr *a, struct ip6_addr *ip);
+int tcp6_sockaddr_get(const struct tcb *tcb, const struct sockaddr *addr,
+		      socklen_t len, union tcp_addr *a, uint16_t *port);
+void tcp6_sockaddr_put(const union tcp_addr *a, uint16_t port,
+		       struct sockaddr *addr, socklen_t *len);
+int tcp6_setsockopt(struct tcb *tcb, int name, const void *val, socklen_t len);
+int tcp6_getsockopt(struct tcb *tcb, int name, void *val, socklen_t *len);
 
 /** tcp_flight() - bytes sent and not yet acknowledged (SND.NXT - SND.UNA). */
 static inline uint32_t tcp_flight(const struct tcb *tcb)

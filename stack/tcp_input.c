@@ -38,7 +38,7 @@
 /*
  * struct seg - the arriving segment as the steps see it
  * @th: the parsed header and options
- * @src, @dst: IPv4 addresses (host order)
+ * @src, @dst: the addresses, either family (union tcp_addr)
  * @seq: SEG.SEQ, advanced past anything trimmed at the front
  * @data, @dlen: the payload still to process
  * @syn, @fin: SYN and FIN still to process (trimming may clear them)
@@ -46,7 +46,7 @@
  */
 struct seg {
 	struct tcp_view th;
-	uint32_t src, dst;
+	union tcp_addr src, dst;
 	uint32_t seq;
 	const uint8_t *data;
 	uint32_t dlen;
@@ -152,11 +152,15 @@ static struct tcb *child_new(struct tcb *ln, const struct seg *s)
 	if (!c)
 		return NULL;
 	memset(&c->key, 0, sizeof(c->key));
-	c->key.laddr = s->dst;
+	c->key.la = s->dst;
 	c->key.lport = s->th.dport;
-	c->key.raddr = s->src;
+	c->key.ra = s->src;
 	c->key.rport = s->th.sport;
 	c->parent = ln;
+	c->family = ln->family;
+	c->v6only = ln->v6only;
+	c->hops = ln->hops;
+	c->tclass = ln->tclass;
 	c->user_closed = true; /* the engine's until accept() */
 	c->sndbuf = ln->sndbuf;
 	c->rcvbuf = ln->rcvbuf;
@@ -209,7 +213,7 @@ static void to_accept_queue(struct tcb *c)
  */
 static void closed_input(struct engine *eng, struct pkt *p, const struct seg *s)
 {
-	tcp_send_rst_for(eng, s->src, s->dst, &s->th, s->len);
+	tcp_send_rst_for(eng, &s->src, &s->dst, &s->th, s->len);
 	pkt_drop(eng, p, &eng->stats.tcp.TcpInNoSocket, "no TCP socket");
 }
 
@@ -225,7 +229,7 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 
 	if (!eng->sysctl.tcp_syncookies || (s->th.flags & (TCP_SYN | TCP_FIN)))
 		return NULL;
-	tcp_tuple_v4(&tu, s->dst, s->th.dport, s->src, s->th.sport);
+	tcp_tuple_addr(&tu, &s->dst, s->th.dport, &s->src, s->th.sport);
 	if (tcp_syncookie_check(&eng->tcp->isn_key, &tu, s->seq - 1,
 				s->th.ack - 1, eng->now, &mss)) {
 		eng->stats.tcp.TcpExtSyncookiesFailed++;
@@ -287,7 +291,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		c = cookie_ack(ln, s);
 		if (c)
 			return c;
-		tcp_send_rst_for(eng, s->src, s->dst, &s->th, s->len);
+		tcp_send_rst_for(eng, &s->src, &s->dst, &s->th, s->len);
 		pkt_drop(eng, p, &st->TcpInBadAck, "ACK to a listener");
 		return NULL;
 	}
@@ -311,11 +315,11 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		struct tcp_key k;
 
 		memset(&k, 0, sizeof(k));
-		k.laddr = s->dst;
+		k.la = s->dst;
 		k.lport = s->th.dport;
-		k.raddr = s->src;
+		k.ra = s->src;
 		k.rport = s->th.sport;
-		tcp_tuple_v4(&tu, s->dst, s->th.dport, s->src, s->th.sport);
+		tcp_tuple_addr(&tu, &s->dst, s->th.dport, &s->src, s->th.sport);
 		{
 			uint32_t cookie = tcp_syncookie_make(
 				&eng->tcp->isn_key, &tu, s->seq,
@@ -344,7 +348,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 	c->snd_wnd = s->th.window; /* RFC 7323 2.2: never scaled in a SYN */
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
-	tcp_tuple_v4(&tu, s->dst, s->th.dport, s->src, s->th.sport);
+	tcp_tuple_addr(&tu, &s->dst, s->th.dport, &s->src, s->th.sport);
 	c->iss = tcp_isn(&eng->tcp->isn_key, &tu, eng->now);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss + 1;
@@ -376,7 +380,7 @@ static void syn_sent_input(struct tcb *tcb, struct pkt *p, struct seg *s)
 	 * segment and return)". */
 	if (ack &&
 	    (seq_leq(s->th.ack, tcb->iss) || seq_gt(s->th.ack, tcb->snd_max))) {
-		tcp_send_rst_for(eng, s->src, s->dst, &s->th, s->len);
+		tcp_send_rst_for(eng, &s->src, &s->dst, &s->th, s->len);
 		pkt_drop(eng, p, &st->TcpInBadAck, "bad ACK in SYN-SENT");
 		return;
 	}
@@ -781,7 +785,7 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 		/* "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED
 		 * ... Otherwise send a reset <SEQ=SEG.ACK><CTL=RST>". */
 		if (!seq_gt(ack, tcb->snd_una) || seq_gt(ack, tcb->snd_max)) {
-			tcp_send_rst_for(eng, s->src, s->dst, &s->th, s->len);
+			tcp_send_rst_for(eng, &s->src, &s->dst, &s->th, s->len);
 			pkt_drop(eng, p, &st->TcpInBadAck,
 				 "bad ACK in SYN-RECEIVED");
 			return STEP_DROP;
@@ -1166,10 +1170,9 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 {
 	struct engine *eng = ifp->eng;
 	struct tcp_stats *st = &eng->stats.tcp;
-	struct tcb *tcb, *ln;
-	struct seg s;
+	union tcp_addr src, dst;
+	struct tcp_view th;
 
-	memset(&s, 0, sizeof(s));
 	if (!eng->tcp) {
 		pkt_drop(eng, p, &st->TcpInNoSocket, "TCP not running");
 		return;
@@ -1182,7 +1185,7 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 			 "broadcast or multicast");
 		return;
 	}
-	if (tcp_parse(p->data, p->len, &s.th)) {
+	if (tcp_parse(p->data, p->len, &th)) {
 		pkt_drop(eng, p, &st->TcpInErrs, "malformed TCP");
 		return;
 	}
@@ -1194,10 +1197,31 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 		pkt_drop(eng, p, &st->TcpInCsumErrors, "bad TCP checksum");
 		return;
 	}
+	tcp_addr_set4(&src, ip->src);
+	tcp_addr_set4(&dst, ip->dst);
+	tcp_input_common(eng, p, &th, &src, &dst);
+}
+
+/**
+ * tcp_input_common() - the family-neutral rest of SEGMENT ARRIVES, once
+ * tcp_input() or tcp6_input() checked the addresses, the header (@th,
+ * parsed from @p) and the checksum
+ * @src, @dst: the segment's addresses (IPv4 as v4-mapped)
+ */
+void tcp_input_common(struct engine *eng, struct pkt *p,
+		      const struct tcp_view *th, const union tcp_addr *src,
+		      const union tcp_addr *dst)
+{
+	struct tcp_stats *st = &eng->stats.tcp;
+	struct tcb *tcb, *ln;
+	struct seg s;
+
+	memset(&s, 0, sizeof(s));
+	s.th = *th;
 	st->TcpInSegs++;
 	eng->tcp->in_input = true;
-	s.src = ip->src;
-	s.dst = ip->dst;
+	s.src = *src;
+	s.dst = *dst;
 	s.seq = s.th.seq;
 	s.data = s.th.payload;
 	s.dlen = (uint32_t)s.th.payload_len;
@@ -1207,17 +1231,17 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 	if (s.syn)
 		s.seq++; /* data starts after the SYN */
 
-	tcb = tcp_lookup(eng, ip->dst, s.th.dport, ip->src, s.th.sport);
+	tcb = tcp_lookup_addr(eng, dst, s.th.dport, src, s.th.sport);
 	if (tcb && tcb->state == TCPS_TIME_WAIT && s.syn &&
 	    !(s.th.flags & (TCP_ACK | TCP_RST)) && tw_reusable(tcb, &s) &&
-	    tcp_listener_lookup(eng, ip->dst, s.th.dport)) {
+	    tcp_listener_lookup_addr(eng, dst, s.th.dport)) {
 		st->TcpExtTCPTimeWaitReuse++;
 		tcp_set_state(tcb, TCPS_CLOSED);
 		tcp_maybe_free(tcb);
 		tcb = NULL;
 	}
 	if (!tcb) {
-		ln = tcp_listener_lookup(eng, ip->dst, s.th.dport);
+		ln = tcp_listener_lookup_addr(eng, dst, s.th.dport);
 		if (!ln) {
 			closed_input(eng, p, &s);
 			goto out;
@@ -1274,20 +1298,35 @@ out:
 void tcp_err(struct engine *eng, const struct ipv4_view *inner, int err,
 	     bool hard)
 {
+	union tcp_addr src, dst;
+
+	tcp_addr_set4(&src, inner->src);
+	tcp_addr_set4(&dst, inner->dst);
+	tcp_err_common(eng, &src, &dst, inner->payload, inner->payload_len, err,
+		       hard);
+}
+
+/**
+ * tcp_err_common() - tcp_err() for either family: @th, @len: the quoted
+ * TCP header (at least 8 bytes), of a segment from @src to @dst
+ */
+void tcp_err_common(struct engine *eng, const union tcp_addr *src,
+		    const union tcp_addr *dst, const uint8_t *th, size_t len,
+		    int err, bool hard)
+{
 	struct tcp_view v;
 	struct tcb *tcb;
 	uint8_t hdr[TCP_HLEN];
-	size_t n = inner->payload_len < sizeof(hdr) ? inner->payload_len
-						    : sizeof(hdr);
+	size_t n = len < sizeof(hdr) ? len : sizeof(hdr);
 
 	if (!eng->tcp || n < 8)
 		return;
 	memset(hdr, 0, sizeof(hdr));
-	memcpy(hdr, inner->payload, n);
+	memcpy(hdr, th, n);
 	hdr[12] = 0x50; /* the quote may stop before the offset byte */
 	if (tcp_parse(hdr, sizeof(hdr), &v))
 		return;
-	tcb = tcp_lookup(eng, inner->src, v.sport, inner->dst, v.dport);
+	tcb = tcp_lookup_addr(eng, src, v.sport, dst, v.dport);
 	if (!tcb)
 		return;
 	if (err == EMSGSIZE) {

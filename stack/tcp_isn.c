@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "tcp.h"
 #include "tcp_isn.h"
 #include "wire/cursor.h"
 
@@ -33,6 +34,20 @@ void tcp_tuple_v4(struct tcp_tuple *t, uint32_t laddr, uint16_t lport,
 	t->raddr.b[10] = t->raddr.b[11] = 0xff;
 	st_be32(&t->laddr.b[12], laddr);
 	st_be32(&t->raddr.b[12], raddr);
+	t->lport = lport;
+	t->rport = rport;
+}
+
+/**
+ * tcp_tuple_addr() - fill @t from a connection key's addresses (tcp.h),
+ * either family: the same tuple tcp_tuple_v4() makes for IPv4
+ */
+void tcp_tuple_addr(struct tcp_tuple *t, const union tcp_addr *laddr,
+		    uint16_t lport, const union tcp_addr *raddr, uint16_t rport)
+{
+	memset(t, 0, sizeof(*t));
+	tcp_addr_to_ip6(laddr, &t->laddr);
+	tcp_addr_to_ip6(raddr, &t->raddr);
 	t->lport = lport;
 	t->rport = rport;
 }

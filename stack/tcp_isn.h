@@ -32,6 +32,10 @@ struct tcp_tuple {
 
 void tcp_tuple_v4(struct tcp_tuple *t, uint32_t laddr, uint16_t lport,
 		  uint32_t raddr, uint16_t rport);
+union tcp_addr;
+void tcp_tuple_addr(struct tcp_tuple *t, const union tcp_addr *laddr,
+		    uint16_t lport, const union tcp_addr *raddr,
+		    uint16_t rport);
 void tcp_tuple_bytes(const struct tcp_tuple *t, uint8_t out[TCP_TUPLE_BYTES]);
 uint32_t tcp_isn(const struct siphash_key *secret, const struct tcp_tuple *t,
 		 uint64_t now_us);

@@ -27,8 +27,12 @@
  * payload twice.  Segments without data (ACK, SYN, RST) keep a full
  * software checksum: they are short, and the route lookup would cost
  * more than it saves.
+ *
+ * IPv6 connections (tcp6.c) use TSO6 and the same partial checksum: the
+ * pseudo-header sum tcp6_pseudo() puts in the field is all that differs.
  */
 #include "engine.h"
+#include "ipv6.h"
 #include "netif.h"
 #include "pkt.h"
 #include "route.h"
@@ -37,33 +41,44 @@
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
 
-static const struct netif *egress(struct engine *eng, uint32_t raddr)
+/* The device @k's segments leave by, or NULL without a route. */
+static const struct netif *egress(struct engine *eng, const struct tcp_key *k)
 {
 	struct route4_result r;
+	struct route6_result r6;
+	struct ip6_addr dst;
 
-	return route4_lookup(eng, raddr, &r) ? NULL : r.ifp;
+	if (tcp_key_is4(k))
+		return route4_lookup(eng, k->raddr, &r) ? NULL : r.ifp;
+	tcp_addr_to_ip6(&k->ra, &dst);
+	if (route6_lookup(eng, &dst, 0, &r6))
+		return NULL;
+	return netif_by_index(eng, r6.ifindex);
 }
 
 /**
  * tcp_tso_max() - the most payload one segment of @tcb may carry: the MSS,
- * or with TSO on the egress device as many whole MSS as fit in a 64 KiB
- * datagram (headers of the largest size assumed)
+ * or with TSO on the egress device (TSO4 or TSO6 by the connection's
+ * family) as many whole MSS as fit in a 64 KiB datagram (headers of the
+ * largest size assumed)
  */
 uint32_t tcp_tso_max(struct tcb *tcb)
 {
-	const struct netif *ifp = egress(tcb->eng, tcb->key.raddr);
-	uint32_t room = NETIF_GSO_MAX - IPV4_HLEN - TCP_MAX_HLEN;
+	bool v4 = tcp_key_is4(&tcb->key);
+	const struct netif *ifp = egress(tcb->eng, &tcb->key);
+	uint32_t room = NETIF_GSO_MAX - (v4 ? IPV4_HLEN : IP6_HLEN) -
+			TCP_MAX_HLEN;
+	unsigned int tso = v4 ? NETIF_OFF_TSO4 : NETIF_OFF_TSO6;
 
-	if (!ifp || !(ifp->offload & NETIF_OFF_TSO4) || !tcb->mss ||
-	    tcb->mss >= room)
+	if (!ifp || !(ifp->offload & tso) || !tcb->mss || tcb->mss >= room)
 		return tcb->mss;
 	return room / tcb->mss * tcb->mss;
 }
 
-/** tcp_offload_csum() - the device towards @raddr finishes checksums. */
-bool tcp_offload_csum(struct engine *eng, uint32_t raddr)
+/** tcp_offload_csum() - the device towards @k's peer finishes checksums. */
+bool tcp_offload_csum(struct engine *eng, const struct tcp_key *k)
 {
-	const struct netif *ifp = egress(eng, raddr);
+	const struct netif *ifp = egress(eng, k);
 
 	return ifp && (ifp->offload & NETIF_OFF_CSUM);
 }
@@ -71,16 +86,16 @@ bool tcp_offload_csum(struct engine *eng, uint32_t raddr)
 /**
  * tcp_offload_mark() - record in @p that its TCP checksum (header at @th)
  * is partial, and that a payload over @mss is a super-segment to be cut
- * at @mss (@mss 0: never)
+ * at @mss (@mss 0: never), a TCP/IPv6 one when @v6
  */
 void tcp_offload_mark(struct pkt *p, uint8_t *th, size_t payload_len,
-		      uint16_t mss)
+		      uint16_t mss, bool v6)
 {
 	p->off.csum_partial = true;
 	p->off.csum_start = th;
 	p->off.csum_offset = 16; /* RFC 9293 3.1: the checksum field */
 	if (mss && payload_len > mss) {
-		p->off.gso_type = PKT_GSO_TCPV4;
+		p->off.gso_type = v6 ? PKT_GSO_TCPV6 : PKT_GSO_TCPV4;
 		p->off.gso_size = mss;
 	}
 }

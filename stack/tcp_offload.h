@@ -13,10 +13,11 @@
 struct engine;
 struct pkt;
 struct tcb;
+struct tcp_key;
 
 uint32_t tcp_tso_max(struct tcb *tcb);
-bool tcp_offload_csum(struct engine *eng, uint32_t raddr);
+bool tcp_offload_csum(struct engine *eng, const struct tcp_key *k);
 void tcp_offload_mark(struct pkt *p, uint8_t *th, size_t payload_len,
-		      uint16_t mss);
+		      uint16_t mss, bool v6);
 
 #endif /* NSSTACK_TCP_OFFLOAD_H */

@@ -12,7 +12,8 @@
  * flight), in segments of the effective MSS, holding a short segment back
  * as Nagle (RFC 9293 3.7.4) and the sender's SWS rule (3.8.6.2.1) say.
  * The FIN rides on the last data segment when it can.  Every segment goes
- * out through ipv4_output() with DF set (RFC 1191 path MTU discovery).
+ * out through ipv4_output() with DF set (RFC 1191 path MTU discovery), or
+ * for an IPv6 connection through tcp6_output() (tcp6.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -24,15 +25,19 @@
 #include "tcp_offload.h"
 #include "wire/csum.h"
 
-/* Our MSS option: the interface MTU less 40 (RFC 9293 3.7.1). */
+/* Our MSS option: the interface MTU less 40, IPv6 60 (RFC 9293 3.7.1). */
 static uint16_t our_mss(struct tcb *tcb)
 {
 	struct route4_result r;
-	uint32_t mtu = 1500, mss;
+	uint32_t mtu = 1500, mss, hdrs = 40;
 
-	if (!route4_lookup(tcb->eng, tcb->key.raddr, &r))
+	if (!tcp_key_is4(&tcb->key)) {
+		mtu = tcp6_mtu(tcb->eng, &tcb->key.ra, true);
+		hdrs = 60;
+	} else if (!route4_lookup(tcb->eng, tcb->key.raddr, &r)) {
 		mtu = r.ifp->mtu;
-	mss = mtu > 40 + 88 ? mtu - 40 : 88;
+	}
+	mss = mtu > hdrs + 88 ? mtu - hdrs : 88;
 	if (tcb->user_mss && tcb->user_mss < mss)
 		mss = tcb->user_mss;
 	return (uint16_t)(mss > 65535 ? 65535 : mss);
@@ -41,15 +46,19 @@ static uint16_t our_mss(struct tcb *tcb)
 /*
  * Build and send one segment.  @payload_off/@len select bytes of the send
  * ring (len 0: none); over @mss (0: never) it is a super-segment for the
- * device to cut (tcp_offload.c).  Return: 0 or -errno from ipv4_output().
+ * device to cut (tcp_offload.c).  @tcb: the connection (NULL for a
+ * stateless SYN-ACK or RST), for IPv6's per-socket header fields.
+ * Return: 0 or -errno from ipv4_output() / tcp6_output().
  */
-static int emit_seg(struct engine *eng, const struct tcp_key *k, uint32_t seq,
-		    uint32_t ack, uint16_t flags, uint16_t window,
-		    const struct tcp_opts *opt, const struct tcp_ring *ring,
-		    size_t payload_off, size_t len, uint16_t mss)
+static int emit_seg(struct engine *eng, const struct tcb *tcb,
+		    const struct tcp_key *k, uint32_t seq, uint32_t ack,
+		    uint16_t flags, uint16_t window, const struct tcp_opts *opt,
+		    const struct tcp_ring *ring, size_t payload_off, size_t len,
+		    uint16_t mss)
 {
 	struct tcp_view v = { 0 };
-	bool hw = len && tcp_offload_csum(eng, k->raddr);
+	bool v4 = tcp_key_is4(k);
+	bool hw = len && tcp_offload_csum(eng, k);
 	struct pkt *p;
 	uint32_t ps;
 	uint8_t *h;
@@ -74,8 +83,9 @@ static int emit_seg(struct engine *eng, const struct tcp_key *k, uint32_t seq,
 		tcp_ring_peek(ring, payload_off, h + hlen, len);
 	v.payload = h + hlen;
 	v.payload_len = len;
-	ps = csum_pseudo4(k->laddr, k->raddr, IPV4_PROTO_TCP,
-			  (uint16_t)(hlen + len));
+	ps = v4 ? csum_pseudo4(k->laddr, k->raddr, IPV4_PROTO_TCP,
+			       (uint16_t)(hlen + len))
+		: tcp6_pseudo(k, (size_t)hlen + len);
 	n = hw ? tcp_emit_partial(h, (size_t)hlen + len, &v, ps)
 	       : tcp_emit(h, (size_t)hlen + len, &v, ps);
 	if (n < 0) {
@@ -83,21 +93,23 @@ static int emit_seg(struct engine *eng, const struct tcp_key *k, uint32_t seq,
 		return n;
 	}
 	if (hw)
-		tcp_offload_mark(p, h, len, mss);
+		tcp_offload_mark(p, h, len, mss, !v4);
 	eng->stats.tcp.TcpOutSegs++;
 	if (flags & TCP_RST)
 		eng->stats.tcp.TcpOutRsts++;
+	if (!v4)
+		return tcp6_output(eng, p, k, tcb);
 	return ipv4_output(eng, p, k->laddr, k->raddr, IPV4_PROTO_TCP, 0, 0,
 			   true);
 }
 
-static int emit(struct engine *eng, const struct tcp_key *k, uint32_t seq,
-		uint32_t ack, uint16_t flags, uint16_t window,
-		const struct tcp_opts *opt, const struct tcp_ring *ring,
-		size_t payload_off, size_t len)
+static int emit(struct engine *eng, const struct tcb *tcb,
+		const struct tcp_key *k, uint32_t seq, uint32_t ack,
+		uint16_t flags, uint16_t window, const struct tcp_opts *opt,
+		const struct tcp_ring *ring, size_t payload_off, size_t len)
 {
-	return emit_seg(eng, k, seq, ack, flags, window, opt, ring, payload_off,
-			len, 0);
+	return emit_seg(eng, tcb, k, seq, ack, flags, window, opt, ring,
+			payload_off, len, 0);
 }
 
 /**
@@ -170,8 +182,8 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 
 	if (tcb->state != TCPS_SYN_SENT)
 		flags |= TCP_ACK;
-	rc = emit_seg(tcb->eng, &tcb->key, seq, tcb->rcv_nxt, flags, win, &o,
-		      &tcb->snd, seq - tcb->snd_una, len, tcb->mss);
+	rc = emit_seg(tcb->eng, tcb, &tcb->key, seq, tcb->rcv_nxt, flags, win,
+		      &o, &tcb->snd, seq - tcb->snd_una, len, tcb->mss);
 	tcb->segs_out++;
 	if (flags & TCP_ACK) {
 		tcb->unacked_segs = 0;
@@ -223,7 +235,8 @@ int tcp_send_syn(struct tcb *tcb)
 	tcb->rcv_wnd = space;
 	tcb->rcv_adv = tcb->rcv_nxt + space;
 	tcb->segs_out++;
-	return emit(tcb->eng, &tcb->key, tcb->iss, active ? 0 : tcb->rcv_nxt,
+	return emit(tcb->eng, tcb, &tcb->key, tcb->iss,
+		    active ? 0 : tcb->rcv_nxt,
 		    active ? TCP_SYN : TCP_SYN | TCP_ACK, (uint16_t)space, &o,
 		    NULL, 0, 0);
 }
@@ -244,8 +257,8 @@ int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
 	(void)peer;
 	o.present = TCP_OPT_MSS;
 	o.mss = mss;
-	return emit(eng, k, iss, irs + 1, TCP_SYN | TCP_ACK, 65535, &o, NULL, 0,
-		    0);
+	return emit(eng, NULL, k, iss, irs + 1, TCP_SYN | TCP_ACK, 65535, &o,
+		    NULL, 0, 0);
 }
 
 /**
@@ -258,22 +271,23 @@ int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
  * @src/@dst: the segment's addresses (ours is @dst)
  * @seg_len: SEG.LEN, SYN and FIN included
  */
-void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
-		      const struct tcp_view *seg, size_t seg_len)
+void tcp_send_rst_for(struct engine *eng, const union tcp_addr *src,
+		      const union tcp_addr *dst, const struct tcp_view *seg,
+		      size_t seg_len)
 {
 	struct tcp_key k;
 
 	if (seg->flags & TCP_RST)
 		return;
 	memset(&k, 0, sizeof(k));
-	k.laddr = dst;
-	k.raddr = src;
+	k.la = *dst;
+	k.ra = *src;
 	k.lport = seg->dport;
 	k.rport = seg->sport;
 	if (seg->flags & TCP_ACK)
-		emit(eng, &k, seg->ack, 0, TCP_RST, 0, NULL, NULL, 0, 0);
+		emit(eng, NULL, &k, seg->ack, 0, TCP_RST, 0, NULL, NULL, 0, 0);
 	else
-		emit(eng, &k, 0, seg->seq + (uint32_t)seg_len,
+		emit(eng, NULL, &k, 0, seg->seq + (uint32_t)seg_len,
 		     TCP_RST | TCP_ACK, 0, NULL, NULL, 0, 0);
 }
 
@@ -283,8 +297,8 @@ void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
  */
 void tcp_send_rst(struct tcb *tcb)
 {
-	emit(tcb->eng, &tcb->key, tcb->snd_nxt, tcb->rcv_nxt, TCP_RST | TCP_ACK,
-	     0, NULL, NULL, 0, 0);
+	emit(tcb->eng, tcb, &tcb->key, tcb->snd_nxt, tcb->rcv_nxt,
+	     TCP_RST | TCP_ACK, 0, NULL, NULL, 0, 0);
 }
 
 /* The end of buffered data in sequence space (valid once synchronised). */

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "hash.h"
 #include "ipv4.h"
+#include "ipv6.h"
 #include "route.h"
 #include "tcp.h"
 #include "socket.h"
@@ -49,11 +50,30 @@ int tcp_socket(struct engine *eng, struct tcb **out)
 	return tcb ? 0 : -ENOMEM;
 }
 
+/**
+ * tcp_socket_af() - socket(@family, SOCK_STREAM, 0), @family AF_INET or
+ * AF_INET6 (an AF_INET6 socket takes IPv4 peers as v4-mapped addresses
+ * unless IPV6_V6ONLY, like Linux with net.ipv6.bindv6only = 0)
+ *
+ * Return: 0, -EAFNOSUPPORT or -ENOMEM.
+ */
+int tcp_socket_af(struct engine *eng, int family, struct tcb **out)
+{
+	int rc;
+
+	*out = NULL;
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	rc = tcp_socket(eng, out);
+	if (rc || family == AF_INET)
+		return rc;
+	(*out)->family = AF_INET6;
+	memset(&(*out)->key, 0, sizeof((*out)->key)); /* [::]:0 */
+	return 0;
+}
+
 struct port_ctx {
 	struct engine *eng;
-	uint32_t laddr, raddr;
-	uint16_t rport;
-	bool any; /* bind(0): the port must be wholly free */
 };
 
 /* RFC 6056 check_suitable_port(): a port nobody holds. */
@@ -66,23 +86,67 @@ static bool port_ok(uint16_t port, void *arg)
 	return !pp;
 }
 
-static int pick_port(struct tcb *tcb, uint32_t laddr, uint32_t raddr,
-		     uint16_t rport)
+/*
+ * An ephemeral port for @tcb (RFC 6056 algorithm 3, one port space for
+ * both families), bound with local address @la.  IPv4 keeps its 12-byte
+ * identifier; IPv6 hashes both 16-byte addresses.
+ */
+static int pick_port(struct tcb *tcb, const union tcp_addr *la,
+		     const union tcp_addr *ra, uint16_t rport)
 {
 	struct engine *eng = tcb->eng;
-	struct port_ctx c = { eng, laddr, raddr, rport, raddr == 0 };
-	uint32_t id[3] = { laddr, raddr, rport };
-	int port;
+	struct port_ctx c = { eng };
+	union tcp_addr old = tcb->key.la;
+	uint32_t id[9];
+	size_t idlen;
+	int port, rc;
 
-	if (!raddr) /* bind(0): RFC 6056 algorithm 1 (random peer) */
+	memset(id, 0, sizeof(id));
+	if (tcp_addr_is4(ra) || tcp_addr_is_zero(ra)) {
+		id[0] = la->v4;
+		id[1] = ra->v4;
+		id[2] = rport;
+		idlen = 3 * sizeof(uint32_t);
+	} else {
+		memcpy(id, la->b, 16);
+		memcpy(id + 4, ra->b, 16);
+		id[8] = rport;
+		idlen = sizeof(id);
+	}
+	if (tcp_addr_is_any(ra)) /* bind(0): algorithm 1 (random peer) */
 		id[1] = rand_u32();
-	port = portsel_pick(&eng->tcp->ps, id, sizeof(id),
+	port = portsel_pick(&eng->tcp->ps, id, idlen,
 			    (uint16_t)eng->sysctl.ip_local_port_first,
 			    (uint16_t)eng->sysctl.ip_local_port_last, port_ok,
 			    &c);
 	if (port < 0)
 		return port;
-	return tcp_port_get(eng, tcb, laddr, (uint16_t)port);
+	tcb->key.la = *la;
+	rc = tcp_port_get(eng, tcb, la->v4, (uint16_t)port);
+	if (rc)
+		tcb->key.la = old;
+	return rc;
+}
+
+/*
+ * Whether @a may be @tcb's local address: IPv4 ones only when the socket
+ * takes IPv4 (not IPV6_V6ONLY), and each one ours or a wildcard.
+ */
+static int local_ok(const struct tcb *tcb, const union tcp_addr *a)
+{
+	struct ip6_addr ip;
+
+	if (tcp_addr_is4(a)) {
+		if (tcb->v6only)
+			return -EINVAL;
+		return a->v4 && !ipv4_addr_is_local(tcb->eng, a->v4)
+			       ? -EADDRNOTAVAIL
+			       : 0;
+	}
+	tcp_addr_to_ip6(a, &ip);
+	return tcp_addr_is_zero(a) || ip6_addr_is_local(tcb->eng, &ip)
+		       ? 0
+		       : -EADDRNOTAVAIL;
 }
 
 /**
@@ -93,19 +157,46 @@ static int pick_port(struct tcb *tcb, uint32_t laddr, uint32_t raddr,
  */
 int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 {
-	uint32_t a;
+	static const union tcp_addr none;
+	union tcp_addr a, old = tcb->key.la;
 	uint16_t port;
-	int rc = sock_get_sin(addr, len, &a, &port);
+	int rc = tcp6_sockaddr_get(tcb, addr, len, &a, &port);
 
 	if (rc)
 		return rc;
 	if (tcb->bound || tcb->state != TCPS_CLOSED)
 		return -EINVAL;
-	if (a && !ipv4_addr_is_local(tcb->eng, a))
-		return -EADDRNOTAVAIL;
+	rc = local_ok(tcb, &a);
+	if (rc)
+		return rc;
 	if (!port)
-		return pick_port(tcb, a, 0, 0);
-	return tcp_port_get(tcb->eng, tcb, a, port);
+		return pick_port(tcb, &a, &none, 0);
+	tcb->key.la = a;
+	rc = tcp_port_get(tcb->eng, tcb, a.v4, port);
+	if (rc)
+		tcb->key.la = old;
+	return rc;
+}
+
+/* The IPv4 side of a listener: none, one address, or any (2). */
+static int side4(const struct tcb *l)
+{
+	if (tcp_addr_is4(&l->key.la))
+		return l->key.la.v4 ? 1 : 2;
+	return tcp_addr_is_zero(&l->key.la) && !l->v6only ? 2 : 0;
+}
+
+/* Two listeners on one port that would both take some segment. */
+static bool listeners_overlap(const struct tcb *a, const struct tcb *b)
+{
+	int a4 = side4(a), b4 = side4(b);
+	bool a6 = !tcp_addr_is4(&a->key.la), b6 = !tcp_addr_is4(&b->key.la);
+
+	if (a4 && b4 && (a4 == 2 || b4 == 2 || a->key.la.v4 == b->key.la.v4))
+		return true;
+	return a6 && b6 &&
+	       (tcp_addr_is_zero(&a->key.la) || tcp_addr_is_zero(&b->key.la) ||
+		tcp_addr_eq(&a->key.la, &b->key.la));
 }
 
 /**
@@ -133,7 +224,7 @@ int tcp_listen(struct tcb *tcb, int backlog)
 	if (tcb->state != TCPS_CLOSED || tcb->err)
 		return -EINVAL;
 	if (!tcb->bound) {
-		rc = pick_port(tcb, 0, 0, 0);
+		rc = pick_port(tcb, &tcb->key.la, &tcb->key.ra, 0);
 		if (rc)
 			return rc;
 	}
@@ -141,14 +232,23 @@ int tcp_listen(struct tcb *tcb, int backlog)
 	if (!pp)
 		return -EADDRINUSE;
 	for (struct tcb *l = pp->listeners; l; l = l->ln_next)
-		if (l->key.laddr == tcb->key.laddr || !l->key.laddr ||
-		    !tcb->key.laddr)
+		if (listeners_overlap(l, tcb))
 			return -EADDRINUSE;
 	tcb->backlog = (unsigned int)backlog;
 	tcb->ln_next = pp->listeners;
 	pp->listeners = tcb;
 	tcp_set_state(tcb, TCPS_LISTEN);
 	return 0;
+}
+
+/* @a:@port in @tcb's family: sockaddr_in, or sockaddr_in6. */
+static void put_addr(const struct tcb *tcb, const union tcp_addr *a,
+		     uint16_t port, struct sockaddr *addr, socklen_t *len)
+{
+	if (tcb->family == AF_INET6)
+		tcp6_sockaddr_put(a, port, addr, len);
+	else
+		sock_put_sin(a->v4, port, addr, len);
 }
 
 /**
@@ -175,8 +275,46 @@ int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
 	c->in_aq = false;
 	c->parent = NULL;
 	c->user_closed = false;
-	sock_put_sin(c->key.raddr, c->key.rport, addr, alen);
+	put_addr(c, &c->key.ra, c->key.rport, addr, alen);
 	*out = c;
+	return 0;
+}
+
+/*
+ * The source address for @tcb's connection to @a, and whether it may go
+ * there at all: an IPv4 peer needs a socket that takes IPv4 and is not
+ * bound to an IPv6 address, and the other way round (Linux: ENETUNREACH).
+ */
+static int connect_src(struct tcb *tcb, const union tcp_addr *a,
+		       union tcp_addr *src)
+{
+	struct engine *eng = tcb->eng;
+	struct ip6_addr dst6, src6;
+	bool la4 = tcp_addr_is4(&tcb->key.la);
+	uint32_t s4;
+	int rc;
+
+	if (tcp_addr_is4(a)) {
+		if (tcb->v6only || (!la4 && !tcp_addr_is_zero(&tcb->key.la)))
+			return -ENETUNREACH;
+		if (!a->v4 || ip4_is_multicast(a->v4) ||
+		    ipv4_addr_is_bcast(eng, a->v4))
+			return -ENETUNREACH;
+		rc = ipv4_route_src(eng, a->v4, &s4);
+		if (rc)
+			return rc;
+		tcp_addr_set4(src, s4);
+		return 0;
+	}
+	if (la4) /* AF_INET6, bound to a v4-mapped address */
+		return -ENETUNREACH;
+	tcp_addr_to_ip6(a, &dst6);
+	if (tcp_addr_is_zero(a) || ip6_is_multicast(&dst6))
+		return -ENETUNREACH;
+	rc = ip6_select_src(eng, 0, &dst6, &src6);
+	if (rc)
+		return rc;
+	tcp_addr_from_ip6(src, &src6);
 	return 0;
 }
 
@@ -193,8 +331,8 @@ int tcp_accept(struct tcb *tcb, struct tcb **out, struct sockaddr *addr,
 int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 {
 	struct engine *eng = tcb->eng;
+	union tcp_addr a, src, old;
 	struct tcp_tuple tu;
-	uint32_t a, src;
 	uint16_t port;
 	int rc;
 
@@ -216,24 +354,23 @@ int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 	default:
 		return -EISCONN;
 	}
-	if (tcb->key.raddr) /* a finished connection cannot be reused */
+	if (!tcp_addr_is_any(&tcb->key.ra)) /* a finished one stays so */
 		return tcb->err ? take_error(tcb) : -EISCONN;
-	rc = sock_get_sin(addr, len, &a, &port);
+	rc = tcp6_sockaddr_get(tcb, addr, len, &a, &port);
 	if (rc)
 		return rc;
-	if (!a || ip4_is_multicast(a) || ipv4_addr_is_bcast(eng, a))
-		return -ENETUNREACH;
-	rc = ipv4_route_src(eng, a, &src);
+	rc = connect_src(tcb, &a, &src);
 	if (rc)
 		return rc;
 	if (!tcb->bound) {
-		rc = pick_port(tcb, src, a, port);
+		rc = pick_port(tcb, &src, &a, port);
 		if (rc)
 			return rc;
 	}
-	if (!tcb->key.laddr)
-		tcb->key.laddr = src;
-	tcb->key.raddr = a;
+	if (tcp_addr_is_any(&tcb->key.la))
+		tcb->key.la = src;
+	old = tcb->key.ra;
+	tcb->key.ra = a;
 	tcb->key.rport = port;
 	rc = tcp_ring_alloc(&tcb->snd, tcb->sndbuf);
 	if (!rc)
@@ -242,13 +379,13 @@ int tcp_connect(struct tcb *tcb, const struct sockaddr *addr, socklen_t len)
 		return rc;
 	tcp_reass_init(&tcb->reass, tcb->rcvbuf);
 	if (tcp_hash(tcb)) {
-		tcb->key.raddr = 0;
+		tcb->key.ra = old;
 		tcb->key.rport = 0;
 		return -EADDRNOTAVAIL;
 	}
 	tcb->rcv_wscale = tcp_rcv_wscale(tcb);
 	tcb->ts_offset = rand_u32();
-	tcp_tuple_v4(&tu, tcb->key.laddr, tcb->key.lport, a, port);
+	tcp_tuple_addr(&tu, &tcb->key.la, tcb->key.lport, &a, port);
 	tcb->iss = tcp_isn(&eng->tcp->isn_key, &tu, eng->now);
 	tcb->snd_una = tcb->iss;
 	tcb->snd_nxt = tcb->iss + 1;
@@ -297,7 +434,7 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 	case TCPS_SYN_RECEIVED:
 		return -EAGAIN;
 	case TCPS_CLOSED:
-		return tcb->key.raddr ? -EPIPE : -ENOTCONN;
+		return !tcp_addr_is_any(&tcb->key.ra) ? -EPIPE : -ENOTCONN;
 	case TCPS_LISTEN:
 		return -ENOTCONN;
 	case TCPS_FIN_WAIT_1:
@@ -736,6 +873,8 @@ int tcp_setsockopt(struct tcb *tcb, int level, int name, const void *val,
 		rc = set_sol_socket(tcb, name, val, len);
 	else if (level == IPPROTO_TCP)
 		rc = set_sol_tcp(tcb, name, val, len);
+	else if (level == IPPROTO_IPV6)
+		rc = tcp6_setsockopt(tcb, name, val, len);
 	else
 		rc = -ENOPROTOOPT;
 	tcp_notify_flush(tcb->eng);
@@ -817,6 +956,8 @@ int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
 
 	if (!val || !len)
 		return -EFAULT;
+	if (level == IPPROTO_IPV6)
+		return tcp6_getsockopt(tcb, name, val, len);
 	if (level == SOL_SOCKET) {
 		switch (name) {
 		case SO_ERROR:
@@ -900,7 +1041,7 @@ int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
 int tcp_getsockname(const struct tcb *tcb, struct sockaddr *addr,
 		    socklen_t *len)
 {
-	sock_put_sin(tcb->key.laddr, tcb->key.lport, addr, len);
+	put_addr(tcb, &tcb->key.la, tcb->key.lport, addr, len);
 	return 0;
 }
 
@@ -910,7 +1051,7 @@ int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
 {
 	if (!tcp_synchronized(tcb) || tcb->state == TCPS_SYN_RECEIVED)
 		return -ENOTCONN;
-	sock_put_sin(tcb->key.raddr, tcb->key.rport, addr, len);
+	put_addr(tcb, &tcb->key.ra, tcb->key.rport, addr, len);
 	return 0;
 }
 

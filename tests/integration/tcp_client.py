@@ -4,13 +4,15 @@
 # services (echo 7, discard 9, chargen 19), used by test_tcp_*.sh.
 # Each mode prints one line of results and exits non-zero on a mismatch.
 import hashlib
+import os
 import selectors
 import socket
 import sys
 import threading
 import time
 
-HOST = "192.0.2.2"
+# NST_TCP_HOST=2001:db8:1::2 runs the same clients over IPv6.
+HOST = os.environ.get("NST_TCP_HOST", "192.0.2.2")
 
 
 def conn(port, timeout=30):
@@ -163,7 +165,7 @@ def many(count):
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(count):
-        s = socket.socket()
+        s = socket.socket(socket.AF_INET6 if ":" in HOST else socket.AF_INET)
         s.setblocking(False)
         s.connect_ex((HOST, 7))
         socks.append(s)
