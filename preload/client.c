@@ -26,6 +26,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,8 @@ struct hs {
 	struct ipc_arena arena;
 	struct ipc_cmdring cmd;
 	uint32_t client_id;
+	uint64_t cmd_off;
+	bool keep_fd; /* keep the arena memfd open (exec hands it on) */
 };
 
 /* handshake() - HELLO, WELCOME, map into @h; 0 or -errno. */
@@ -263,8 +266,11 @@ static int handshake(struct hs *h, uint32_t flags)
 		return rc;
 	}
 	/* The mapping keeps the memory; the fd is not needed any more. */
-	shim_real.close(fds[IPC_WFD_ARENA]);
-	h->arena.fd = -1;
+	if (!h->keep_fd) {
+		shim_real.close(fds[IPC_WFD_ARENA]);
+		h->arena.fd = -1;
+	}
+	h->cmd_off = m.u.welcome.cmd_ring_off;
 	h->client_id = m.u.welcome.client_id;
 	h->efd_engine = move_high(fds[IPC_WFD_ENGINE]);
 	h->efd_app = move_high(fds[IPC_WFD_THREAD]);
@@ -623,35 +629,43 @@ static void hs_close(struct hs *h)
  *
  * Return: 0 or -errno (from the engine, or the wait).
  */
+static int hs_cmd(struct hs *h, struct ipc_cmd *c, struct ipc_cpl *cpl);
+
 int shim_pre_child_cmd(struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	return hs_cmd(&pre.h, c, cpl);
+}
+
+/* hs_cmd() - one command on connection @h, used by one thread only. */
+static int hs_cmd(struct hs *h, struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
 	int rc, tries;
 
-	rc = ipc_cmd_submit(&pre.h.cmd, c);
+	rc = ipc_cmd_submit(&h->cmd, c);
 	if (rc)
 		return rc;
-	(void)ipc_cmdring_kick(&pre.h.cmd, pre.h.efd_engine);
+	(void)ipc_cmdring_kick(&h->cmd, h->efd_engine);
 	for (tries = 0; tries < 500; tries++) {
 		struct pollfd p[2] = {
-			{ .fd = pre.h.efd_app, .events = POLLIN },
-			{ .fd = pre.h.ctl_fd, .events = POLLRDHUP },
+			{ .fd = h->efd_app, .events = POLLIN },
+			{ .fd = h->ctl_fd, .events = POLLRDHUP },
 		};
 		uint64_t v;
 
-		rc = ipc_cpl_reap(&pre.h.cmd, c->seq, cpl);
+		rc = ipc_cpl_reap(&h->cmd, c->seq, cpl);
 		if (rc != -EAGAIN)
 			return rc ? rc : cpl->err ? -cpl->err : 0;
-		if (ipc_cmdring_wait_prepare(&pre.h.cmd) == 0 &&
+		if (ipc_cmdring_wait_prepare(&h->cmd) == 0 &&
 		    shim_real.poll(p, 2, 10) > 0) {
 			if (p[1].revents) {
-				ipc_cmdring_wait_cancel(&pre.h.cmd);
+				ipc_cmdring_wait_cancel(&h->cmd);
 				return -ENETDOWN;
 			}
 			if (p[0].revents & POLLIN)
-				(void)!shim_real.read(pre.h.efd_app, &v,
+				(void)!shim_real.read(h->efd_app, &v,
 						      sizeof(v));
 		}
-		ipc_cmdring_wait_cancel(&pre.h.cmd);
+		ipc_cmdring_wait_cancel(&h->cmd);
 	}
 	return -ETIMEDOUT;
 }
@@ -777,4 +791,181 @@ void shim_child_unmap_parent(void)
 {
 	parent_arena.fd = -1;
 	ipc_arena_close(&parent_arena);
+}
+
+/* ---- exec: engine sockets handed to the next program (exec.c) -------- */
+
+/*
+ * Before exec the shim opens one more connection (a child of ours, as
+ * for fork) and SHAREs into it the sockets on fds that survive the exec;
+ * its control socket, doorbells and arena memfd lose FD_CLOEXEC, and
+ * NSSHIM_INHERIT tells the next program's shim where they are.  Our own
+ * connection is close-on-exec: its holders go with it.  The connection is
+ * a static, not malloc'd: a vfork() child runs this in our memory.
+ */
+static struct hs xc = { .ctl_fd = -1, .efd_engine = -1, .efd_app = -1 };
+
+/**
+ * shim_exec_open() - the connection for the next program
+ * @hdr:	filled with its description for NSSHIM_INHERIT
+ * @len:	bytes at @hdr
+ *
+ * Return: 0, 1 when we are not attached (nothing to hand on), -errno.
+ */
+int shim_exec_open(char *hdr, size_t len)
+{
+	int rc, n;
+
+	if (attach_rc != 0)
+		return 1;
+	if (atomic_load(&engine_dead) || !eng.secret)
+		return -ENETDOWN;
+	memset(&xc, 0, sizeof(xc));
+	xc.efd_engine = xc.efd_app = xc.arena.fd = -1;
+	xc.keep_fd = true;
+	xc.ctl_fd = ctl_connect();
+	if (xc.ctl_fd < 0)
+		return xc.ctl_fd;
+	rc = handshake(&xc, IPC_HELLO_F_CHILD);
+	if (rc) {
+		shim_exec_undo();
+		return rc;
+	}
+	n = snprintf(hdr, len, "%d,%d,%d,%d,%d,%llu,%llu,%u", (int)getpid(),
+		     xc.ctl_fd, xc.efd_engine, xc.efd_app, xc.arena.fd,
+		     (unsigned long long)xc.arena.lay.size,
+		     (unsigned long long)xc.cmd_off, xc.client_id);
+	if (n < 0 || (size_t)n >= len) {
+		shim_exec_undo();
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+/** shim_exec_share() - SHARE our socket @sock into the next program's
+ * connection; 0 or -errno, *@id and *@offs as SHARE returns them. */
+int shim_exec_share(uint32_t sock, uint32_t *id, uint64_t *offs)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SHARE,
+			     .sock = sock,
+			     .arg = { eng.client_id, eng.secret } };
+	struct ipc_cpl cpl;
+	int rc = hs_cmd(&xc, &c, &cpl);
+
+	if (rc)
+		return rc;
+	*id = (uint32_t)cpl.result;
+	*offs = cpl.val[0];
+	return 0;
+}
+
+/** shim_exec_ready() - the connection's fds survive the exec; our mapping
+ * of its arena goes (a vfork() parent would keep it otherwise). */
+void shim_exec_ready(void)
+{
+	int fds[] = { xc.ctl_fd, xc.efd_engine, xc.efd_app, xc.arena.fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		(void)shim_real.fcntl(fds[i], F_SETFD, 0);
+	if (xc.arena.base)
+		munmap(xc.arena.base, xc.arena.lay.size);
+	xc.arena.base = NULL;
+}
+
+/** shim_exec_undo() - the exec failed (or was never tried): drop the
+ * connection; the engine releases what was shared into it. */
+void shim_exec_undo(void)
+{
+	int fd = xc.arena.fd;
+
+	xc.arena.fd = -1;
+	hs_close(&xc);
+	if (fd >= 0)
+		shim_real.close(fd);
+}
+
+/**
+ * shim_inherit() - in the program after exec: adopt the connection named
+ * by the head of NSSHIM_INHERIT ("pid,ctl,efd_engine,efd_app,arena_fd,
+ * size,cmd_off,client_id"); pid is the process that exec'd (us) or
+ * spawned us (posix_spawn), so a stale variable is not taken for ours
+ *
+ * Return: 0 (attached; engine sockets may be re-made), or -errno.
+ */
+int shim_inherit(const char *spec)
+{
+	unsigned long long v[8];
+	struct hs h;
+	void *region;
+	uint32_t slots;
+	int rc, ctl, efe, efa, afd;
+
+	if (shim_parse_nums(&spec, v, 8, ',') != 8 ||
+	    (v[0] != (unsigned long long)getpid() &&
+	     v[0] != (unsigned long long)getppid()) ||
+	    v[1] > INT_MAX || v[2] > INT_MAX || v[3] > INT_MAX ||
+	    v[4] > INT_MAX || v[7] > UINT32_MAX)
+		return -EINVAL;
+	ctl = (int)v[1];
+	efe = (int)v[2];
+	efa = (int)v[3];
+	afd = (int)v[4];
+	memset(&h, 0, sizeof(h));
+	h.arena.fd = -1;
+	rc = ipc_arena_map(&h.arena, afd, v[5]);
+	if (rc)
+		return rc;
+	shim_real.close(afd);
+	h.arena.fd = -1;
+	region = ipc_arena_region(&h.arena, v[6]);
+	rc = region ? ipc_cmdring_info_check(region, h.arena.lay.region_len,
+					     &slots)
+		    : -EPROTO;
+	if (!rc)
+		rc = ipc_cmdring_open(&eng.cmd, region, h.arena.lay.region_len,
+				      slots, false);
+	if (rc) {
+		ipc_arena_close(&h.arena);
+		return rc;
+	}
+	pthread_mutex_lock(&attach_lock);
+	eng.arena = h.arena;
+	eng.ctl_fd = move_high(ctl);
+	eng.efd_engine = move_high(efe);
+	eng.efd_app = move_high(efa);
+	eng.client_id = (uint32_t)v[7];
+	attach_rc = describe();
+	rc = attach_rc;
+	pthread_mutex_unlock(&attach_lock);
+	return rc;
+}
+
+/**
+ * shim_parse_nums() - up to @max decimal numbers separated by @sep from
+ * *@p; *@p is left after the last one (at its terminator)
+ *
+ * Return: how many were read.
+ */
+size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
+		       char sep)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (n < max && *s >= '0' && *s <= '9') {
+		char *end;
+
+		errno = 0;
+		v[n] = strtoull(s, &end, 10);
+		if (errno || end == s)
+			break;
+		n++;
+		s = end;
+		if (*s != sep || n == max)
+			break;
+		s++;
+	}
+	*p = s;
+	return n;
 }

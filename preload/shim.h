@@ -128,6 +128,13 @@ int shim_pre_child_cmd(struct ipc_cmd *c, struct ipc_cpl *cpl);
 void shim_pre_child_close(void);
 void shim_child_adopt(void);
 bool shim_in_vfork_child(void);
+int shim_exec_open(char *hdr, size_t len);
+int shim_exec_share(uint32_t sock, uint32_t *id, uint64_t *offs);
+void shim_exec_ready(void);
+void shim_exec_undo(void);
+int shim_inherit(const char *spec);
+size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
+		       char sep);
 void shim_child_unmap_parent(void);
 
 /* sock.c: engine sockets */

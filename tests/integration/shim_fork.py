@@ -13,6 +13,16 @@
 #                                 a kernel-side client named by argv[4])
 #   dup-stdio ADDR PORT           dup2 the connection onto fds 0 and 1,
 #                                 close the original, echo through 0/1
+#   exec-inherit ADDR PORT        the connection on fd 5 (inheritable),
+#                                 exec sh, which writes and reads it
+#   exec-cloexec ADDR PORT        a close-on-exec connection, then exec
+#                                 true: the peer must see FIN
+#   passfds ADDR PORT             subprocess.run(sh ..., pass_fds=[fd]) writes
+#                                 to the connection; the parent reads the echo
+#   spawn ADDR PORT               os.posix_spawn(sh ...) writes to the
+#                                 inherited connection; the parent reads
+#   fin-server ADDR PORT FILE     kernel side: accept one connection, write
+#                                 "fin" to FILE when it reads EOF
 import hashlib
 import os
 import signal
@@ -172,6 +182,62 @@ def dup_stdio(addr, port):
     sys.stderr.write("ok dup-stdio: wrote fd 1, read the echo on fd 0\n")
 
 
+def exec_inherit(addr, port):
+    s = connect(addr, port)
+    s.setblocking(True)
+    os.dup2(s.fileno(), 5, inheritable=True)
+    s.close()
+    os.execv("/bin/sh", ["sh", "-c",
+                         "echo hello-exec >&5; read -r l <&5; echo got:$l"])
+
+
+def exec_cloexec(addr, port):
+    s = connect(addr, port)
+    assert not os.get_inheritable(s.fileno())
+    s.sendall(b"x")
+    os.execv("/bin/sleep", ["sleep", "2"])
+
+
+def passfds(addr, port):
+    import subprocess
+    s = connect(addr, port)
+    fd = s.fileno()
+    subprocess.run(["/bin/sh", "-c", "echo from-child >&%d" % fd],
+                   pass_fds=[fd], check=True)
+    got = b""
+    while not got.endswith(b"\n"):
+        got += s.recv(100)
+    assert got == b"from-child\n", got
+    print("ok passfds: the child's write came back to the parent")
+
+
+def spawn(addr, port):
+    s = connect(addr, port)
+    fd = s.fileno()
+    os.set_inheritable(fd, True)
+    pid = os.posix_spawn("/bin/sh", ["sh", "-c", "echo spawned >&%d" % fd],
+                         os.environ)
+    _, st = os.waitpid(pid, 0)
+    assert st == 0, st
+    got = b""
+    while not got.endswith(b"\n"):
+        got += s.recv(100)
+    assert got == b"spawned\n", got
+    print("ok spawn: the posix_spawn child's write came back")
+
+
+def fin_server(addr, port, path):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(1)
+    c, _ = ls.accept()
+    while c.recv(4096):
+        pass
+    with open(path, "w") as f:
+        f.write("fin\n")
+
+
 def main():
     cmd, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if cmd == "echo-server":
@@ -186,6 +252,16 @@ def main():
         kill_child(addr, port)
     elif cmd == "dup-stdio":
         dup_stdio(addr, port)
+    elif cmd == "exec-inherit":
+        exec_inherit(addr, port)
+    elif cmd == "exec-cloexec":
+        exec_cloexec(addr, port)
+    elif cmd == "passfds":
+        passfds(addr, port)
+    elif cmd == "spawn":
+        spawn(addr, port)
+    elif cmd == "fin-server":
+        fin_server(addr, port, sys.argv[4])
     else:
         raise SystemExit("unknown " + cmd)
 

@@ -9,6 +9,10 @@
 #       kernel-side requests, all answered, spread over the workers,
 #   (d) SIGKILL of a child sharing a listener releases only its share,
 #   (e) dup2 of a connection onto stdin/stdout, original closed,
+#   (e2) exec keeps a connection on an inheritable fd (sh writes and reads
+#       it), (e3) closes one on a close-on-exec fd (the peer sees FIN
+#       while the new program runs), (e4) python subprocess pass_fds and
+#       os.posix_spawn,
 #   (f) nginx (master + 2 workers; epoll, accept4, sendfile) serves 200
 #       kernel curl requests (content-checked), and wrk -c50 if installed
 #       with no socket error and no non-2xx reply,
@@ -105,6 +109,24 @@ echo "ok kill-child: the parent still accepted"
 
 echo "== (e) dup2 onto stdin/stdout"
 shim timeout 30 $PY "$FORK" dup-stdio "$KERNEL4" 7000 || nst_fail "(e) failed"
+
+echo "== (e2) exec: an inherited connection, sh writes and reads it"
+out=$(shim timeout 30 $PY "$FORK" exec-inherit "$KERNEL4" 7000) || nst_fail "(e2) failed: $out"
+[[ $out == "got:hello-exec" ]] || nst_fail "(e2) sh printed '$out'"
+echo "ok exec-inherit: $out"
+
+echo "== (e3) exec: a close-on-exec connection is closed (the peer sees FIN)"
+nst_bg_ns $PY "$FORK" fin-server "$KERNEL4" 7001 "$NST_DIR/fin"
+nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :7001' | grep -q ." || nst_fail 'fin server did not start'
+shim timeout 30 $PY "$FORK" exec-cloexec "$KERNEL4" 7001 &
+ce=$!
+nst_wait_for 1 test -s "$NST_DIR/fin" || nst_fail "(e3) no FIN while the exec'd program runs"
+wait "$ce" || nst_fail "(e3) the exec'd program failed"
+echo "ok exec-cloexec: FIN seen while the new program still ran"
+
+echo "== (e4) python subprocess with pass_fds"
+shim timeout 30 $PY "$FORK" passfds "$KERNEL4" 7000 || nst_fail "(e4) failed"
+shim timeout 30 $PY "$FORK" spawn "$KERNEL4" 7000 || nst_fail "(e4) posix_spawn failed"
 
 echo "== (f) nginx: master + 2 workers"
 if [[ -x /usr/sbin/nginx ]]; then
