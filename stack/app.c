@@ -916,7 +916,8 @@ static int op_close(struct app *a, struct app_sock *s)
  *  - h[0], the oldest holder still open, is the rx owner: received bytes
  *    and datagrams go to its rx ring only.  When it leaves, the next
  *    oldest takes over (fork, then the parent closes: the child carries
- *    on).  Bytes already in the leaving holder's rx ring go with it.
+ *    on); stream bytes the leaver had not read yet move to the new
+ *    owner's ring first (move_rx()), datagrams it had not read are lost.
  *  - Every holder may send; each tx ring goes into the socket in its own
  *    order (between holders, by doorbell, as two processes' writes
  *    interleave in the kernel).
@@ -961,6 +962,28 @@ static void share_each(struct app_sock *s, void (*fn)(struct app_sock *))
 }
 
 /*
+ * move_rx() - stream bytes @from never read move to @to's rx ring (empty:
+ * it never received), so the next holder reads them before what TCP
+ * still holds, as from one kernel receive queue.  @from's app left or
+ * closed: its ring is ours to consume; garbage indices move nothing.
+ */
+static void move_rx(struct app_sock *from, struct app_sock *to)
+{
+	struct app *a = from->app;
+	void *r = ipc_arena_region(&a->arena, from->rx_off);
+	struct ipc_bytering view;
+	ssize_t n;
+
+	if (!r || ipc_bytering_open(&view, r, SHIM_REGION_LEN,
+				    ipc_ring_cap_for(SHIM_REGION_LEN), false))
+		return;
+	while ((n = ipc_bytering_read(&view, a->buf, sizeof(a->buf))) > 0)
+		if (ipc_bytering_write(&to->rx.byte, a->buf, (size_t)n) != n)
+			break;
+	(void)ipc_bytering_kick(&to->rx.byte, to->app->efd_app);
+}
+
+/*
  * share_leave() - @s stops holding its engine socket
  *
  * Return: true if other holders keep the socket open (the caller must not
@@ -971,9 +994,11 @@ static bool share_leave(struct app_sock *s)
 	struct app_share *sh = s->sh;
 	struct app_sock *head;
 	unsigned int i, j;
+	bool owner;
 
 	if (!sh)
 		return false;
+	owner = sh->h[0] == s;
 	for (i = j = 0; i < sh->n; i++)
 		if (sh->h[i] != s)
 			sh->h[j++] = sh->h[i];
@@ -989,10 +1014,14 @@ static bool share_leave(struct app_sock *s)
 		free(sh);
 	}
 	/* The oldest remaining holder receives from now on. */
-	if (s->kind == APP_UDP) {
+	if (!owner) {
+		/* Nothing changes hands. */
+	} else if (s->kind == APP_UDP) {
 		sock_set_ready(head->sk, on_ready, head);
 		pump_rx(head->app, head);
 	} else {
+		if (owner && !s->broken && !head->broken)
+			move_rx(s, head);
 		tcp_set_ready(head->tcb, on_tcp_ready, head);
 		(void)tcp_service(head->app, head);
 	}
