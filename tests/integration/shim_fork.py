@@ -19,6 +19,8 @@
 #                                 true: the peer must see FIN
 #   passfds ADDR PORT             subprocess.run(sh ..., pass_fds=[fd]) writes
 #                                 to the connection; the parent reads the echo
+#   exec-stdin ADDR PORT          send a line, dup2 the connection onto fd 0,
+#                                 exec head -n1: it reads the echo as stdin
 #   spawn ADDR PORT               os.posix_spawn(sh ...) writes to the
 #                                 inherited connection; the parent reads
 #   fin-server ADDR PORT FILE     kernel side: accept one connection, write
@@ -211,6 +213,16 @@ def passfds(addr, port):
     print("ok passfds: the child's write came back to the parent")
 
 
+def exec_stdin(addr, port):
+    s = connect(addr, port)
+    s.setblocking(True)
+    s.sendall(b"line-through-stdin\n")
+    time.sleep(0.2)  # the echo is in our rx ring before the exec
+    os.dup2(s.fileno(), 0)
+    s.close()
+    os.execv("/usr/bin/head", ["head", "-n1"])
+
+
 def spawn(addr, port):
     s = connect(addr, port)
     fd = s.fileno()
@@ -258,6 +270,8 @@ def main():
         exec_cloexec(addr, port)
     elif cmd == "passfds":
         passfds(addr, port)
+    elif cmd == "exec-stdin":
+        exec_stdin(addr, port)
     elif cmd == "spawn":
         spawn(addr, port)
     elif cmd == "fin-server":

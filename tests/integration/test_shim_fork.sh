@@ -10,7 +10,8 @@
 #   (d) SIGKILL of a child sharing a listener releases only its share,
 #   (e) dup2 of a connection onto stdin/stdout, original closed,
 #   (e2) exec keeps a connection on an inheritable fd (sh writes and reads
-#       it), (e3) closes one on a close-on-exec fd (the peer sees FIN
+#       it; head reads one dup2'ed onto stdin, with bytes received before
+#       the exec), (e3) closes one on a close-on-exec fd (the peer sees FIN
 #       while the new program runs), (e4) python subprocess pass_fds and
 #       os.posix_spawn,
 #   (f) nginx (master + 2 workers; epoll, accept4, sendfile) serves 200
@@ -114,6 +115,11 @@ echo "== (e2) exec: an inherited connection, sh writes and reads it"
 out=$(shim timeout 30 $PY "$FORK" exec-inherit "$KERNEL4" 7000) || nst_fail "(e2) failed: $out"
 [[ $out == "got:hello-exec" ]] || nst_fail "(e2) sh printed '$out'"
 echo "ok exec-inherit: $out"
+
+echo "== (e2b) exec: a connection as stdin, its bytes already received"
+out=$(shim timeout 30 $PY "$FORK" exec-stdin "$KERNEL4" 7000) || nst_fail "(e2b) failed: $out"
+[[ $out == "line-through-stdin" ]] || nst_fail "(e2b) head printed '$out'"
+echo "ok exec-stdin: head read the line received before the exec"
 
 echo "== (e3) exec: a close-on-exec connection is closed (the peer sees FIN)"
 nst_bg_ns $PY "$FORK" fin-server "$KERNEL4" 7001 "$NST_DIR/fin"
