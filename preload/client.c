@@ -26,6 +26,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,8 @@ static struct {
 	uint32_t max_socks;
 	_Atomic int sleepers;
 	_Atomic int solo_efd; /* private eventfd of the uncapped sleeper */
+	uint32_t client_id;   /* ours, and our secret: for a fork child */
+	uint64_t secret;
 } eng = { .ctl_fd = -1,
 	  .efd_engine = -1,
 	  .efd_app = -1,
@@ -215,8 +218,18 @@ static int ctl_connect(void)
 	return move_high(fd);
 }
 
-/* handshake() - HELLO, WELCOME, map; 0 or -errno. */
-static int handshake(void)
+/* One engine connection: ours (eng), or a forked child's made ahead. */
+struct hs {
+	int ctl_fd, efd_engine, efd_app;
+	struct ipc_arena arena;
+	struct ipc_cmdring cmd;
+	uint32_t client_id;
+	uint64_t cmd_off;
+	bool keep_fd; /* keep the arena memfd open (exec hands it on) */
+};
+
+/* handshake() - HELLO, WELCOME, map into @h; 0 or -errno. */
+static int handshake(struct hs *h, uint32_t flags)
 {
 	struct ipc_msg m = { .type = IPC_MSG_HELLO, .version = IPC_VERSION };
 	uint8_t buf[IPC_MSG_MAX_LEN];
@@ -228,13 +241,14 @@ static int handshake(void)
 	int rc;
 
 	m.u.hello.pid = (uint32_t)getpid();
+	m.u.hello.flags = flags;
 	n = ipc_msg_encode(&m, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	n = ipc_ctl_send(eng.ctl_fd, buf, (size_t)n, NULL, 0);
+	n = ipc_ctl_send(h->ctl_fd, buf, (size_t)n, NULL, 0);
 	if (n < 0)
 		return (int)n;
-	n = ipc_ctl_recv(eng.ctl_fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
+	n = ipc_ctl_recv(h->ctl_fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
 			 &nfds, &dropped);
 	if (n < 0)
 		return (int)n;
@@ -244,7 +258,7 @@ static int handshake(void)
 	else if (!rc && (m.type != IPC_MSG_WELCOME || nfds != IPC_WFD_COUNT))
 		rc = -EPROTO;
 	if (!rc)
-		rc = ipc_arena_map(&eng.arena, fds[IPC_WFD_ARENA],
+		rc = ipc_arena_map(&h->arena, fds[IPC_WFD_ARENA],
 				   m.u.welcome.arena_size);
 	if (rc) {
 		for (i = 0; i < nfds; i++)
@@ -252,17 +266,21 @@ static int handshake(void)
 		return rc;
 	}
 	/* The mapping keeps the memory; the fd is not needed any more. */
-	shim_real.close(fds[IPC_WFD_ARENA]);
-	eng.arena.fd = -1;
-	eng.efd_engine = move_high(fds[IPC_WFD_ENGINE]);
-	eng.efd_app = move_high(fds[IPC_WFD_THREAD]);
-	region = ipc_arena_region(&eng.arena, m.u.welcome.cmd_ring_off);
+	if (!h->keep_fd) {
+		shim_real.close(fds[IPC_WFD_ARENA]);
+		h->arena.fd = -1;
+	}
+	h->cmd_off = m.u.welcome.cmd_ring_off;
+	h->client_id = m.u.welcome.client_id;
+	h->efd_engine = move_high(fds[IPC_WFD_ENGINE]);
+	h->efd_app = move_high(fds[IPC_WFD_THREAD]);
+	region = ipc_arena_region(&h->arena, m.u.welcome.cmd_ring_off);
 	if (!region)
 		return -EPROTO;
-	rc = ipc_cmdring_info_check(region, eng.arena.lay.region_len, &slots);
+	rc = ipc_cmdring_info_check(region, h->arena.lay.region_len, &slots);
 	if (!rc)
-		rc = ipc_cmdring_open(&eng.cmd, region,
-				      eng.arena.lay.region_len, slots, false);
+		rc = ipc_cmdring_open(&h->cmd, region, h->arena.lay.region_len,
+				      slots, false);
 	return rc;
 }
 
@@ -281,7 +299,12 @@ static int describe(void)
 	/* The table must fit its region: the engine's word is not enough. */
 	if (!eng.state || eng.max_socks > SHIM_MAX_SOCKS)
 		return -EPROTO;
-	return 0;
+	/* The secret a fork child proves its descent with (fork.c). */
+	c = (struct ipc_cmd){ .op = IPC_OP_NOP, .arg = { SHIM_NOP_FORKKEY } };
+	rc = shim_cmd(&c, &cpl);
+	if (!rc && !cpl.err && cpl.val[1] == eng.client_id)
+		eng.secret = cpl.val[0];
+	return rc;
 }
 
 /**
@@ -302,7 +325,16 @@ int shim_attach(void)
 		attach_rc = eng.ctl_fd;
 		goto out;
 	}
-	attach_rc = handshake();
+	{
+		struct hs h = { .ctl_fd = eng.ctl_fd };
+
+		attach_rc = handshake(&h, 0);
+		eng.efd_engine = h.efd_engine;
+		eng.efd_app = h.efd_app;
+		eng.arena = h.arena;
+		eng.cmd = h.cmd;
+		eng.client_id = h.client_id;
+	}
 	if (!attach_rc)
 		attach_rc = describe();
 	if (attach_rc) {
@@ -559,4 +591,381 @@ struct shim_sock_state *shim_state(uint32_t id)
 	uint32_t slot = SHIM_ID_SLOT(id);
 
 	return eng.state && slot < eng.max_socks ? &eng.state[slot] : NULL;
+}
+
+/* ---- fork: the child's connection, made by the parent (fork.c) -------- */
+
+/*
+ * The parent makes the child's connection before fork() (pthread_atfork
+ * prepare), so nothing can race with it: a socket the parent closes right
+ * after fork() is already shared.  The child adopts it; the parent drops
+ * its copy, so the child's exit or death hangs it up.
+ */
+static struct {
+	struct hs h;
+	uint64_t state_off;
+	uint32_t max_socks;
+	bool open;
+} pre = { .h = { .ctl_fd = -1, .efd_engine = -1, .efd_app = -1 } };
+
+static struct ipc_arena parent_arena = { .fd = -1 };
+
+static void hs_close(struct hs *h)
+{
+	if (h->ctl_fd >= 0)
+		shim_real.close(h->ctl_fd);
+	if (h->efd_engine >= 0)
+		shim_real.close(h->efd_engine);
+	if (h->efd_app >= 0)
+		shim_real.close(h->efd_app);
+	h->ctl_fd = h->efd_engine = h->efd_app = -1;
+	h->arena.fd = -1;
+	ipc_arena_close(&h->arena);
+}
+
+/**
+ * shim_pre_child_cmd() - one command on the child's connection, from the
+ * parent (no other thread uses it: plain wait, 5 s at most)
+ *
+ * Return: 0 or -errno (from the engine, or the wait).
+ */
+static int hs_cmd(struct hs *h, struct ipc_cmd *c, struct ipc_cpl *cpl);
+
+int shim_pre_child_cmd(struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	return hs_cmd(&pre.h, c, cpl);
+}
+
+/* hs_cmd() - one command on connection @h, used by one thread only. */
+static int hs_cmd(struct hs *h, struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	int rc, tries;
+
+	rc = ipc_cmd_submit(&h->cmd, c);
+	if (rc)
+		return rc;
+	(void)ipc_cmdring_kick(&h->cmd, h->efd_engine);
+	for (tries = 0; tries < 500; tries++) {
+		struct pollfd p[2] = {
+			{ .fd = h->efd_app, .events = POLLIN },
+			{ .fd = h->ctl_fd, .events = POLLRDHUP },
+		};
+		uint64_t v;
+
+		rc = ipc_cpl_reap(&h->cmd, c->seq, cpl);
+		if (rc != -EAGAIN)
+			return rc ? rc : cpl->err ? -cpl->err : 0;
+		if (ipc_cmdring_wait_prepare(&h->cmd) == 0 &&
+		    shim_real.poll(p, 2, 10) > 0) {
+			if (p[1].revents) {
+				ipc_cmdring_wait_cancel(&h->cmd);
+				return -ENETDOWN;
+			}
+			if (p[0].revents & POLLIN)
+				(void)!shim_real.read(h->efd_app, &v,
+						      sizeof(v));
+		}
+		ipc_cmdring_wait_cancel(&h->cmd);
+	}
+	return -ETIMEDOUT;
+}
+
+/**
+ * shim_pre_child_open() - before fork(): a new engine connection for the
+ * child, as a child of ours (IPC_HELLO_F_CHILD)
+ * @parent_id:	set to our client id
+ * @secret:	set to our secret (for SHARE on the child's connection)
+ *
+ * Return: 0; 1 when we are not attached (the child attaches on its own
+ * if it needs to); -errno.
+ */
+int shim_pre_child_open(uint32_t *parent_id, uint64_t *secret)
+{
+	struct ipc_cmd c = { .op = IPC_OP_NOP, .arg = { SHIM_NOP_DESCRIBE } };
+	struct ipc_cpl cpl;
+	int rc;
+
+	pthread_mutex_lock(&attach_lock);
+	rc = attach_rc;
+	pthread_mutex_unlock(&attach_lock);
+	if (rc != 0)
+		return 1;
+	if (atomic_load(&engine_dead) || !eng.secret)
+		return -ENETDOWN;
+	*parent_id = eng.client_id;
+	*secret = eng.secret;
+	memset(&pre, 0, sizeof(pre));
+	pre.h.efd_engine = pre.h.efd_app = pre.h.arena.fd = -1;
+	pre.h.ctl_fd = ctl_connect();
+	if (pre.h.ctl_fd < 0)
+		return pre.h.ctl_fd;
+	pre.open = true;
+	rc = handshake(&pre.h, IPC_HELLO_F_CHILD);
+	if (!rc)
+		rc = shim_pre_child_cmd(&c, &cpl);
+	if (!rc) {
+		pre.state_off = cpl.val[0];
+		pre.max_socks = (uint32_t)cpl.val[1];
+		if (pre.max_socks > SHIM_MAX_SOCKS ||
+		    !ipc_arena_region(&pre.h.arena, pre.state_off))
+			rc = -EPROTO;
+	}
+	if (rc)
+		shim_pre_child_close();
+	return rc;
+}
+
+/** shim_pre_child_close() - in the parent after fork(): drop our copy. */
+void shim_pre_child_close(void)
+{
+	if (!pre.open)
+		return;
+	hs_close(&pre.h);
+	pre.open = false;
+}
+
+/**
+ * shim_child_adopt() - in the fork() child: forget the parent's
+ * connection and take the one the parent made for us (if any)
+ *
+ * Runs single-threaded before fork() returns: locks a vanished thread may
+ * have held are re-made, and the forking thread's private eventfd (shared
+ * with the parent) is let go.  Without a prepared connection the child
+ * attaches afresh on its first engine socket.
+ */
+void shim_child_adopt(void)
+{
+	struct hs old = { .ctl_fd = eng.ctl_fd,
+			  .efd_engine = eng.efd_engine,
+			  .efd_app = eng.efd_app,
+			  .arena = eng.arena };
+
+	pthread_mutex_init(&attach_lock, NULL);
+	pthread_mutex_init(&eng.cmd_lock, NULL);
+	atomic_store(&eng.sleepers, 0);
+	atomic_store(&eng.solo_efd, -1);
+	if (solo_fd >= 0) {
+		shim_real.close(solo_fd);
+		solo_fd = -1;
+	}
+	if (attach_rc != 0)
+		return;
+	/* Unmapped once no socket points into it (shim_child_unmap_parent). */
+	parent_arena = old.arena;
+	memset(&old.arena, 0, sizeof(old.arena));
+	hs_close(&old);
+	eng.ctl_fd = eng.efd_engine = eng.efd_app = -1;
+	eng.state = NULL;
+	eng.secret = 0;
+	atomic_store(&engine_dead, false);
+	if (!pre.open) {
+		attach_rc = 1;
+		memset(&eng.arena, 0, sizeof(eng.arena));
+		eng.arena.fd = -1;
+		return;
+	}
+	eng.ctl_fd = pre.h.ctl_fd;
+	eng.efd_engine = pre.h.efd_engine;
+	eng.efd_app = pre.h.efd_app;
+	eng.arena = pre.h.arena;
+	eng.cmd = pre.h.cmd;
+	eng.client_id = pre.h.client_id;
+	eng.state = ipc_arena_region(&eng.arena, pre.state_off);
+	eng.max_socks = pre.max_socks;
+	pre.open = false;
+	/* Our own secret, for our own children. */
+	{
+		struct ipc_cmd c = { .op = IPC_OP_NOP,
+				     .arg = { SHIM_NOP_FORKKEY } };
+		struct ipc_cpl cpl;
+
+		if (!shim_cmd(&c, &cpl) && !cpl.err &&
+		    cpl.val[1] == eng.client_id)
+			eng.secret = cpl.val[0];
+	}
+}
+
+/** shim_child_unmap_parent() - the fork() child no longer reads the
+ * parent's arena: unmap it. */
+void shim_child_unmap_parent(void)
+{
+	parent_arena.fd = -1;
+	ipc_arena_close(&parent_arena);
+}
+
+/* ---- exec: engine sockets handed to the next program (exec.c) -------- */
+
+/*
+ * Before exec the shim opens one more connection (a child of ours, as
+ * for fork) and SHAREs into it the sockets on fds that survive the exec;
+ * its control socket, doorbells and arena memfd lose FD_CLOEXEC, and
+ * NSSHIM_INHERIT tells the next program's shim where they are.  Our own
+ * connection is close-on-exec: its holders go with it.  The connection is
+ * a static, not malloc'd: a vfork() child runs this in our memory.
+ */
+static struct hs xc = { .ctl_fd = -1, .efd_engine = -1, .efd_app = -1 };
+
+/**
+ * shim_exec_open() - the connection for the next program
+ * @hdr:	filled with its description for NSSHIM_INHERIT
+ * @len:	bytes at @hdr
+ *
+ * Return: 0, 1 when we are not attached (nothing to hand on), -errno.
+ */
+int shim_exec_open(char *hdr, size_t len)
+{
+	int rc, n;
+
+	if (attach_rc != 0)
+		return 1;
+	if (atomic_load(&engine_dead) || !eng.secret)
+		return -ENETDOWN;
+	memset(&xc, 0, sizeof(xc));
+	xc.efd_engine = xc.efd_app = xc.arena.fd = -1;
+	xc.keep_fd = true;
+	xc.ctl_fd = ctl_connect();
+	if (xc.ctl_fd < 0)
+		return xc.ctl_fd;
+	rc = handshake(&xc, IPC_HELLO_F_CHILD);
+	if (rc) {
+		shim_exec_undo();
+		return rc;
+	}
+	n = snprintf(hdr, len, "%d,%d,%d,%d,%d,%llu,%llu,%u", (int)getpid(),
+		     xc.ctl_fd, xc.efd_engine, xc.efd_app, xc.arena.fd,
+		     (unsigned long long)xc.arena.lay.size,
+		     (unsigned long long)xc.cmd_off, xc.client_id);
+	if (n < 0 || (size_t)n >= len) {
+		shim_exec_undo();
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+/** shim_exec_share() - SHARE our socket @sock into the next program's
+ * connection; 0 or -errno, *@id and *@offs as SHARE returns them. */
+int shim_exec_share(uint32_t sock, uint32_t *id, uint64_t *offs)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SHARE,
+			     .sock = sock,
+			     .arg = { eng.client_id, eng.secret } };
+	struct ipc_cpl cpl;
+	int rc = hs_cmd(&xc, &c, &cpl);
+
+	if (rc)
+		return rc;
+	*id = (uint32_t)cpl.result;
+	*offs = cpl.val[0];
+	return 0;
+}
+
+/** shim_exec_ready() - the connection's fds survive the exec; our mapping
+ * of its arena goes (a vfork() parent would keep it otherwise). */
+void shim_exec_ready(void)
+{
+	int fds[] = { xc.ctl_fd, xc.efd_engine, xc.efd_app, xc.arena.fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		(void)shim_real.fcntl(fds[i], F_SETFD, 0);
+	if (xc.arena.base)
+		munmap(xc.arena.base, xc.arena.lay.size);
+	xc.arena.base = NULL;
+}
+
+/** shim_exec_undo() - the exec failed (or was never tried): drop the
+ * connection; the engine releases what was shared into it. */
+void shim_exec_undo(void)
+{
+	int fd = xc.arena.fd;
+
+	xc.arena.fd = -1;
+	hs_close(&xc);
+	if (fd >= 0)
+		shim_real.close(fd);
+}
+
+/**
+ * shim_inherit() - in the program after exec: adopt the connection named
+ * by the head of NSSHIM_INHERIT ("pid,ctl,efd_engine,efd_app,arena_fd,
+ * size,cmd_off,client_id"); pid is the process that exec'd (us) or
+ * spawned us (posix_spawn), so a stale variable is not taken for ours
+ *
+ * Return: 0 (attached; engine sockets may be re-made), or -errno.
+ */
+int shim_inherit(const char *spec)
+{
+	unsigned long long v[8];
+	struct hs h;
+	void *region;
+	uint32_t slots;
+	int rc, ctl, efe, efa, afd;
+
+	if (shim_parse_nums(&spec, v, 8, ',') != 8 ||
+	    (v[0] != (unsigned long long)getpid() &&
+	     v[0] != (unsigned long long)getppid()) ||
+	    v[1] > INT_MAX || v[2] > INT_MAX || v[3] > INT_MAX ||
+	    v[4] > INT_MAX || v[7] > UINT32_MAX)
+		return -EINVAL;
+	ctl = (int)v[1];
+	efe = (int)v[2];
+	efa = (int)v[3];
+	afd = (int)v[4];
+	memset(&h, 0, sizeof(h));
+	h.arena.fd = -1;
+	rc = ipc_arena_map(&h.arena, afd, v[5]);
+	if (rc)
+		return rc;
+	shim_real.close(afd);
+	h.arena.fd = -1;
+	region = ipc_arena_region(&h.arena, v[6]);
+	rc = region ? ipc_cmdring_info_check(region, h.arena.lay.region_len,
+					     &slots)
+		    : -EPROTO;
+	if (!rc)
+		rc = ipc_cmdring_open(&eng.cmd, region, h.arena.lay.region_len,
+				      slots, false);
+	if (rc) {
+		ipc_arena_close(&h.arena);
+		return rc;
+	}
+	pthread_mutex_lock(&attach_lock);
+	eng.arena = h.arena;
+	eng.ctl_fd = move_high(ctl);
+	eng.efd_engine = move_high(efe);
+	eng.efd_app = move_high(efa);
+	eng.client_id = (uint32_t)v[7];
+	attach_rc = describe();
+	rc = attach_rc;
+	pthread_mutex_unlock(&attach_lock);
+	return rc;
+}
+
+/**
+ * shim_parse_nums() - up to @max decimal numbers separated by @sep from
+ * *@p; *@p is left after the last one (at its terminator)
+ *
+ * Return: how many were read.
+ */
+size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
+		       char sep)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (n < max && *s >= '0' && *s <= '9') {
+		char *end;
+
+		errno = 0;
+		v[n] = strtoull(s, &end, 10);
+		if (errno || end == s)
+			break;
+		n++;
+		s = end;
+		if (*s != sep || n == max)
+			break;
+		s++;
+	}
+	*p = s;
+	return n;
 }

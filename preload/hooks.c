@@ -281,7 +281,8 @@ EXPORT int close(int fd)
 	struct fdt_obj *o;
 	int rc;
 
-	if (!shim_enabled())
+	/* A vfork() child shares our tables: it only closes its fd. */
+	if (!shim_enabled() || shim_in_vfork_child())
 		return shim_real.close(fd);
 	o = shim_forget_fd(fd);
 	rc = shim_real.close(fd);
@@ -848,7 +849,7 @@ EXPORT int dup2(int fd, int nfd)
 {
 	int rc;
 
-	if (!shim_enabled())
+	if (!shim_enabled() || shim_in_vfork_child())
 		return shim_real.dup2(fd, nfd);
 	rc = shim_real.dup2(fd, nfd);
 	if (rc >= 0 && fd != nfd)
@@ -860,7 +861,7 @@ EXPORT int dup3(int fd, int nfd, int flags)
 {
 	int rc;
 
-	if (!shim_enabled())
+	if (!shim_enabled() || shim_in_vfork_child())
 		return shim_real.dup3(fd, nfd, flags);
 	rc = shim_real.dup3(fd, nfd, flags);
 	if (rc >= 0)

@@ -123,6 +123,19 @@ uint32_t shim_region_len(void);
 struct shim_sock_state *shim_state(uint32_t id);
 int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 	       const sigset_t *sigmask, int *nready);
+int shim_pre_child_open(uint32_t *parent_id, uint64_t *secret);
+int shim_pre_child_cmd(struct ipc_cmd *c, struct ipc_cpl *cpl);
+void shim_pre_child_close(void);
+void shim_child_adopt(void);
+bool shim_in_vfork_child(void);
+int shim_exec_open(char *hdr, size_t len);
+int shim_exec_share(uint32_t sock, uint32_t *id, uint64_t *offs);
+void shim_exec_ready(void);
+void shim_exec_undo(void);
+int shim_inherit(const char *spec);
+size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
+		       char sep);
+void shim_child_unmap_parent(void);
 
 /* sock.c: engine sockets */
 int esock_create(int type, struct shim_sock **out);

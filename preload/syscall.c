@@ -64,6 +64,13 @@ static bool in_vfork_child(void)
 	return getpid() != owner;
 }
 
+/** shim_in_vfork_child() - we run in a vfork() child (the parent's memory):
+ * only kernel fds may be touched, never the shim's tables. */
+bool shim_in_vfork_child(void)
+{
+	return in_vfork_child();
+}
+
 static bool enabled(void)
 {
 	bool on = shim_enabled();

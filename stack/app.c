@@ -50,6 +50,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -105,12 +106,16 @@ struct app_sock {
 	uint64_t tx_off, rx_off;
 	union app_ring tx; /* engine consumes */
 	union app_ring rx; /* engine produces */
+	/* Other apps hold it too (fork), or NULL. */
+	struct app_share *sh;
 };
 
 struct app {
 	struct app *next;
 	struct engine *eng;
 	uint32_t client_id;
+	uint64_t secret; /* proves descent in SHARE (fork re-attach) */
+	bool child;	 /* attached with IPC_HELLO_F_CHILD */
 	pid_t pid;
 	uid_t uid;
 	int fd; /* control socket: its hang-up is the app's death */
@@ -134,6 +139,11 @@ struct app_table {
 	uint32_t next_id;
 	struct app_stats stats;
 };
+
+/* Sockets shared by several apps (fork): see "Sharing" below. */
+static bool rx_owner(const struct app_sock *s);
+static void share_each(struct app_sock *s, void (*fn)(struct app_sock *));
+static bool share_leave(struct app_sock *s);
 
 static struct app_stats *stats_of(struct engine *eng)
 {
@@ -490,7 +500,7 @@ static bool tcp_service(struct app *a, struct app_sock *s)
 	do {
 		s->again = false;
 		did |= tcp_drain_tx(a, s);
-		if (!s->broken)
+		if (!s->broken && rx_owner(s))
 			tcp_pump_rx(a, s);
 	} while (s->again && !s->broken);
 	s->busy = false;
@@ -507,13 +517,17 @@ static bool tcp_service(struct app *a, struct app_sock *s)
 	return did;
 }
 
+static void service_one(struct app_sock *s)
+{
+	(void)tcp_service(s->app, s);
+}
+
 static void on_tcp_ready(struct tcb *tcb, unsigned int events, void *arg)
 {
-	struct app_sock *s = arg;
-
 	(void)tcb;
 	(void)events;
-	(void)tcp_service(s->app, s);
+	/* Every holder: listeners wake all sharers, senders resume. */
+	share_each(arg, service_one);
 }
 
 static struct app_sock *sock_lookup(struct app *a, uint32_t id)
@@ -549,7 +563,9 @@ static void sock_release(struct app *a, struct app_sock *s)
 {
 	struct shim_sock_state *st = state_of(a, s);
 
-	if (s->kind == APP_UDP) {
+	if (share_leave(s)) {
+		/* Other apps still hold it: only this holder goes. */
+	} else if (s->kind == APP_UDP) {
 		sock_set_ready(s->sk, NULL, NULL);
 		sock_close(s->sk);
 	} else {
@@ -655,7 +671,13 @@ static void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
 	s->app = a;
 	a->nsocks++;
 	cpl->result = s->id;
-	if (s->kind == APP_UDP) {
+	if (s->sh) {
+		/* A new holder of a shared socket: the callback stays. */
+		if (s->kind == APP_UDP)
+			(void)ipc_recring_wait_prepare(&s->tx.rec, 0);
+		else
+			(void)ipc_bytering_wait_prepare(&s->tx.byte, 0);
+	} else if (s->kind == APP_UDP) {
 		sock_set_ready(s->sk, on_ready, s);
 		(void)ipc_recring_wait_prepare(&s->tx.rec, 0);
 	} else {
@@ -702,6 +724,11 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 	return 0;
 }
 
+static void publish_one(struct app_sock *s)
+{
+	tcp_publish(s->app, s);
+}
+
 /*
  * op_accept() - the first queued connection of listener @ln as a new app
  * socket; the connection stays queued when no slot or ring is free
@@ -736,7 +763,7 @@ static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
 	cpl->val[1] = ip | (uint64_t)sin.sin_port << 32;
 	/* Bytes (or a FIN) that came before the accept go to the ring now. */
 	(void)tcp_service(a, s);
-	tcp_publish(a, ln);
+	share_each(ln, publish_one);
 	return 0;
 }
 
@@ -875,6 +902,204 @@ static int op_close(struct app *a, struct app_sock *s)
 	return 0;
 }
 
+/* ---- Sharing: one engine socket, several holders (fork) ------------------
+ *
+ * A forked child re-attaches as an app of its own (HELLO with
+ * IPC_HELLO_F_CHILD) and asks for each socket it inherited with SHARE:
+ * the parent's client id and secret (SHIM_NOP_FORKKEY, known only to the
+ * parent's arena, hence to it and its descendants) and the parent's socket
+ * id.  The child's new app_sock names the same struct sock or tcb, with
+ * rings of its own; all holders are listed in one struct app_share.
+ *
+ *  - The engine socket lives while any holder does: CLOSE, or the death
+ *    of an app, releases only that holder; the last one closes it.
+ *  - h[0], the oldest holder still open, is the rx owner: received bytes
+ *    and datagrams go to its rx ring only.  When it leaves, the next
+ *    oldest takes over (fork, then the parent closes: the child carries
+ *    on); stream bytes the leaver had not read yet move to the new
+ *    owner's ring first (move_rx()), datagrams it had not read are lost.
+ *  - Every holder may send; each tx ring goes into the socket in its own
+ *    order (between holders, by doorbell, as two processes' writes
+ *    interleave in the kernel).
+ *  - Listeners: any holder may ACCEPT; the connection belongs to the app
+ *    that asked.  Readiness is published to every holder, so a queued
+ *    connection wakes all sharers (nginx workers) and one of them wins.
+ */
+#define SHARE_MAX APP_MAX
+
+struct app_share {
+	unsigned int n;
+	struct app_sock *h[SHARE_MAX]; /* oldest first */
+};
+
+static bool rx_owner(const struct app_sock *s)
+{
+	return !s->sh || s->sh->h[0] == s;
+}
+
+/*
+ * share_each() - @fn on @s, or on every holder of @s's engine socket;
+ * @fn may release the holder it is given
+ */
+static void share_each(struct app_sock *s, void (*fn)(struct app_sock *))
+{
+	struct app_sock *h[SHARE_MAX];
+	uint32_t id[SHARE_MAX];
+	unsigned int i, n;
+
+	if (!s->sh) {
+		fn(s);
+		return;
+	}
+	n = s->sh->n;
+	for (i = 0; i < n; i++) {
+		h[i] = s->sh->h[i];
+		id[i] = h[i]->id;
+	}
+	for (i = 0; i < n; i++)
+		if (id[i] && h[i]->id == id[i])
+			fn(h[i]);
+}
+
+/*
+ * move_rx() - stream bytes @from never read move to @to's rx ring (empty:
+ * it never received), so the next holder reads them before what TCP
+ * still holds, as from one kernel receive queue.  @from's app left or
+ * closed: its ring is ours to consume; garbage indices move nothing.
+ */
+static void move_rx(struct app_sock *from, struct app_sock *to)
+{
+	struct app *a = from->app;
+	void *r = ipc_arena_region(&a->arena, from->rx_off);
+	struct ipc_bytering view;
+	ssize_t n;
+
+	if (!r || ipc_bytering_open(&view, r, SHIM_REGION_LEN,
+				    ipc_ring_cap_for(SHIM_REGION_LEN), false))
+		return;
+	while ((n = ipc_bytering_read(&view, a->buf, sizeof(a->buf))) > 0)
+		if (ipc_bytering_write(&to->rx.byte, a->buf, (size_t)n) != n)
+			break;
+	(void)ipc_bytering_kick(&to->rx.byte, to->app->efd_app);
+}
+
+/*
+ * share_leave() - @s stops holding its engine socket
+ *
+ * Return: true if other holders keep the socket open (the caller must not
+ * close it), false if @s was its only holder.
+ */
+static bool share_leave(struct app_sock *s)
+{
+	struct app_share *sh = s->sh;
+	struct app_sock *head;
+	unsigned int i, j;
+	bool owner;
+
+	if (!sh)
+		return false;
+	owner = sh->h[0] == s;
+	for (i = j = 0; i < sh->n; i++)
+		if (sh->h[i] != s)
+			sh->h[j++] = sh->h[i];
+	sh->n = j;
+	s->sh = NULL;
+	if (!j) {
+		free(sh);
+		return false;
+	}
+	head = sh->h[0];
+	if (j == 1) {
+		head->sh = NULL;
+		free(sh);
+	}
+	/* The oldest remaining holder receives from now on. */
+	if (!owner) {
+		/* Nothing changes hands. */
+	} else if (s->kind == APP_UDP) {
+		sock_set_ready(head->sk, on_ready, head);
+		pump_rx(head->app, head);
+	} else {
+		if (owner && !s->broken && !head->broken)
+			move_rx(s, head);
+		tcp_set_ready(head->tcb, on_tcp_ready, head);
+		(void)tcp_service(head->app, head);
+	}
+	return true;
+}
+
+/* app_secret() - a fresh random secret for a new app; 0 or -errno. */
+static int app_secret(uint64_t *out)
+{
+	ssize_t n;
+
+	do {
+		n = getrandom(out, sizeof(*out), 0);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*out))
+		return n < 0 ? -errno : -EIO;
+	if (!*out)
+		*out = 1;
+	return 0;
+}
+
+/*
+ * op_share() - SHARE: a new holder in @a of socket c->sock of app
+ * c->arg[0], proven by that app's secret in c->arg[1]
+ */
+static int op_share(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	struct app_sock *ps, *s;
+	struct app_share *sh;
+	struct app *p = NULL;
+	int rc;
+
+	if (c->arg[0] && c->arg[0] <= UINT32_MAX)
+		p = app_find(a->eng, (uint32_t)c->arg[0]);
+	/* XOR-compare: the time taken does not depend on the secret. */
+	if (!p || p == a || p->uid != a->uid || (p->secret ^ c->arg[1])) {
+		stats_of(a->eng)->ShimShareDenied++;
+		return -EPERM;
+	}
+	ps = sock_lookup(p, c->sock);
+	if (!ps)
+		return -EBADF;
+	if (ps->broken)
+		return -EPROTO;
+	sh = ps->sh;
+	if (!sh)
+		sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return -ENOMEM;
+	if (sh->n >= SHARE_MAX)
+		return -EMFILE;
+	s = slot_new(a, ps->kind, &rc);
+	if (!s) {
+		if (!ps->sh)
+			free(sh);
+		return rc;
+	}
+	if (!ps->sh) {
+		sh->h[sh->n++] = ps;
+		ps->sh = sh;
+	}
+	sh->h[sh->n++] = s;
+	s->sh = sh;
+	if (ps->kind == APP_UDP)
+		s->sk = ps->sk;
+	else
+		s->tcb = ps->tcb;
+	s->wr_dead = ps->wr_dead;
+	slot_commit(a, s, cpl);
+	cpl->val[0] = s->tx_off | s->rx_off << 32;
+	if (s->kind == APP_TCP)
+		tcp_publish(a, s);
+	stats_of(a->eng)->ShimShares++;
+	return 0;
+}
+
+/* ---- Commands ------------------------------------------------------------ */
+
 /* do_cmd() - run one command copied out of the ring; -errno for the app. */
 static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
@@ -886,10 +1111,15 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 		if (c->arg[0] == SHIM_NOP_DESCRIBE) {
 			cpl->val[0] = a->state_off;
 			cpl->val[1] = SHIM_MAX_SOCKS;
+		} else if (c->arg[0] == SHIM_NOP_FORKKEY) {
+			cpl->val[0] = a->secret;
+			cpl->val[1] = a->client_id;
 		}
 		return 0;
 	case IPC_OP_SOCKET:
 		return op_socket(a, c, cpl);
+	case IPC_OP_SHARE:
+		return op_share(a, c, cpl);
 	default:
 		break;
 	}
@@ -1036,7 +1266,7 @@ void app_doorbell(struct app *a)
 				continue;
 			}
 			more |= drain_tx(a, s);
-			if (s->sk->rq_head || s->sk->err)
+			if (rx_owner(s) && (s->sk->rq_head || s->sk->err))
 				pump_rx(a, s);
 			if (!s->broken &&
 			    ipc_recring_wait_prepare(&s->tx.rec, 0) == 1)
@@ -1216,8 +1446,6 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 	rc = ipc_msg_decode(hello, len, &m);
 	if (!rc && (m.type != IPC_MSG_HELLO || m.version != IPC_VERSION))
 		rc = -EPROTONOSUPPORT;
-	if (!rc && (m.u.hello.flags & IPC_HELLO_F_CHILD))
-		rc = -EOPNOTSUPP; /* fork re-attach: not yet */
 	if (!rc)
 		rc = ipc_ctl_peercred(fd, &cr);
 	if (!rc && cr.uid != 0 && cr.uid != geteuid())
@@ -1241,7 +1469,10 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 	a->pid = cr.pid;
 	a->uid = cr.uid;
 	a->client_id = ++t->next_id;
-	rc = app_setup(a);
+	a->child = (m.u.hello.flags & IPC_HELLO_F_CHILD) != 0;
+	rc = app_secret(&a->secret);
+	if (!rc)
+		rc = app_setup(a);
 	/* Armed before WELCOME: the app's first kick must find the flag. */
 	if (!rc)
 		(void)ipc_cmdring_wait_prepare(&a->cmd);
@@ -1262,8 +1493,8 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 		return rc;
 	}
 	stats_of(eng)->ShimAttaches++;
-	log_info("app %u attached: pid %d uid %u", a->client_id, (int)cr.pid,
-		 (unsigned int)cr.uid);
+	log_info("app %u attached: pid %d uid %u%s", a->client_id, (int)cr.pid,
+		 (unsigned int)cr.uid, a->child ? " (forked child)" : "");
 	return 0;
 }
 
@@ -1308,7 +1539,7 @@ static const struct {
 	STAT(ShimAttaches),    STAT(ShimRejects),    STAT(ShimBadCmds),
 	STAT(ShimBadRings),    STAT(ShimRxDrops),    STAT(ShimTxDatagrams),
 	STAT(ShimRxDatagrams), STAT(ShimTcpTxBytes), STAT(ShimTcpRxBytes),
-	STAT(ShimAccepts),
+	STAT(ShimAccepts),     STAT(ShimShares),     STAT(ShimShareDenied),
 };
 
 /* `nsctl apps`: attached apps, their sockets, and the counters. */

@@ -29,6 +29,8 @@ struct app;
  * @ShimTcpTxBytes:	stream bytes taken from apps' tx rings into TCP
  * @ShimTcpRxBytes:	stream bytes put into apps' rx rings
  * @ShimAccepts:	connections handed to apps by ACCEPT
+ * @ShimShares:		sockets shared into a forked child (SHARE)
+ * @ShimShareDenied:	SHAREs refused: unknown parent or wrong secret
  */
 struct app_stats {
 	uint64_t ShimAttaches;
@@ -41,6 +43,8 @@ struct app_stats {
 	uint64_t ShimTcpTxBytes;
 	uint64_t ShimTcpRxBytes;
 	uint64_t ShimAccepts;
+	uint64_t ShimShares;
+	uint64_t ShimShareDenied;
 };
 
 int app_init(struct engine *eng);

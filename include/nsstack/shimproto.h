@@ -18,7 +18,9 @@
  * into arg[1..4], its length in arg[0]):
  *
  *   NOP        arg0 = SHIM_NOP_DESCRIBE -> val0 = state table offset,
- *              val1 = sockets per app
+ *              val1 = sockets per app;
+ *              arg0 = SHIM_NOP_FORKKEY -> val0 = this app's secret (64
+ *              random bits), val1 = its client id
  *   SOCKET     arg0 domain, arg1 type, arg2 protocol -> result = socket id,
  *              val0 = tx ring offset (app produces),
  *              val1 = rx ring offset (engine produces); record rings for
@@ -45,8 +47,27 @@
  *              -> result = optlen, value bytes in val0..val1
  *   GETNAME    sock, arg0 = SHIM_NAME_SOCK or SHIM_NAME_PEER
  *              -> result = addrlen, address bytes in val0..val1 (16)
+ *   SHARE      sock = a socket id of the parent app, arg0 = the parent's
+ *              client id, arg1 = the parent's secret -> result = a new
+ *              socket id in this app naming the same engine socket,
+ *              val0 = tx ring offset | rx ring offset << 32.  EPERM when
+ *              the parent is unknown, is this app, runs as another user,
+ *              or the secret differs; EBADF when the parent has no such
+ *              socket
  *
  * Errors come back as cpl.err (a positive errno, kernel semantics).
+ *
+ * fork: the child must not use the parent's arena (its rings are SPSC).
+ * It attaches anew (HELLO with IPC_HELLO_F_CHILD; the WELCOME is as any
+ * other) and SHAREs every engine socket it inherited.  The secret proves
+ * descent: the engine gives it only to the app itself (FORKKEY through the
+ * app's own command ring), so only the app and processes forked from it
+ * know it.  The child keeps the parent's control socket open until it has
+ * re-attached, so the parent app (and its sockets) cannot vanish in
+ * between even if the parent exits at once.  Sharing rules (stack/app.c,
+ * "Sharing"): the engine socket closes when its last holder closes or
+ * dies; the oldest open holder receives (bytes, datagrams); every holder
+ * may send; any holder of a listener may accept, and all are woken.
  */
 #ifndef NSSTACK_SHIMPROTO_H
 #define NSSTACK_SHIMPROTO_H
@@ -66,6 +87,7 @@
 #define SHIM_CMD_SLOTS 64u
 
 #define SHIM_NOP_DESCRIBE 1u
+#define SHIM_NOP_FORKKEY 2u
 #define SHIM_NAME_SOCK 0u
 #define SHIM_NAME_PEER 1u
 /* Bytes of option value a command carries (int, struct timeval). */

@@ -38,7 +38,7 @@ struct fapp {
 	struct shim_sock_state *state;
 };
 
-static void fapp_attach(struct fapp *f)
+static void fapp_attach_flags(struct fapp *f, uint32_t flags)
 {
 	struct ipc_msg m = { .type = IPC_MSG_HELLO, .version = IPC_VERSION };
 	uint8_t buf[IPC_MSG_MAX_LEN];
@@ -51,6 +51,7 @@ static void fapp_attach(struct fapp *f)
 	memset(f, 0, sizeof(*f));
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	m.u.hello.pid = (uint32_t)getpid();
+	m.u.hello.flags = flags;
 	n = ipc_msg_encode(&m, buf, sizeof(buf));
 	cr_assert_gt(n, 0);
 	cr_assert(app_is_hello(buf, (size_t)n));
@@ -76,6 +77,11 @@ static void fapp_attach(struct fapp *f)
 		     0);
 	f->a = app_find(&l3_eng, m.u.welcome.client_id);
 	cr_assert_not_null(f->a);
+}
+
+static void fapp_attach(struct fapp *f)
+{
+	fapp_attach_flags(f, 0);
 }
 
 static void fapp_close(struct fapp *f)
@@ -955,4 +961,190 @@ Test(app, detach_closes_stream_sockets)
 	cr_assert(fin);
 	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 81));
 	fapp_close(&f);
+}
+
+/*
+ * Sharing (fork): a child app holds the parent's engine sockets too,
+ * proven by the parent's secret; the socket lives until its last holder.
+ */
+
+/* forkkey() - @f's secret and client id. */
+static uint64_t forkkey(struct fapp *f, uint32_t *client)
+{
+	struct ipc_cmd c = { .op = IPC_OP_NOP, .arg = { SHIM_NOP_FORKKEY } };
+	struct ipc_cpl cpl;
+
+	cr_assert_eq(cmd(f, &c, &cpl), 0);
+	cr_assert_neq(cpl.val[0], 0);
+	*client = (uint32_t)cpl.val[1];
+	return cpl.val[0];
+}
+
+/* share() - SHARE @id of @parent into @f; cpl.err, rings opened on 0. */
+static int share(struct fapp *f, uint32_t parent, uint64_t secret, uint32_t id,
+		 struct fstream *out)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SHARE,
+			     .sock = id,
+			     .arg = { parent, secret } };
+	struct ipc_cpl cpl;
+	int err = cmd(f, &c, &cpl);
+
+	if (err)
+		return err;
+	out->id = (uint32_t)cpl.result;
+	out->tx_off = cpl.val[0] & 0xffffffffu;
+	out->rx_off = cpl.val[0] >> 32;
+	fstream_rings(f, out);
+	return 0;
+}
+
+Test(app, share_needs_the_parents_secret)
+{
+	struct fapp p, ch;
+	struct fstream s, cs;
+	struct ft_peer pp;
+	uint32_t pid_, cid;
+	uint64_t key, ckey;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &s);
+	fstream_connect(&p, &s, &pp);
+	key = forkkey(&p, &pid_);
+	fapp_attach_flags(&ch, IPC_HELLO_F_CHILD);
+	describe(&ch);
+	ckey = forkkey(&ch, &cid);
+	cr_assert_neq(key, ckey);
+	cr_assert_eq(share(&ch, pid_, key ^ 1, s.id, &cs), EPERM);
+	cr_assert_eq(share(&ch, pid_, ckey, s.id, &cs), EPERM);
+	cr_assert_eq(share(&ch, pid_ + 100, key, s.id, &cs), EPERM);
+	cr_assert_eq(share(&ch, cid, ckey, s.id, &cs), EPERM); /* itself */
+	cr_assert_eq(share(&ch, pid_, key, s.id + 1, &cs), EBADF);
+	cr_assert_eq(app_stats(&l3_eng)->ShimShareDenied, 4);
+	cr_assert_eq(app_nsocks(ch.a), 0);
+	cr_assert_eq(share(&ch, pid_, key, s.id, &cs), 0);
+	cr_assert_eq(app_nsocks(ch.a), 1);
+	cr_assert(sevents(&ch, cs.id) & SHIM_EV_CONNECTED);
+	cr_assert_eq(app_stats(&l3_eng)->ShimShares, 1);
+	app_detach(ch.a);
+	app_detach(p.a);
+	fapp_close(&ch);
+	fapp_close(&p);
+}
+
+/* Oldest holder receives; both send; closes only at the last holder. */
+Test(app, shared_stream_lives_until_its_last_holder)
+{
+	struct fapp p, ch;
+	struct fstream s, cs;
+	struct ft_peer pp;
+	uint8_t buf[16];
+	uint32_t pid_;
+	uint64_t key;
+	bool fin;
+	size_t n;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &s);
+	fstream_connect(&p, &s, &pp);
+	key = forkkey(&p, &pid_);
+	fapp_attach_flags(&ch, IPC_HELLO_F_CHILD);
+	describe(&ch);
+	cr_assert_eq(share(&ch, pid_, key, s.id, &cs), 0);
+	/* Both holders send, each in its own order. */
+	cr_assert_eq(ipc_bytering_write(&s.tx, "ab", 2), 2);
+	app_doorbell(p.a);
+	n = collect(&pp, buf, sizeof(buf), &fin);
+	cr_assert_eq(n, 2);
+	pp.ack += 2;
+	ft_send(&pp, TCP_ACK, NULL, 0); /* Nagle holds "cd" until then */
+	cr_assert_eq(ipc_bytering_write(&cs.tx, "cd", 2), 2);
+	app_doorbell(ch.a);
+	n += collect(&pp, buf + n, sizeof(buf) - n, &fin);
+	cr_assert_eq(n, 4);
+	cr_assert_eq(memcmp(buf, "abcd", 4), 0);
+	pp.ack += 2;
+	/* The parent, the oldest holder, receives. */
+	ft_send(&pp, TCP_ACK | TCP_PSH, "xy", 2);
+	ft_drain();
+	cr_assert_eq(ipc_bytering_used(&s.rx), 2);
+	cr_assert_eq(ipc_bytering_used(&cs.rx), 0);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, 1), 1);
+	/* The parent closes with "y" unread: no FIN, no RST; the child gets
+	 * "y" and receives from now on. */
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&p, &c, NULL), 0);
+	cr_assert_eq(app_nsocks(p.a), 0);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 0);
+	cr_assert_not(fin);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "zz", 2);
+	ft_drain();
+	cr_assert_eq(ipc_bytering_read(&cs.rx, buf, sizeof(buf)), 3);
+	cr_assert_eq(memcmp(buf, "yzz", 3), 0);
+	/* The child's death releases the last holder: FIN. */
+	app_detach(ch.a);
+	n = collect(&pp, buf, sizeof(buf), &fin);
+	cr_assert(fin);
+	cr_assert_eq(n, 0);
+	app_detach(p.a);
+	fapp_close(&ch);
+	fapp_close(&p);
+}
+
+/* A shared listener wakes every holder; the one that accepts gets it. */
+Test(app, shared_listener_serves_whoever_accepts)
+{
+	struct fapp p, ch;
+	struct fstream ln, cl;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	struct tcp_opts o;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	uint32_t pid_;
+	uint64_t key;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &ln);
+	cr_assert_eq(addr_cmd(&p, IPC_OP_BIND, ln.id, L3_US, 80), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_LISTEN,
+			      .sock = ln.id,
+			      .arg = { 8 } };
+	cr_assert_eq(cmd(&p, &c, NULL), 0);
+	key = forkkey(&p, &pid_);
+	fapp_attach_flags(&ch, IPC_HELLO_F_CHILD);
+	describe(&ch);
+	cr_assert_eq(share(&ch, pid_, key, ln.id, &cl), 0);
+	memset(&pp, 0, sizeof(pp));
+	pp.port = FT_PPORT;
+	pp.lport = 80;
+	pp.seq = FT_PEER_ISN;
+	pp.win = 65535;
+	memset(&o, 0, sizeof(o));
+	ft_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
+	pp.seq++;
+	cr_assert(ft_recv(&pp, &seg));
+	pp.ack = seg.th.seq + 1;
+	ft_free(&seg);
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	ft_drain();
+	cr_assert(sevents(&p, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert(sevents(&ch, cl.id) & SHIM_EV_ACCEPT);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = cl.id };
+	cr_assert_eq(cmd(&ch, &c, &cpl), 0);
+	cr_assert_eq(app_nsocks(ch.a), 2);
+	cr_assert_not(sevents(&p, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert_not(sevents(&ch, cl.id) & SHIM_EV_ACCEPT);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
+	cr_assert_eq(cmd(&p, &c, NULL), EAGAIN);
+	/* The child goes; the parent's listener stays. */
+	app_detach(ch.a);
+	cr_assert_not_null(tcp_listener_lookup(&l3_eng, L3_US, 80));
+	app_detach(p.a);
+	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 80));
+	fapp_close(&ch);
+	fapp_close(&p);
 }
