@@ -235,6 +235,24 @@ def do_bulk(d, m, r):
     return []
 
 
+def do_conns(d, m, r):
+    c = load_json(os.path.join(d, "client.json"))
+    b = read(os.path.join(d, "mem.before"))
+    a = read(os.path.join(d, "mem.after"))
+    if not c or not c.get("opened") or not a or not b:
+        r["error"] = (read(os.path.join(d, "client.err"), "") or
+                      "no connscale result").strip()[-200:]
+        return []
+    (rss0, slab0), (rss1, slab1) = [map(int, x.split()) for x in (b, a)]
+    kb = rss1 - rss0
+    if m["topo"] == "K":
+        kb += (slab1 - slab0) / 2  # the accepting half of the kernel's
+    r.update({"opened": c["opened"], "failed": c["failed"],
+              "conns_per_s": c["opened"] / c["open_s"] if c["open_s"] else None,
+              "bytes_per_conn": kb * 1024 / c["opened"]})
+    return []
+
+
 WRK_UNITS = {"us": 1.0, "ms": 1e3, "s": 1e6, "m": 60e6}
 
 
@@ -280,6 +298,7 @@ def do_redis(d, m, r):
 
 HANDLERS = {"icmp_echo": do_rr, "udp_rr": do_rr, "tcp_rr": do_rr,
             "udp_stream": do_stream, "tcp_bulk": do_bulk,
+            "connscale": do_conns,
             "iperf3": do_iperf, "http": do_http,
             "redis": do_redis}
 
@@ -302,6 +321,8 @@ RATIO_METRICS = [
     ("tcp_rr", "cpu_s_per_100k_req", "CPU s/100k req", False),
     ("tcp_bulk", "mbps", "Mbit/s", True),
     ("tcp_bulk", "cpu_s_per_gb", "CPU s/GB", False),
+    ("connscale", "bytes_per_conn", "memory per idle connection (B)", False),
+    ("connscale", "conns_per_s", "connections opened/s", True),
     ("iperf3", "mbps_delivered", "Mbit/s", True),
     ("iperf3", "cpu_s_per_gb", "CPU s/GB", False),
     ("http", "rps", "req/s", True),
@@ -314,7 +335,7 @@ RATIO_METRICS = [
 
 def case_key(m):
     """What must match for a K and an S measurement to be compared."""
-    keys = ("size", "streams", "direction", "body", "mode")
+    keys = ("size", "streams", "direction", "body", "mode", "conns")
     return tuple((k, m[k]) for k in keys if k in m)
 
 
@@ -328,6 +349,8 @@ def case_label(m):
         parts.append(m["direction"])
     if "body" in m:
         parts.append("%s %s" % (m["body"], m["mode"]))
+    if "conns" in m:
+        parts.append("%s connections" % m["conns"])
     if str(m.get("variant", "")).startswith("shim"):
         parts.append(m["variant"].replace("-", " "))
     return ", ".join(parts) or "-"

@@ -441,6 +441,62 @@ for dir in send recv; do
 	fi
 done
 
+# Connection scaling: one client opens N idle connections (connscale.py,
+# at most 512 connects in flight) and holds them while we look at the
+# memory of the side that accepts: on K the server's RSS plus half the
+# growth of the kernel's slab (both ends are kernel sockets there), on S
+# the engine's RSS (it holds the connections in its discard service).
+# Reported per connection, with the connections opened per second.
+conns=${BENCH_CONNS:-1000 10000}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+connscale() { # connscale TOPO N
+	local topo=$1 n=$2 d spid='' pid
+	d=$(mdir "connscale-$topo-$n")
+	meta "$d" workload=connscale topo="$topo" conns="$n" hold_s=2 \
+		tool="connscale.py open $e_addr 9 $n 2" \
+		server="$([[ $topo == K ]] && echo connscale.py serve ||
+			echo engine discard)"
+	say "connscale $topo: $n idle connections"
+	if [[ $topo == K ]]; then
+		bg "$ns_k2" "$py" "$here/connscale.py" serve "$e_addr" 9
+		spid=$last_pid
+		sleep 0.5
+		pid=$spid
+	else
+		pid=$engine_pid
+	fi
+	echo "$(rss_kb "$pid") $(slab_kb)" >"$d/mem.before"
+	ip netns exec "$(topo_ns "$topo")" timeout 180 \
+		"$py" "$here/connscale.py" open "$e_addr" 9 "$n" 2 \
+		>"$d/client.json" 2>"$d/client.err" &
+	local cpid=$!
+	for _ in $(seq 1500); do
+		[[ -s $d/client.json ]] && break
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	sleep 0.5
+	echo "$(rss_kb "$pid") $(slab_kb)" >"$d/mem.after"
+	wait "$cpid" || client_failed "$d"
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+}
+
+for n in $conns; do
+	if ((tcp_run_k)); then
+		connscale K "$n"
+	else
+		skip "connscale-K-$n" connscale "needs TCP engine (no S to compare)"
+	fi
+	if [[ -z $tcp_s_reason ]]; then
+		connscale S "$n"
+	else
+		skip "connscale-S-$n" connscale "$tcp_s_reason"
+	fi
+done
+
 # iperf3: single stream and 4 streams, both directions; the server is on
 # 192.0.2.2 (kernel in K, shimmed iperf3 on the engine in S).
 iperf() { # iperf TOPO STREAMS DIR(fwd|rev)
