@@ -3,24 +3,28 @@
  * decide.c - which sockets the shim sends to the engine
  *
  * The rule (README "libnsshim.so(7)"):
- *  - only AF_INET SOCK_DGRAM (UDP) and SOCK_STREAM (TCP) sockets are
- *    candidates; everything else (AF_UNIX, netlink, AF_INET6) stays on
- *    the kernel from socket() on;
+ *  - only AF_INET and AF_INET6 SOCK_DGRAM (UDP) and SOCK_STREAM (TCP)
+ *    sockets are candidates; everything else (AF_UNIX, netlink, raw)
+ *    stays on the kernel from socket() on;
  *  - a candidate is decided by its first bind(), connect(), sendto() or
  *    sendmsg() with an address (UDP), or listen() (kernel: it was never
  *    bound to an engine address):
- *      bind to a loopback address                     -> kernel
- *      bind to 0.0.0.0                                -> engine, or kernel
+ *      bind to a loopback address (127/8, ::1, ::ffff:127/104) -> kernel
+ *      bind to 0.0.0.0 or ::                          -> engine, or kernel
  *                                                        with NSSHIM_BIND_ENGINE=0
  *      bind to any other address                      -> engine (if the
  *                                                        engine refuses the
  *                                                        address, the kernel)
- *      connect/send to loopback, 0.0.0.0 or port 53   -> kernel
+ *      connect/send to loopback, 0.0.0.0, :: or port 53 -> kernel
  *      connect/send to any other address              -> engine
+ *  - AF_INET6 TCP needs IPv4 (the engine has no TCP over IPv6 yet, see
+ *    inet6.c): a bind or connect to a real IPv6 address, or an
+ *    IPV6_V6ONLY socket, stays on the kernel (SHIM_DECIDE_V4ONLY);
  *  - DNS (port 53) stays on the kernel so name resolution keeps working
  *    through the host's resolver.
  */
 #include <netinet/in.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "decide.h"
@@ -30,7 +34,8 @@ enum shim_route shim_decide_socket(int domain, int type, int protocol)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (domain != AF_INET || (base != SOCK_DGRAM && base != SOCK_STREAM))
+	if ((domain != AF_INET && domain != AF_INET6) ||
+	    (base != SOCK_DGRAM && base != SOCK_STREAM))
 		return ROUTE_KERNEL;
 	if (protocol != 0 &&
 	    protocol != (base == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP))
@@ -38,48 +43,90 @@ enum shim_route shim_decide_socket(int domain, int type, int protocol)
 	return ROUTE_UNDECIDED;
 }
 
-/* get_sin() - @sa as an IPv4 address; false if it is not one. */
-static bool get_sin(const struct sockaddr *sa, socklen_t len,
-		    struct sockaddr_in *out)
-{
-	if (!sa || len < sizeof(*out))
-		return false;
-	memcpy(out, sa, sizeof(*out));
-	return out->sin_family == AF_INET;
-}
+/*
+ * struct dest - what a sockaddr names, family-independently
+ * @family:	AF_INET or AF_INET6
+ * @any:	0.0.0.0 or ::
+ * @loopback:	127/8, ::1 or ::ffff:127.0.0.0/104
+ * @v4:		an IPv4 address (AF_INET, ::ffff:a.b.c.d, or the wildcard,
+ *		which covers IPv4 on a dual-stack socket)
+ * @port:	host order
+ */
+struct dest {
+	int family;
+	bool any, loopback, v4;
+	uint16_t port;
+};
 
-static bool is_loopback(const struct sockaddr_in *sin)
+/* get_dest() - parse @sa; false if it is neither IPv4 nor IPv6 or short. */
+static bool get_dest(const struct sockaddr *sa, socklen_t len, struct dest *d)
 {
-	return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
-}
-
-/** shim_decide_bind() - the route for bind(@sa) on a candidate. */
-enum shim_route shim_decide_bind(const struct sockaddr *sa, socklen_t len,
-				 bool bind_any_engine)
-{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	struct sockaddr_in6 s6;
 	struct sockaddr_in sin;
+	uint32_t a;
 
-	if (!get_sin(sa, len, &sin) || is_loopback(&sin) ||
-	    ntohs(sin.sin_port) == 53)
+	memset(d, 0, sizeof(*d));
+	if (!sa || len < sizeof(sa_family_t))
+		return false;
+	d->family = sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		if (len < sizeof(sin))
+			return false;
+		memcpy(&sin, sa, sizeof(sin));
+		a = ntohl(sin.sin_addr.s_addr);
+		d->port = ntohs(sin.sin_port);
+		d->any = a == INADDR_ANY;
+		d->loopback = (a >> 24) == 127;
+		d->v4 = true;
+		return true;
+	}
+	if (sa->sa_family != AF_INET6 || len < sizeof(s6))
+		return false;
+	memcpy(&s6, sa, sizeof(s6));
+	d->port = ntohs(s6.sin6_port);
+	d->any = IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr);
+	d->v4 = d->any || memcmp(s6.sin6_addr.s6_addr, mapped, 12) == 0;
+	d->loopback = IN6_IS_ADDR_LOOPBACK(&s6.sin6_addr) ||
+		      (d->v4 && !d->any && s6.sin6_addr.s6_addr[12] == 127);
+	return true;
+}
+
+/**
+ * shim_decide_bind() - the route for bind(@sa) on a candidate
+ * @flags:	SHIM_DECIDE_V4ONLY: the socket can only live in the engine
+ *		with IPv4 (AF_INET6 TCP); a real IPv6 address keeps it on
+ *		the kernel
+ */
+enum shim_route shim_decide_bind(const struct sockaddr *sa, socklen_t len,
+				 bool bind_any_engine, unsigned int flags)
+{
+	struct dest d;
+
+	if (!get_dest(sa, len, &d) || d.loopback || d.port == 53)
 		return ROUTE_KERNEL;
-	if (sin.sin_addr.s_addr == htonl(INADDR_ANY))
+	if ((flags & SHIM_DECIDE_V4ONLY) && !d.v4)
+		return ROUTE_KERNEL;
+	if (d.any)
 		return bind_any_engine ? ROUTE_ENGINE : ROUTE_KERNEL;
 	return ROUTE_ENGINE;
 }
 
 /**
  * shim_decide_dest() - the route for connect(@sa) or sendto(@sa) on a
- * candidate; AF_UNSPEC (dissolve) and short addresses decide nothing.
+ * candidate; AF_UNSPEC (dissolve) and short addresses decide nothing
+ * @flags:	as for shim_decide_bind()
  */
-enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len)
+enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len,
+				 unsigned int flags)
 {
-	struct sockaddr_in sin;
+	struct dest d;
 
 	if (!sa || len < sizeof(sa_family_t) || sa->sa_family == AF_UNSPEC)
 		return ROUTE_UNDECIDED;
-	if (!get_sin(sa, len, &sin) || is_loopback(&sin) ||
-	    sin.sin_addr.s_addr == htonl(INADDR_ANY) ||
-	    ntohs(sin.sin_port) == 53)
+	if (!get_dest(sa, len, &d) || d.loopback || d.any || d.port == 53)
+		return ROUTE_KERNEL;
+	if ((flags & SHIM_DECIDE_V4ONLY) && !d.v4)
 		return ROUTE_KERNEL;
 	return ROUTE_ENGINE;
 }

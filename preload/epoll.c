@@ -691,7 +691,12 @@ static int arm(struct ep_set *set, struct ep_arm **armp, bool *ready, bool *nap)
 	return n;
 }
 
-/* down() - the engine is gone: every live entry reports ERR | HUP. */
+/*
+ * down() - the engine is gone: every live entry reports ERR | HUP and the
+ * IN/OUT it asked for, as Linux's tcp_poll() does for a reset socket, so
+ * the next call meets the error.  ERR | HUP alone trips libuv's
+ * `events & POLLIN` assertion on a listener (node died so).
+ */
 static int down(struct ep_set *set, struct epoll_event *out, int max)
 {
 	size_t i;
@@ -704,7 +709,10 @@ static int down(struct ep_set *set, struct epoll_event *out, int max)
 			continue;
 		if (e->trig.events & EPOLLONESHOT)
 			e->trig.off = true;
-		out[n].events = EPOLLERR | EPOLLHUP;
+		out[n].events = EPOLLERR | EPOLLHUP |
+				(e->trig.events &
+				 (EPOLLIN | EPOLLRDNORM | EPOLLOUT |
+				  EPOLLWRNORM | EPOLLRDHUP));
 		out[n++].data = e->data;
 	}
 	return n;

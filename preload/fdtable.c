@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "fdtable.h"
 
@@ -20,9 +21,19 @@
  */
 int fdt_init(struct fdtable *t, size_t cap)
 {
-	t->slots = calloc(cap, sizeof(struct fdt_obj *));
-	if (!t->slots)
+	void *p;
+
+	/*
+	 * mmap, not calloc: the first hooked call may come from inside the
+	 * program's malloc while it initialises (jemalloc reads
+	 * /proc/sys/vm/overcommit_memory with its init lock held), and
+	 * calling malloc back from there deadlocks (redis-server did).
+	 */
+	p = mmap(NULL, cap * sizeof(struct fdt_obj *), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return -ENOMEM;
+	t->slots = p;
 	t->cap = cap;
 	pthread_mutex_init(&t->lock, NULL);
 	return 0;
@@ -31,7 +42,8 @@ int fdt_init(struct fdtable *t, size_t cap)
 /** fdt_fini() - free the table (not the objects). */
 void fdt_fini(struct fdtable *t)
 {
-	free(t->slots);
+	if (t->slots)
+		munmap(t->slots, t->cap * sizeof(struct fdt_obj *));
 	t->slots = NULL;
 	t->cap = 0;
 	pthread_mutex_destroy(&t->lock);

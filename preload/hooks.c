@@ -4,8 +4,8 @@
  *
  * Every hook first lets the shim initialise (resolving the real functions)
  * and then asks one question: is this fd an engine socket?  If not, the
- * real function runs untouched.  Candidates for the engine (AF_INET UDP
- * sockets, decide.c) are created as ordinary kernel sockets and marked
+ * real function runs untouched.  Candidates for the engine (AF_INET and
+ * AF_INET6 UDP and TCP sockets, decide.c) are created as ordinary kernel sockets and marked
  * "pending"; the first bind, connect or send with an address decides.
  * Going to the engine swaps the kernel socket for an anchor (an AF_UNIX
  * datagram socket) under the same fd number with dup3(), so the program's
@@ -37,17 +37,20 @@
 /* Most bytes one stream recvmsg()/readv() with several iovecs returns. */
 #define STREAM_GATHER_MAX (256u << 10)
 
-/* While fd is an AF_INET kernel socket not yet decided: its type
- * (PEND_DGRAM or PEND_STREAM); 0 otherwise. */
+/* While fd is an AF_INET or AF_INET6 kernel socket not yet decided: its
+ * type (PEND_DGRAM or PEND_STREAM), or-ed with PEND_INET6; 0 otherwise. */
 #define PEND_DGRAM 1
 #define PEND_STREAM 2
+#define PEND_TYPE 3
+#define PEND_INET6 4
 static _Atomic unsigned char pending[PENDING_MAX];
 
 static int pending_type(int fd)
 {
 	if (fd < 0 || (unsigned int)fd >= PENDING_MAX)
 		return 0;
-	switch (atomic_load_explicit(&pending[fd], memory_order_relaxed)) {
+	switch (atomic_load_explicit(&pending[fd], memory_order_relaxed) &
+		PEND_TYPE) {
 	case PEND_DGRAM:
 		return SOCK_DGRAM;
 	case PEND_STREAM:
@@ -55,6 +58,42 @@ static int pending_type(int fd)
 	default:
 		return 0;
 	}
+}
+
+/* pending_family() - AF_INET or AF_INET6 for a pending @fd. */
+static int pending_family(int fd)
+{
+	if (fd < 0 || (unsigned int)fd >= PENDING_MAX)
+		return AF_INET;
+	return atomic_load_explicit(&pending[fd], memory_order_relaxed) &
+			       PEND_INET6
+		       ? AF_INET6
+		       : AF_INET;
+}
+
+/*
+ * pending_flags() - SHIM_DECIDE_* for pending @fd: an AF_INET6 stream
+ * socket can only take its IPv4 side to the engine (inet6.c)
+ */
+static unsigned int pending_flags(int fd)
+{
+	return pending_family(fd) == AF_INET6 && pending_type(fd) == SOCK_STREAM
+		       ? SHIM_DECIDE_V4ONLY
+		       : 0;
+}
+
+/*
+ * v6only() - @fd is an AF_INET6 kernel socket with IPV6_V6ONLY set: as a
+ * stream socket it has no IPv4 side, so nothing for the engine's TCP
+ */
+static bool v6only(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof(v);
+
+	return pending_flags(fd) & SHIM_DECIDE_V4ONLY &&
+	       !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) &&
+	       v;
 }
 
 static bool is_pending(int fd)
@@ -77,6 +116,15 @@ static void set_pending(int fd, int type)
 
 	if (fd >= 0 && (unsigned int)fd < PENDING_MAX)
 		atomic_store_explicit(&pending[fd], v, memory_order_relaxed);
+}
+
+/* set_pending6() - mark @fd pending as an AF_INET6 socket of @type. */
+static void set_pending6(int fd, int type)
+{
+	set_pending(fd, type);
+	if (fd >= 0 && (unsigned int)fd < PENDING_MAX)
+		atomic_fetch_or_explicit(&pending[fd], PEND_INET6,
+					 memory_order_relaxed);
 }
 
 /* ret() - a 0/-errno result as libc returns it. */
@@ -105,6 +153,7 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	int fl = shim_real.fcntl(fd, F_GETFL);
 	int fdfl = shim_real.fcntl(fd, F_GETFD);
 	int type = pending_type(fd);
+	int family = pending_family(fd);
 	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST,
 				      SO_KEEPALIVE };
 	struct fdt_obj *old;
@@ -117,7 +166,8 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	set_pending(fd, 0);
 	if (fl < 0 || fdfl < 0 || !type)
 		return NULL;
-	rc = esock_create(type | (fl & O_NONBLOCK ? SOCK_NONBLOCK : 0), &s);
+	rc = esock_create(family, type | (fl & O_NONBLOCK ? SOCK_NONBLOCK : 0),
+			  &s);
 	if (rc) {
 		shim_log("fd %d: no engine socket (%s), kernel", fd,
 			 strerror(-rc));
@@ -134,6 +184,11 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 			(void)esock_setsockopt(s, SOL_SOCKET, replay[i], &v,
 					       sizeof(v));
 	}
+	l = sizeof(v);
+	if (family == AF_INET6 && type == SOCK_DGRAM &&
+	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) && v)
+		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v,
+				       sizeof(v));
 	l = sizeof(tv);
 	if (!shim_real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &l))
 		s->rcvtimeo = tv;
@@ -202,8 +257,13 @@ EXPORT int socket(int domain, int type, int protocol)
 		return shim_real.socket(domain, type, protocol);
 	fd = shim_real.socket(domain, type, protocol);
 	if (fd >= 0 && (size_t)fd < shim_fds.cap &&
-	    shim_decide_socket(domain, type, protocol) == ROUTE_UNDECIDED)
-		set_pending(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	    shim_decide_socket(domain, type, protocol) == ROUTE_UNDECIDED) {
+		if (domain == AF_INET6)
+			set_pending6(fd,
+				     type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+		else
+			set_pending(fd, type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	}
 	return fd;
 }
 
@@ -222,7 +282,10 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 	if (is_pending(fd)) {
 		s = decide(fd,
-			   shim_decide_bind(sa, len, shim_bind_any_engine()),
+			   v6only(fd) ? ROUTE_KERNEL
+				      : shim_decide_bind(sa, len,
+							 shim_bind_any_engine(),
+							 pending_flags(fd)),
 			   IPC_OP_BIND, sa, len);
 		if (s) {
 			esock_put(s);
@@ -246,8 +309,11 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return (int)ret(rc);
 	}
 	if (is_pending(fd)) {
-		s = decide(fd, shim_decide_dest(sa, len), IPC_OP_CONNECT, sa,
-			   len);
+		s = decide(fd,
+			   v6only(fd) ? ROUTE_KERNEL
+				      : shim_decide_dest(sa, len,
+							 pending_flags(fd)),
+			   IPC_OP_CONNECT, sa, len);
 		if (s) {
 			/* A stream socket's handshake is under way. */
 			rc = s->type == SOCK_STREAM ? stream_connect_wait(s)
@@ -305,7 +371,8 @@ static struct shim_sock *send_sock(int fd, const struct sockaddr *sa,
 	/* A stream socket's send never picks its destination. */
 	if (s || pending_type(fd) != SOCK_DGRAM || !sa)
 		return s;
-	return decide(fd, shim_decide_dest(sa, len), IPC_OP_NOP, sa, len);
+	return decide(fd, shim_decide_dest(sa, len, pending_flags(fd)),
+		      IPC_OP_NOP, sa, len);
 }
 
 EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,

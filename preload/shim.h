@@ -79,9 +79,13 @@ enum shim_conn {
  * @obj:	reference count (fdtable.h)
  * @id:		the engine's socket id
  * @type:	SOCK_DGRAM (record rings) or SOCK_STREAM (byte rings)
+ * @family:	AF_INET or AF_INET6, as the program created it
+ * @map4:	an AF_INET6 stream socket on an AF_INET engine TCB: addresses
+ *		are translated at the shim's edge (inet6.c)
  * @st:		its state words in the arena
  * @rx_lock:	serialises receivers (a ring handle is single-threaded)
  * @tx_lock:	serialises senders
+ * @cmd_lock:	serialises commands that use the socket's scratch area
  * @tx:		data to the engine (we produce)
  * @rx:		data from the engine (we consume)
  * @nonblock:	O_NONBLOCK of the open file (shared by dups, as in the kernel)
@@ -98,8 +102,10 @@ struct shim_sock {
 	struct fdt_obj obj;
 	uint32_t id;
 	int type;
+	int family;
+	bool map4;
 	struct shim_sock_state *st;
-	pthread_mutex_t rx_lock, tx_lock;
+	pthread_mutex_t rx_lock, tx_lock, cmd_lock;
 	union shim_ring tx, rx;
 	_Atomic bool nonblock;
 	bool connected;
@@ -138,7 +144,7 @@ size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
 void shim_child_unmap_parent(void);
 
 /* sock.c: engine sockets */
-int esock_create(int type, struct shim_sock **out);
+int esock_create(int domain, int type, struct shim_sock **out);
 int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 	      struct shim_sock **out);
 int esock_run(struct ipc_cmd *c, struct ipc_cpl *cpl);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "inet6.h"
 #include "shim.h"
 
 /* IPv4 UDP payload limit. */
@@ -33,6 +34,7 @@ static void esock_release(struct fdt_obj *o)
 	(void)shim_cmd(&c, &cpl);
 	pthread_mutex_destroy(&s->rx_lock);
 	pthread_mutex_destroy(&s->tx_lock);
+	pthread_mutex_destroy(&s->cmd_lock);
 	free(s);
 }
 
@@ -77,6 +79,7 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 	else {
 		s->id = id;
 		s->type = base;
+		s->family = AF_INET;
 		s->st = shim_state(s->id);
 		rc = s->st ? 0 : -EPROTO;
 	}
@@ -94,6 +97,7 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 	}
 	pthread_mutex_init(&s->rx_lock, NULL);
 	pthread_mutex_init(&s->tx_lock, NULL);
+	pthread_mutex_init(&s->cmd_lock, NULL);
 	s->obj.release = esock_release;
 	s->nonblock = (type & SOCK_NONBLOCK) != 0;
 	*out = s;
@@ -102,6 +106,9 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 
 /**
  * esock_create() - a new engine socket (no fd yet)
+ * @domain:	AF_INET or AF_INET6.  An AF_INET6 datagram socket is an
+ *		AF_INET6 engine socket (dual-stack); an AF_INET6 stream socket
+ *		is an AF_INET TCB with addresses mapped here (inet6.c)
  * @type:	socket() type (SOCK_DGRAM or SOCK_STREAM) with SOCK_NONBLOCK /
  *		SOCK_CLOEXEC bits
  * @out:	the socket, holding no references (the caller's fdt_set adds
@@ -109,13 +116,15 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
  *
  * Return: 0 or -errno.
  */
-int esock_create(int type, struct shim_sock **out)
+int esock_create(int domain, int type, struct shim_sock **out)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
-			     .arg = { AF_INET, (uint64_t)base,
-				      base == SOCK_STREAM ? IPPROTO_TCP
-							  : IPPROTO_UDP } };
+	bool map4 = domain == AF_INET6 && base == SOCK_STREAM;
+	struct ipc_cmd c = {
+		.op = IPC_OP_SOCKET,
+		.arg = { map4 ? AF_INET : (uint64_t)domain, (uint64_t)base,
+			 base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP }
+	};
 	struct ipc_cpl cpl;
 	int rc;
 
@@ -126,8 +135,27 @@ int esock_create(int type, struct shim_sock **out)
 		return rc;
 	if (cpl.err)
 		return -cpl.err;
-	return esock_new((uint32_t)cpl.result, type, cpl.val[0], cpl.val[1],
-			 out);
+	rc = esock_new((uint32_t)cpl.result, type, cpl.val[0], cpl.val[1], out);
+	if (!rc) {
+		(*out)->family = domain;
+		(*out)->map4 = map4;
+	}
+	return rc;
+}
+
+/*
+ * scratch_of() - @s's scratch area in the state region (shimproto.h), or
+ * NULL if the region is too small for it
+ */
+static uint8_t *scratch_of(const struct shim_sock *s)
+{
+	uint32_t slot = SHIM_ID_SLOT(s->id);
+
+	if (shim_region_len() <
+	    SHIM_SCRATCH_OFF + SHIM_MAX_SOCKS * SHIM_SCRATCH_LEN)
+		return NULL;
+	return (uint8_t *)(s->st - slot) + SHIM_SCRATCH_OFF +
+	       (size_t)slot * SHIM_SCRATCH_LEN;
 }
 
 /** esock_get() - the engine socket behind @fd (a reference), or NULL. */
@@ -169,7 +197,18 @@ static int addr_cmd(struct shim_sock *s, uint16_t op, const struct sockaddr *sa,
 /** esock_bind() - bind(2) in the engine. */
 int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
 {
-	return addr_cmd(s, IPC_OP_BIND, sa, len);
+	struct sockaddr_in sin;
+	int rc;
+
+	if (!s->map4)
+		return addr_cmd(s, IPC_OP_BIND, sa, len);
+	rc = inet6_to_v4(sa, len, &sin);
+	/* A local IPv6 address is one the engine's TCP cannot serve. */
+	if (rc == -ENETUNREACH)
+		return -EADDRNOTAVAIL;
+	return rc ? rc
+		  : addr_cmd(s, IPC_OP_BIND, (const struct sockaddr *)&sin,
+			     sizeof(sin));
 }
 
 /** esock_connect() - connect(2) in the engine; AF_UNSPEC dissolves. */
@@ -270,9 +309,16 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	if (sa && salen) {
 		if (salen < sizeof(struct sockaddr_in))
 			return -EINVAL;
-		if (sa->sa_family != AF_INET)
+		/* An AF_INET6 socket takes both (Linux udpv6_sendmsg). */
+		if (sa->sa_family == AF_INET6 && s->family == AF_INET6) {
+			if (salen < sizeof(struct sockaddr_in6))
+				return -EINVAL;
+			meta.addrlen = sizeof(struct sockaddr_in6);
+		} else if (sa->sa_family == AF_INET) {
+			meta.addrlen = sizeof(struct sockaddr_in);
+		} else {
 			return -EAFNOSUPPORT;
-		meta.addrlen = sizeof(struct sockaddr_in);
+		}
 		memcpy(meta.addr, sa, meta.addrlen);
 	} else if (!s->connected) {
 		return -EDESTADDRREQ;
@@ -415,15 +461,36 @@ int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 			     .sock = s->id,
 			     .arg = { (uint64_t)which } };
 	struct ipc_cpl cpl;
+	struct sockaddr_storage ss;
+	struct sockaddr_in sin;
+	uint8_t *scratch = scratch_of(s);
 	socklen_t n;
-	int rc = esock_run(&c, &cpl);
+	int rc;
 
+	pthread_mutex_lock(&s->cmd_lock);
+	rc = esock_run(&c, &cpl);
+	if (!rc && (cpl.result < 0 || cpl.result > (int64_t)sizeof(ss) ||
+		    (cpl.result > (int64_t)sizeof(cpl.val) && !scratch)))
+		rc = -EIO;
+	if (!rc) {
+		/* A sockaddr_in6 comes in the scratch area. */
+		memset(&ss, 0, sizeof(ss));
+		memcpy(&ss,
+		       cpl.result > (int64_t)sizeof(cpl.val)
+			       ? (const void *)scratch
+			       : (const void *)cpl.val,
+		       (size_t)cpl.result);
+	}
+	pthread_mutex_unlock(&s->cmd_lock);
 	if (rc)
 		return rc;
-	if (cpl.result < 0 || cpl.result > (int64_t)sizeof(cpl.val))
-		return -EIO;
+	if (s->map4 && cpl.result == sizeof(sin) && ss.ss_family == AF_INET) {
+		memcpy(&sin, &ss, sizeof(sin));
+		inet6_from_v4(&sin, sa, len);
+		return 0;
+	}
 	n = *len < (socklen_t)cpl.result ? *len : (socklen_t)cpl.result;
-	memcpy(sa, cpl.val, n);
+	memcpy(sa, &ss, n);
 	*len = (socklen_t)cpl.result;
 	return 0;
 }
@@ -446,6 +513,29 @@ static int put_int(int v, void *val, socklen_t *len)
 	return 0;
 }
 
+/*
+ * map4_setsockopt() - IPPROTO_IPV6 options on an AF_INET6 stream socket
+ * that speaks IPv4 (inet6.c): it is dual-stack for good, so IPV6_V6ONLY
+ * can only be cleared (Linux refuses changes once bound: EINVAL); other
+ * IPv6 options (IPV6_TCLASS, ...) do not apply to its IPv4 packets and
+ * are accepted without effect, as Linux accepts them for IPv4 peers.
+ */
+static int map4_setsockopt(int name, const void *val, socklen_t len)
+{
+	int v;
+
+	if (len < sizeof(int))
+		return -EINVAL;
+	if (!val)
+		return -EFAULT;
+	memcpy(&v, val, sizeof(v));
+	if (name == IPV6_V6ONLY)
+		return v ? -EINVAL : 0;
+	shim_log("IPPROTO_IPV6 option %d ignored on an IPv4-mapped socket",
+		 name);
+	return 0;
+}
+
 /**
  * esock_setsockopt() - setsockopt(2): timeouts are kept here (the shim
  * does the waiting), everything else is the engine's
@@ -456,6 +546,7 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 	struct ipc_cmd c = { .op = IPC_OP_SETSOCKOPT, .sock = s->id };
 	struct ipc_cpl cpl;
 	struct timeval tv;
+	int rc;
 
 	if (level == SOL_SOCKET &&
 	    (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
@@ -472,16 +563,26 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 			s->sndtimeo = tv;
 		return 0;
 	}
-	if (len > SHIM_OPT_MAX)
-		return -EINVAL;
+	if (s->map4 && level == IPPROTO_IPV6)
+		return map4_setsockopt(name, val, len);
 	if (len && !val)
 		return -EFAULT;
+	if (len > SHIM_SCRATCH_LEN || (len > SHIM_OPT_MAX && !scratch_of(s)))
+		return -EINVAL;
 	c.arg[0] = (uint64_t)level;
 	c.arg[1] = (uint64_t)name;
 	c.arg[2] = len;
-	if (len)
-		memcpy(&c.arg[3], val, len);
-	return esock_run(&c, &cpl);
+	if (len <= SHIM_OPT_MAX) {
+		if (len)
+			memcpy(&c.arg[3], val, len);
+		return esock_run(&c, &cpl);
+	}
+	/* Longer values (struct ipv6_mreq, ...) go by the scratch area. */
+	pthread_mutex_lock(&s->cmd_lock);
+	memcpy(scratch_of(s), val, len);
+	rc = esock_run(&c, &cpl);
+	pthread_mutex_unlock(&s->cmd_lock);
+	return rc;
 }
 
 /**
@@ -500,7 +601,7 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 		case SO_TYPE:
 			return put_int(s->type, val, len);
 		case SO_DOMAIN:
-			return put_int(AF_INET, val, len);
+			return put_int(s->family, val, len);
 		case SO_PROTOCOL:
 			return put_int(s->type == SOCK_STREAM ? IPPROTO_TCP
 							      : IPPROTO_UDP,
@@ -518,18 +619,29 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 			break;
 		}
 	}
+	if (s->map4 && level == IPPROTO_IPV6)
+		return name == IPV6_V6ONLY ? put_int(0, val, len)
+					   : -ENOPROTOOPT;
 	c.arg[0] = (uint64_t)level;
 	c.arg[1] = (uint64_t)name;
-	c.arg[2] = *len < SHIM_OPT_MAX ? *len : SHIM_OPT_MAX;
+	c.arg[2] = *len < SHIM_SCRATCH_LEN ? *len : SHIM_SCRATCH_LEN;
+	if (c.arg[2] > SHIM_OPT_MAX && !scratch_of(s))
+		c.arg[2] = SHIM_OPT_MAX;
+	/* Longer values (struct tcp_info) come back in the scratch area. */
+	pthread_mutex_lock(&s->cmd_lock);
 	rc = esock_run(&c, &cpl);
-	if (rc)
-		return rc;
-	if (cpl.result < 0 || cpl.result > SHIM_OPT_MAX)
-		return -EIO;
-	if ((socklen_t)cpl.result < *len)
-		*len = (socklen_t)cpl.result;
-	memcpy(val, cpl.val, *len);
-	return 0;
+	if (!rc && (cpl.result < 0 || (uint64_t)cpl.result > c.arg[2]))
+		rc = -EIO;
+	if (!rc) {
+		if ((socklen_t)cpl.result < *len)
+			*len = (socklen_t)cpl.result;
+		memcpy(val,
+		       c.arg[2] > SHIM_OPT_MAX ? (const void *)scratch_of(s)
+					       : (const void *)cpl.val,
+		       *len);
+	}
+	pthread_mutex_unlock(&s->cmd_lock);
+	return rc;
 }
 
 /** esock_fionread() - FIONREAD: the next datagram's length, or 0. */
@@ -554,7 +666,9 @@ short esock_revents(struct shim_sock *s, short events)
 	short rev = 0;
 
 	if (shim_engine_gone())
-		return POLLERR | POLLHUP | (events & (POLLIN | POLLRDNORM));
+		return (short)(POLLERR | POLLHUP |
+			       (events &
+				(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM)));
 	if (s->type == SOCK_STREAM)
 		return stream_revents(s, events);
 	if (atomic_load_explicit(&s->st->err, memory_order_acquire))

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inet6.h"
 #include "shim.h"
 
 /* POLLOUT needs this much tx ring space, as the kernel wants a third of
@@ -93,9 +94,17 @@ int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
 			 socklen_t len)
 {
 	struct ipc_cmd c = { .op = IPC_OP_CONNECT, .sock = s->id };
+	struct sockaddr_in sin;
 	struct ipc_cpl cpl;
 	int rc;
 
+	if (s->map4) {
+		rc = inet6_to_v4(sa, len, &sin);
+		if (rc)
+			return rc;
+		sa = (const struct sockaddr *)&sin;
+		len = sizeof(sin);
+	}
 	if (!sa || len < sizeof(struct sockaddr_in))
 		return -EINVAL;
 	if (sa->sa_family != AF_INET)
@@ -196,8 +205,12 @@ int stream_listen(struct shim_sock *s, int backlog)
 	return rc;
 }
 
-/* put_peer() - the peer address ACCEPT packed into @v, as accept(2). */
-static void put_peer(uint64_t v, struct sockaddr *sa, socklen_t *salen)
+/*
+ * put_peer() - the peer address ACCEPT packed into @v, as accept(2) on a
+ * socket of @family gives it
+ */
+static void put_peer(int family, uint64_t v, struct sockaddr *sa,
+		     socklen_t *salen)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	uint32_t ip = (uint32_t)v;
@@ -208,6 +221,10 @@ static void put_peer(uint64_t v, struct sockaddr *sa, socklen_t *salen)
 		return;
 	memcpy(&sin.sin_addr, &ip, sizeof(ip));
 	memcpy(&sin.sin_port, &port, sizeof(port));
+	if (family == AF_INET6) {
+		inet6_from_v4(&sin, sa, salen);
+		return;
+	}
 	n = *salen < sizeof(sin) ? *salen : (socklen_t)sizeof(sin);
 	memcpy(sa, &sin, n);
 	*salen = sizeof(sin);
@@ -249,7 +266,9 @@ int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
 	if (rc)
 		return rc;
 	atomic_store(&(*out)->conn, SHIM_CONN_DONE);
-	put_peer(cpl.val[1], sa, salen);
+	(*out)->family = s->family;
+	(*out)->map4 = s->map4;
+	put_peer(s->family, cpl.val[1], sa, salen);
 	return 0;
 }
 

@@ -245,6 +245,12 @@ EXPORT long syscall(long nr, ...)
 		return sendmsg((int)a[0], ptr(a[1]), (int)a[2]);
 	case SYS_recvmsg:
 		return recvmsg((int)a[0], ptr(a[1]), (int)a[2]);
+	case SYS_sendmmsg:
+		return sendmmsg((int)a[0], ptr(a[1]), (unsigned int)a[2],
+				(int)a[3]);
+	case SYS_recvmmsg:
+		return recvmmsg((int)a[0], ptr(a[1]), (unsigned int)a[2],
+				(int)a[3], ptr(a[4]));
 	case SYS_read:
 		return read((int)a[0], ptr(a[1]), (size_t)a[2]);
 	case SYS_write:

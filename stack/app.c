@@ -184,6 +184,36 @@ static void poison(struct app *a, struct app_sock *s)
 }
 
 /*
+ * dgram_source() - @d's source as recvfrom() on @sk names it: a
+ * sockaddr_in, or for an AF_INET6 socket a sockaddr_in6 (an IPv4 peer as
+ * ::ffff:a.b.c.d, RFC 4291 2.5.5.2)
+ */
+static void dgram_source(const struct sock *sk, const struct sock_dgram *d,
+			 struct ipc_rec_meta *meta)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(d->sport) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(d->sport),
+				   .sin_addr.s_addr = htonl(d->saddr) };
+
+	if (sk->family != AF_INET6) {
+		meta->addrlen = sizeof(sin);
+		memcpy(meta->addr, &sin, sizeof(sin));
+		return;
+	}
+	if (d->v6) {
+		memcpy(s6.sin6_addr.s6_addr, d->saddr6, 16);
+	} else {
+		s6.sin6_addr.s6_addr[10] = 0xff;
+		s6.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(s6.sin6_addr.s6_addr + 12, &sin.sin_addr.s_addr, 4);
+	}
+	meta->addrlen = sizeof(s6);
+	memcpy(meta->addr, &s6, sizeof(s6));
+}
+
+/*
  * pump_rx() - move queued datagrams from the engine socket into the app's
  * rx ring until it is empty or the ring is full
  *
@@ -206,14 +236,10 @@ static void pump_rx(struct app *a, struct app_sock *s)
 	}
 	while (sk->rq_head) {
 		struct sock_dgram *d = sk->rq_head;
-		struct ipc_rec_meta meta = { .addrlen = sizeof(
-						     struct sockaddr_in) };
-		struct sockaddr_in sin = { .sin_family = AF_INET,
-					   .sin_port = htons(d->sport),
-					   .sin_addr.s_addr = htonl(d->saddr) };
+		struct ipc_rec_meta meta = { 0 };
 		ssize_t rc;
 
-		memcpy(meta.addr, &sin, sizeof(sin));
+		dgram_source(sk, d, &meta);
 		rc = ipc_recring_send(&s->rx.rec, &meta, d->data, d->len);
 		if (rc == -EAGAIN) {
 			/* Ready again at once: the app freed space meanwhile. */
@@ -695,7 +721,7 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 	struct app_sock *s;
 	int rc;
 
-	if (c->arg[0] != AF_INET)
+	if (c->arg[0] != AF_INET && c->arg[0] != AF_INET6)
 		return -EAFNOSUPPORT;
 	if (type == SOCK_DGRAM)
 		kind = APP_UDP;
@@ -703,6 +729,10 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 		kind = APP_TCP;
 	else
 		return -ESOCKTNOSUPPORT;
+	/* No TCP over IPv6 yet: the shim maps AF_INET6 stream sockets with
+	 * IPv4 peers onto AF_INET TCBs itself. */
+	if (kind == APP_TCP && c->arg[0] != AF_INET)
+		return -EAFNOSUPPORT;
 	if (c->arg[2] != 0 &&
 	    c->arg[2] != (kind == APP_UDP ? IPPROTO_UDP : IPPROTO_TCP))
 		return -EPROTONOSUPPORT;
@@ -710,8 +740,8 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 	if (!s)
 		return rc;
 	if (kind == APP_UDP)
-		rc = sock_create(a->eng, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
-				 &s->sk);
+		rc = sock_create(a->eng, (int)c->arg[0], SOCK_DGRAM,
+				 IPPROTO_UDP, &s->sk);
 	else
 		rc = tcp_socket(a->eng, &s->tcb);
 	if (rc) {
@@ -805,19 +835,35 @@ static int cmd_addr(const struct ipc_cmd *c, struct sockaddr_storage *ss,
 	return 0;
 }
 
-static int op_sockopt(struct app_sock *s, const struct ipc_cmd *c,
-		      struct ipc_cpl *cpl)
+/* scratch_of() - @s's scratch area in the state region (shimproto.h). */
+static uint8_t *scratch_of(struct app *a, struct app_sock *s)
 {
-	uint8_t val[SHIM_OPT_MAX];
+	return (uint8_t *)a->state + SHIM_SCRATCH_OFF +
+	       (size_t)SHIM_ID_SLOT(s->id) * SHIM_SCRATCH_LEN;
+}
+
+/*
+ * op_sockopt() - SETSOCKOPT / GETSOCKOPT; values longer than
+ * SHIM_OPT_MAX travel through the socket's scratch area, copied once
+ * (the app may scribble on it meanwhile: we use only our copy)
+ */
+static int op_sockopt(struct app *a, struct app_sock *s,
+		      const struct ipc_cmd *c, struct ipc_cpl *cpl)
+{
+	uint8_t val[SHIM_SCRATCH_LEN];
 	socklen_t len;
+	bool big;
 	int rc;
 
 	if (c->arg[0] > INT_MAX || c->arg[1] > INT_MAX ||
-	    c->arg[2] > SHIM_OPT_MAX)
+	    c->arg[2] > SHIM_SCRATCH_LEN)
 		return -EINVAL;
 	len = (socklen_t)c->arg[2];
+	big = len > SHIM_OPT_MAX;
 	if (c->op == IPC_OP_SETSOCKOPT) {
-		memcpy(val, &c->arg[3], len);
+		memcpy(val,
+		       big ? scratch_of(a, s) : (const uint8_t *)&c->arg[3],
+		       len);
 		if (s->kind == APP_TCP)
 			return tcp_setsockopt(s->tcb, (int)c->arg[0],
 					      (int)c->arg[1], val, len);
@@ -833,13 +879,18 @@ static int op_sockopt(struct app_sock *s, const struct ipc_cmd *c,
 				     &len);
 	if (rc)
 		return rc;
+	if (len > c->arg[2])
+		len = (socklen_t)c->arg[2];
 	cpl->result = len;
-	memcpy(cpl->val, val, sizeof(val));
+	if (big)
+		memcpy(scratch_of(a, s), val, len);
+	else
+		memcpy(cpl->val, val, SHIM_OPT_MAX);
 	return 0;
 }
 
-static int op_getname(struct app_sock *s, const struct ipc_cmd *c,
-		      struct ipc_cpl *cpl)
+static int op_getname(struct app *a, struct app_sock *s,
+		      const struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr *sa = (struct sockaddr *)&ss;
@@ -857,10 +908,14 @@ static int op_getname(struct app_sock *s, const struct ipc_cmd *c,
 		return -EINVAL;
 	if (rc)
 		return rc;
-	if (len > sizeof(cpl->val))
-		len = sizeof(cpl->val);
+	if (len > SHIM_SCRATCH_LEN)
+		len = SHIM_SCRATCH_LEN;
 	cpl->result = len;
-	memcpy(cpl->val, &ss, len);
+	/* A sockaddr_in6 does not fit the completion: the scratch area. */
+	if (len > sizeof(cpl->val))
+		memcpy(scratch_of(a, s), &ss, len);
+	else
+		memcpy(cpl->val, &ss, len);
 	return 0;
 }
 
@@ -1145,9 +1200,9 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 		return op_close(a, s);
 	case IPC_OP_SETSOCKOPT:
 	case IPC_OP_GETSOCKOPT:
-		return op_sockopt(s, c, cpl);
+		return op_sockopt(a, s, c, cpl);
 	case IPC_OP_GETNAME:
-		return op_getname(s, c, cpl);
+		return op_getname(a, s, c, cpl);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -41,12 +41,15 @@
  *              takes effect (FIN) after the bytes already in the tx ring
  *   CLOSE      sock.  A stream socket's close also waits for the tx ring
  *              to drain; unread bytes in its rx ring reset the connection
- *   SETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16),
- *              value bytes in arg3..arg4
- *   GETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 16)
- *              -> result = optlen, value bytes in val0..val1
+ *   SETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 256):
+ *              up to SHIM_OPT_MAX (16) value bytes in arg3..arg4, longer
+ *              values (struct ipv6_mreq, ...) in the socket's scratch area
+ *   GETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 256)
+ *              -> result = optlen; value bytes in val0..val1 when arg2 <=
+ *              SHIM_OPT_MAX, else in the scratch area (struct tcp_info)
  *   GETNAME    sock, arg0 = SHIM_NAME_SOCK or SHIM_NAME_PEER
- *              -> result = addrlen, address bytes in val0..val1 (16)
+ *              -> result = addrlen, address bytes in val0..val1 when
+ *              addrlen <= 16, else in the scratch area (sockaddr_in6)
  *   SHARE      sock = a socket id of the parent app, arg0 = the parent's
  *              client id, arg1 = the parent's secret -> result = a new
  *              socket id in this app naming the same engine socket,
@@ -54,6 +57,12 @@
  *              the parent is unknown, is this app, runs as another user,
  *              or the secret differs; EBADF when the parent has no such
  *              socket
+ *
+ * The scratch area: SHIM_SCRATCH_LEN bytes per socket slot, in the state
+ * region after the state table.  The app writes it before a command and
+ * reads it after the completion; the engine copies it once and checks the
+ * copy.  One command per socket may use it at a time (the shim holds the
+ * socket's command lock).
  *
  * Errors come back as cpl.err (a positive errno, kernel semantics).
  *
@@ -92,6 +101,11 @@
 #define SHIM_NAME_PEER 1u
 /* Bytes of option value a command carries (int, struct timeval). */
 #define SHIM_OPT_MAX 16u
+
+/* Bytes of scratch area per socket slot (tcp_info is ~232). */
+#define SHIM_SCRATCH_LEN ((size_t)256)
+/* Where the scratch areas start in the state region. */
+#define SHIM_SCRATCH_OFF ((size_t)SHIM_MAX_SOCKS * IPC_CACHELINE)
 
 /*
  * A socket id is (generation << 16) | slot: a stale id of a closed and
@@ -144,5 +158,8 @@ _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,
 _Static_assert(SHIM_MAX_SOCKS * sizeof(struct shim_sock_state) <=
 		       SHIM_REGION_LEN,
 	       "state table fits one region");
+_Static_assert(SHIM_SCRATCH_OFF + SHIM_MAX_SOCKS * SHIM_SCRATCH_LEN <=
+		       SHIM_REGION_LEN,
+	       "state table and scratch areas fit one region");
 
 #endif /* NSSTACK_SHIMPROTO_H */

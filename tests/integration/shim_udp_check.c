@@ -228,6 +228,50 @@ int main(int argc, char **argv)
 		       v == ECONNREFUSED ? "ECONNREFUSED" : strerror(v));
 		close(c);
 	}
+	/* sendmmsg/recvmmsg: three datagrams out, their echoes back. */
+	{
+		char out[3][8] = { "one", "two!", "three" };
+		char in[4][16];
+		struct iovec iov[4];
+		struct mmsghdr mm[4];
+		int m = socket(AF_INET, SOCK_DGRAM, 0), i, got = 0, calls = 0;
+		size_t bytes = 0;
+
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < 3; i++) {
+			iov[i].iov_base = out[i];
+			iov[i].iov_len = strlen(out[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		if (m < 0 || connect(m, (struct sockaddr *)&srv, sizeof(srv)))
+			die("mmsg socket");
+		n = sendmmsg(m, mm, 3, 0);
+		printf("sendmmsg: %d lens %u %u %u\n", n, mm[0].msg_len,
+		       mm[1].msg_len, mm[2].msg_len);
+		while (got < 3 && calls++ < 10) {
+			memset(mm, 0, sizeof(mm));
+			for (i = 0; i < 4; i++) {
+				iov[i].iov_base = in[i];
+				iov[i].iov_len = sizeof(in[i]);
+				mm[i].msg_hdr.msg_iov = &iov[i];
+				mm[i].msg_hdr.msg_iovlen = 1;
+			}
+			wait_readable(m);
+			n = recvmmsg(m, mm, 4, MSG_WAITFORONE, NULL);
+			if (n < 0)
+				die("recvmmsg");
+			for (i = 0; i < n; i++)
+				bytes += mm[i].msg_len;
+			got += n;
+		}
+		printf("recvmmsg: %d datagrams, %zu bytes\n", got, bytes);
+		errno = 0;
+		n = recvmmsg(m, mm, 4, MSG_DONTWAIT, NULL);
+		printf("recvmmsg empty: %d errno %s\n", n,
+		       errno == EAGAIN ? "EAGAIN" : strerror(errno));
+		close(m);
+	}
 	close(fd2);
 	close(p[0]);
 	close(p[1]);
