@@ -291,9 +291,17 @@ void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
 void tcp_retransmit_head(struct tcb *tcb);
+/* What a cookie SYN-ACK says (tcp_input.c fills it, tcp_output.c sends). */
+struct tcp_cookie_synack {
+	uint32_t iss; /* the cookie */
+	uint32_t irs; /* the SYN's SEG.SEQ */
+	uint16_t mss;
+	bool ts, ws, sack; /* options to offer back */
+	uint32_t tsval, tsecr;
+	uint8_t rcv_wscale;
+};
 int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
-			   uint32_t iss, uint32_t irs, uint16_t mss,
-			   const struct tcp_opts *peer);
+			   const struct tcp_cookie_synack *sa);
 uint16_t tcp_window_field(struct tcb *tcb);
 
 /* tcp_timer.c */

@@ -215,19 +215,41 @@ static void closed_input(struct engine *eng, struct pkt *p, const struct seg *s)
 
 /* ---- LISTEN (RFC 9293 3.10.7.2) ---- */
 
-/* An ACK to a listener may complete a SYN-cookie handshake. */
+/*
+ * The option bits a cookie ACK brings back (tcp_syncookie.c): from the
+ * TSecr when the ACK has timestamps and we do, else TCP_SYNCOOKIE_NO_TS.
+ */
+static uint32_t cookie_ack_opts(struct engine *eng, const struct seg *s,
+				uint32_t ts_off)
+{
+	if (!eng->sysctl.tcp_timestamps || !(s->th.opt.present & TCP_OPT_TS))
+		return TCP_SYNCOOKIE_NO_TS;
+	return tcp_syncookie_ts_decode(s->th.opt.tsecr,
+				       (uint32_t)(eng->now / 1000u) + ts_off);
+}
+
+/*
+ * An ACK to a listener may complete a SYN-cookie handshake.  With
+ * timestamps, the options of the SYN come back from the TSecr
+ * (tcp_syncookie.c), so the connection gets its window scaling, SACK and
+ * timestamps (RFC 7323 2.2, 3.2; RFC 2018 2) as if the SYN had been kept.
+ */
 static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 {
 	struct engine *eng = ln->eng;
 	struct tcp_tuple tu;
+	uint32_t opts, ts_off;
 	uint16_t mss;
 	struct tcb *c;
 
 	if (!eng->sysctl.tcp_syncookies || (s->th.flags & (TCP_SYN | TCP_FIN)))
 		return NULL;
 	tcp_tuple_v4(&tu, s->dst, s->th.dport, s->src, s->th.sport);
-	if (tcp_syncookie_check(&eng->tcp->isn_key, &tu, s->seq - 1,
-				s->th.ack - 1, eng->now, &mss)) {
+	ts_off = tcp_syncookie_ts_offset(&eng->tcp->isn_key, &tu);
+	opts = cookie_ack_opts(eng, s, ts_off);
+	if (opts == TCP_SYNCOOKIE_BAD ||
+	    tcp_syncookie_check(&eng->tcp->isn_key, &tu, s->seq - 1,
+				s->th.ack - 1, opts, eng->now, &mss)) {
 		eng->stats.tcp.TcpExtSyncookiesFailed++;
 		return NULL;
 	}
@@ -249,8 +271,23 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 	c->rcv_adv = s->seq + 65535;
 	c->rcv_wnd = 65535;
 	c->peer_mss = mss;
+	c->ws_ok = false;
 	c->rcv_wscale = 0;
-	c->snd_wnd = s->th.window;
+	c->snd_wscale = 0;
+	if (opts != TCP_SYNCOOKIE_NO_TS) {
+		c->ts_ok = true;
+		c->ts_offset = ts_off;
+		c->ts_recent = s->th.opt.tsval;
+		c->ts_recent_stamp = eng->now;
+		c->sack_ok = opts & TCP_SYNCOOKIE_SACK;
+		if ((opts & 0xf) != TCP_SYNCOOKIE_WS_NONE) {
+			c->ws_ok = true;
+			c->snd_wscale = (uint8_t)(opts & 0xf);
+			c->rcv_wscale = tcp_rcv_wscale(c);
+		}
+	}
+	/* RFC 7323 2.2: the ACK's window is already scaled. */
+	c->snd_wnd = (uint32_t)s->th.window << c->snd_wscale;
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->th.ack;
@@ -259,6 +296,42 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 		return NULL;
 	to_accept_queue(c);
 	return c;
+}
+
+/*
+ * Answer the SYN @s with a stateless cookie SYN-ACK.  When the SYN had
+ * timestamps (and we do them), its window scale and SACK-permitted ride
+ * in the SYN-ACK's TSval and are offered back as a kept SYN would be.
+ */
+static void send_cookie(struct tcb *ln, const struct tcp_key *k,
+			const struct tcp_tuple *tu, const struct seg *s)
+{
+	struct engine *eng = ln->eng;
+	struct sysctl *sc = &eng->sysctl;
+	struct tcp_cookie_synack sa = { 0 };
+	uint32_t opts = TCP_SYNCOOKIE_NO_TS;
+
+	if (sc->tcp_timestamps && (s->th.opt.present & TCP_OPT_TS)) {
+		uint32_t now_ts = (uint32_t)(eng->now / 1000u) +
+				  tcp_syncookie_ts_offset(&eng->tcp->isn_key,
+							  tu);
+
+		opts = tcp_syncookie_opts(&s->th.opt, sc->tcp_window_scaling,
+					  sc->tcp_sack);
+		sa.ts = true;
+		sa.tsval = tcp_syncookie_tsval(now_ts, opts);
+		sa.tsecr = s->th.opt.tsval;
+		sa.sack = opts & TCP_SYNCOOKIE_SACK;
+		sa.ws = (opts & 0xf) != TCP_SYNCOOKIE_WS_NONE;
+		sa.rcv_wscale = tcp_rcv_wscale(ln);
+	}
+	sa.iss = tcp_syncookie_make(&eng->tcp->isn_key, tu, s->seq,
+				    (s->th.opt.present & TCP_OPT_MSS)
+					    ? s->th.opt.mss
+					    : TCP_DEFAULT_MSS,
+				    opts, eng->now, &sa.mss);
+	sa.irs = s->seq;
+	tcp_send_synack_cookie(eng, k, &sa);
 }
 
 /*
@@ -277,7 +350,6 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 	struct tcp_stats *st = &eng->stats.tcp;
 	struct tcp_tuple tu;
 	struct tcb *c;
-	uint16_t mss;
 
 	if (s->th.flags & TCP_RST) {
 		pkt_drop(eng, p, &st->TcpInStateDrop, "RST to a listener");
@@ -316,17 +388,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		k.raddr = s->src;
 		k.rport = s->th.sport;
 		tcp_tuple_v4(&tu, s->dst, s->th.dport, s->src, s->th.sport);
-		{
-			uint32_t cookie = tcp_syncookie_make(
-				&eng->tcp->isn_key, &tu, s->seq,
-				(s->th.opt.present & TCP_OPT_MSS)
-					? s->th.opt.mss
-					: TCP_DEFAULT_MSS,
-				eng->now, &mss);
-
-			tcp_send_synack_cookie(eng, &k, cookie, s->seq, mss,
-					       &s->th.opt);
-		}
+		send_cookie(ln, &k, &tu, s);
 		st->TcpExtSyncookiesSent++;
 		pkt_free(p);
 		return NULL;

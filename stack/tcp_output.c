@@ -214,22 +214,33 @@ int tcp_send_syn(struct tcb *tcb)
 
 /**
  * tcp_send_synack_cookie() - a stateless SYN-ACK whose ISN is a SYN
- * cookie; only the MSS survives in it (no window scale, SACK or
- * timestamps: a cookie cannot remember them)
+ * cookie (@sa->iss); it offers MSS, and when the SYN had timestamps also
+ * the window scale, SACK-permitted and timestamps the SYN offered (RFC
+ * 7323 1.3, RFC 2018 2), their memory being the TSval @sa->tsval
  *
  * Return: 0 or -errno.
  */
 int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
-			   uint32_t iss, uint32_t irs, uint16_t mss,
-			   const struct tcp_opts *peer)
+			   const struct tcp_cookie_synack *sa)
 {
 	struct tcp_opts o = { 0 };
 
-	(void)peer;
 	o.present = TCP_OPT_MSS;
-	o.mss = mss;
-	return emit(eng, k, iss, irs + 1, TCP_SYN | TCP_ACK, 65535, &o, NULL, 0,
-		    0);
+	o.mss = sa->mss;
+	if (sa->ts) {
+		o.present |= TCP_OPT_TS;
+		o.tsval = sa->tsval;
+		o.tsecr = sa->tsecr;
+	}
+	if (sa->ws) {
+		o.present |= TCP_OPT_WS;
+		o.ws = sa->rcv_wscale;
+	}
+	if (sa->sack)
+		o.present |= TCP_OPT_SACKOK;
+	/* RFC 7323 2.2: the window in a SYN is never scaled. */
+	return emit(eng, k, sa->iss, sa->irs + 1, TCP_SYN | TCP_ACK, 65535, &o,
+		    NULL, 0, 0);
 }
 
 /**
