@@ -70,6 +70,12 @@ enum tcp_state {
 #define TCP_POLL_ERR 0x008    /* POLLERR */
 #define TCP_POLL_HUP 0x010    /* POLLHUP */
 #define TCP_POLL_RDHUP 0x2000 /* POLLRDHUP */
+/*
+ * Not a poll(2) bit: the linger of a tcp_close() under SO_LINGER with
+ * l_linger > 0 is over (see tcp_close()).  With TCP_POLL_ERR as well, the
+ * timeout ran out first and the connection was reset.
+ */
+#define TCP_POLL_LINGER 0x10000
 
 #define TCP_DEFAULT_MSS 536 /* RFC 9293 3.7.1: without an MSS option */
 #define TCP_MAX_WSCALE 14   /* RFC 7323 2.3 */
@@ -171,6 +177,7 @@ struct tcb {
 	struct timer t_delack; /* delayed ACK (RFC 9293 3.8.6.3) */
 	struct timer t_keep;   /* keepalive, FIN-WAIT-2 timeout */
 	struct timer t_tw;     /* TIME-WAIT 2MSL */
+	struct timer t_linger; /* SO_LINGER timeout of a lingering close */
 	bool persist;	       /* t_rtx runs as the persist timer */
 	unsigned int probes;   /* window or keepalive probes unanswered */
 	uint64_t last_rx;      /* engine time of the last segment received */
@@ -186,6 +193,9 @@ struct tcb {
 	bool keepalive;
 	bool linger;
 	int linger_sec;
+	bool lingering;	     /* tcp_close() waits for SO_LINGER's end */
+	bool linger_done;    /* ... which came: call back, then let go */
+	bool linger_expired; /* ... by the timeout, with a RST */
 	bool reuseaddr;
 	bool bound; /* bind() or autobind holds a port */
 	int err;    /* pending error (positive errno), SO_ERROR */
@@ -312,8 +322,29 @@ void tcp_delack_arm(struct tcb *tcb);
 void tcp_keepalive_arm(struct tcb *tcb);
 void tcp_persist_arm(struct tcb *tcb);
 void tcp_tw_arm(struct tcb *tcb);
+void tcp_linger_arm(struct tcb *tcb);
 
-/* tcp_sock.c: the engine-level socket calls. */
+/*
+ * tcp_sock.c: the engine-level socket calls.
+ *
+ * SO_LINGER contract (the engine never blocks; the shim's close() may):
+ * - l_onoff = 1, l_linger = 0: tcp_close() sends a RST (when synchronised)
+ *   and frees the TCB before it returns; no callback follows.
+ * - l_onoff = 1, l_linger > 0, with a readiness callback installed:
+ *   tcp_close() returns 0 at once and the engine calls the callback
+ *   exactly once more, with TCP_POLL_LINGER in its events, when the
+ *   linger is over: when all data and our FIN are acknowledged (the
+ *   connection went on to FIN-WAIT-2, TIME-WAIT or CLOSED), when the
+ *   connection ended otherwise (a RST: TCP_POLL_ERR), or when l_linger
+ *   seconds passed first: then the engine resets the connection
+ *   (TcpExtTCPAbortOnLinger) and the events carry TCP_POLL_ERR as well.
+ *   The call may come before tcp_close() returns (nothing to wait for,
+ *   e.g. a listener, or unread data that made the close an abort).  No
+ *   other readiness calls come in between.  The call is the last use of
+ *   the callback: afterwards the TCB belongs to the engine and the
+ *   caller must not touch it, not even inside the callback.
+ * - otherwise tcp_close() returns at once and no callback follows.
+ */
 int tcp_socket(struct engine *eng, struct tcb **out);
 int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len);
 int tcp_listen(struct tcb *tcb, int backlog);

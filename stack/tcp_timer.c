@@ -178,13 +178,35 @@ static void tw_fire(struct timer *t)
 	tcp_notify_flush(eng);
 }
 
-/** tcp_timers_init() - the four timers of a new TCB, idle. */
+/*
+ * SO_LINGER's timeout ran out before our data and FIN were acknowledged:
+ * reset the connection (the "linger time has elapsed" end of POSIX
+ * close(); Linux would let the orphan go on instead) and tell the
+ * lingering caller (tcp_close()).
+ */
+static void linger_fire(struct timer *t)
+{
+	struct tcb *tcb = TCB_OF(t, t_linger);
+	struct engine *eng = tcb->eng;
+
+	if (!tcb->lingering || tcb->linger_done)
+		return;
+	eng->stats.tcp.TcpExtTCPAbortOnLinger++;
+	tcb->linger_expired = true;
+	if (tcp_synchronized(tcb) && tcb->state != TCPS_TIME_WAIT)
+		tcp_send_rst(tcb);
+	tcp_set_state(tcb, TCPS_CLOSED); /* marks linger_done, notifies */
+	tcp_notify_flush(eng);		 /* calls back, then frees */
+}
+
+/** tcp_timers_init() - the timers of a new TCB, idle. */
 void tcp_timers_init(struct tcb *tcb)
 {
 	timer_init(&tcb->t_rtx, rtx_fire);
 	timer_init(&tcb->t_delack, delack_fire);
 	timer_init(&tcb->t_keep, keep_fire);
 	timer_init(&tcb->t_tw, tw_fire);
+	timer_init(&tcb->t_linger, linger_fire);
 }
 
 /** tcp_timers_stop() - cancel every timer of @tcb. */
@@ -196,6 +218,7 @@ void tcp_timers_stop(struct tcb *tcb)
 	timer_cancel(ts, &tcb->t_delack);
 	timer_cancel(ts, &tcb->t_keep);
 	timer_cancel(ts, &tcb->t_tw);
+	timer_cancel(ts, &tcb->t_linger);
 }
 
 /** tcp_rtx_arm() - (re)start the retransmission timer at the current RTO. */
@@ -257,6 +280,13 @@ void tcp_keepalive_arm(struct tcb *tcb)
 	tcb->probes = 0;
 	engine_timer_arm(eng, &tcb->t_keep,
 			 (uint64_t)keep_idle_ms(tcb) * 1000u);
+}
+
+/** tcp_linger_arm() - start SO_LINGER's l_linger seconds. */
+void tcp_linger_arm(struct tcb *tcb)
+{
+	engine_timer_arm(tcb->eng, &tcb->t_linger,
+			 (uint64_t)tcb->linger_sec * 1000000u);
 }
 
 /** tcp_tw_arm() - start TIME-WAIT's 2MSL (tcp_tw_timeout_ms). */
