@@ -111,6 +111,7 @@
 	X(TcpExtTCPTimeouts)                                                   \
 	X(TcpExtTCPFastRetrans)                                                \
 	X(TcpExtTCPLossProbes)                                                 \
+	X(TcpExtTCPLossProbeRecovery)                                          \
 	X(TcpExtSyncookiesSent)                                                \
 	X(TcpExtSyncookiesRecv)                                                \
 	X(TcpExtSyncookiesFailed)                                              \

@@ -179,6 +179,10 @@ struct tcb {
 	struct timer t_tw;     /* TIME-WAIT 2MSL */
 	struct timer t_linger; /* SO_LINGER timeout of a lingering close */
 	bool persist;	       /* t_rtx runs as the persist timer */
+	bool pto;	       /* t_rtx runs as the TLP probe timer */
+	bool tlp_out;	       /* a loss probe is unanswered (RFC 8985 7) */
+	bool tlp_rxt;	       /* ... and it was a retransmission */
+	uint32_t tlp_end;      /* TLP.end_seq: SND.NXT after the probe */
 	unsigned int probes;   /* window or keepalive probes unanswered */
 	uint64_t last_rx;      /* engine time of the last segment received */
 
@@ -301,6 +305,7 @@ void tcp_send_rst_for(struct engine *eng, uint32_t src, uint32_t dst,
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
 void tcp_retransmit_head(struct tcb *tcb);
+void tcp_send_loss_probe(struct tcb *tcb);
 /* What a cookie SYN-ACK says (tcp_input.c fills it, tcp_output.c sends). */
 struct tcp_cookie_synack {
 	uint32_t iss; /* the cookie */

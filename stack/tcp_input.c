@@ -807,6 +807,40 @@ static void ack_advance(struct tcb *tcb, const struct seg *s)
 	tcp_notify(tcb); /* send space may have opened */
 }
 
+/*
+ * RFC 8985 7.4: an ACK at or past TLP.end_seq ends the probe's episode.
+ * A probe of new data needs no verdict (RACK judges it as any segment).
+ * A retransmitted probe that comes back without a D-SACK repaired a real
+ * loss ("the TLP sender MUST ... invoke a congestion control response
+ * equivalent to fast recovery"): reduce cwnd as fast recovery would,
+ * without a recovery phase (nothing is left to repair).  With a D-SACK
+ * the original had arrived: no loss, no reduction.  Recovery or an RTO
+ * end the episode as well.
+ */
+static void tlp_on_ack(struct tcb *tcb, uint32_t ack,
+		       const struct tcp_sack_result *res)
+{
+	struct tcp_cc_event ev = { 0 };
+
+	if (!tcb->tlp_out)
+		return;
+	if (tcb->sb.in_recovery || tcb->cc.in_recovery) {
+		tcb->tlp_out = false;
+		return;
+	}
+	if (!seq_geq(ack, tcb->tlp_end))
+		return;
+	tcb->tlp_out = false;
+	if (!tcb->tlp_rxt || res->dsack)
+		return;
+	tcb->eng->stats.tcp.TcpExtTCPLossProbeRecovery++;
+	ev.flight = tcb->snd_max - tcb->snd_una;
+	ev.snd_nxt = tcb->snd_max;
+	ev.now_us = tcb->eng->now;
+	tcp_cc_on_congestion_event(&tcb->cc, &ev);
+	tcp_cc_on_recovery_exit(&tcb->cc, ev.flight);
+}
+
 /* Is our FIN acknowledged? */
 static bool fin_acked(const struct tcb *tcb)
 {
@@ -886,6 +920,7 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 				&res);
 	if (res.dsack)
 		st->TcpExtTCPDSACKRecv++;
+	tlp_on_ack(tcb, ack, &res);
 	/* RFC 5681 2 "DUPLICATE ACKNOWLEDGMENT" (RFC 6675 adds: any ACK
 	 * that SACKs new data). */
 	dup = !advanced && tcp_flight(tcb) &&

@@ -418,6 +418,48 @@ out:
 }
 
 /**
+ * tcp_send_loss_probe() - the tail loss probe of RFC 8985 7.3: "If a
+ * previously unsent segment exists AND the receive window allows, send
+ * that segment ... Else, retransmit the most recently sent segment"; one
+ * segment, whatever cwnd says.  Records TLP.end_seq (SND.NXT after it)
+ * and whether it was a retransmission, for tcp_input's episode check.
+ */
+void tcp_send_loss_probe(struct tcb *tcb)
+{
+	uint32_t end = data_end(tcb), edge = tcb->snd_una + tcb->snd_wnd;
+	uint32_t seq, len;
+	uint16_t flags = 0;
+
+	if (!tcb->fin_sent && seq_lt(tcb->snd_max, end) &&
+	    seq_lt(tcb->snd_max, edge)) {
+		seq = tcb->snd_max;
+		len = seq_min(end, edge) - seq;
+		if (len > tcb->mss)
+			len = tcb->mss;
+		tcp_send_segment(tcb, seq, len, TCP_PSH * (seq + len == end));
+		tcb->snd_max = seq + len;
+		tcb->snd_nxt = tcb->snd_max;
+		tcb->tlp_rxt = false;
+	} else {
+		uint32_t dend = tcb->fin_sent ? end : tcb->snd_max;
+
+		len = dend - tcb->snd_una;
+		if (len > tcb->mss)
+			len = tcb->mss;
+		seq = dend - len;
+		if (tcb->fin_sent)
+			flags |= TCP_FIN;
+		tcb->eng->stats.tcp.TcpRetransSegs++;
+		tcb->total_retrans++;
+		tcb->rtt_timing = false; /* Karn */
+		tcp_send_segment(tcb, seq, len, flags);
+		tcb->tlp_rxt = true;
+	}
+	tcb->tlp_out = true;
+	tcb->tlp_end = tcb->snd_max;
+}
+
+/**
  * tcp_retransmit_head() - resend the first unacknowledged segment: SYN,
  * SYN-ACK, data at SND.UNA, or the FIN (RFC 6298 5.4, RFC 5681 3.2)
  */

@@ -3,10 +3,12 @@
  * tcp_timer.c - the per-connection timers: retransmission (and SYN
  * retries), persist, delayed ACK, keepalive / FIN-WAIT-2, TIME-WAIT
  *
- * Four struct timers per TCB.  t_rtx serves as the retransmission timer
- * (RFC 6298) or, while the peer's window is zero and nothing is in
- * flight, as the persist timer (RFC 9293 3.8.6.1); the two can never be
- * needed at once.  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
+ * Five struct timers per TCB.  t_rtx serves as the retransmission timer
+ * (RFC 6298), as the tail loss probe timer (RFC 8985 7, while the sender
+ * is in its open state; when the probe is out, the RTO follows), or,
+ * while the peer's window is zero and nothing is in flight, as the
+ * persist timer (RFC 9293 3.8.6.1); none is needed while another is.
+ * t_linger is SO_LINGER's timeout.  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
  * 1122 4.2.3.6) and, for an orphaned FIN-WAIT-2 connection, Linux's
  * tcp_fin_timeout.  Every callback ends with tcp_notify_flush(), so
  * readiness callbacks run after the timer's work is done.
@@ -22,6 +24,62 @@
 
 #define PERSIST_MIN_US 200000u
 #define PERSIST_MAX_US 60000000u
+
+/* RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time. */
+#define TLP_WCDELACK_US 200000u
+#define TLP_MIN_US 10000u      /* Linux's floor (TCP_TIMEOUT_MIN) */
+#define TLP_NO_RTT_US 1000000u /* RFC 8985 7.2: no SRTT yet: 1 s */
+
+/*
+ * RFC 8985 7.2: a loss probe is scheduled instead of the RTO when RACK-TLP
+ * is on (tcp_recovery bit 0), the connection does SACK (the probe's
+ * outcome is read from SACK and D-SACK, as Linux requires too), data is
+ * in flight and the sender is in its open state: no SACK or NewReno
+ * recovery, no RTO episode (no unanswered expiry), no go-back-N
+ * retransmission under way, and no earlier probe unanswered.
+ */
+static bool tlp_eligible(const struct tcb *tcb)
+{
+	if (!(tcb->eng->sysctl.tcp_recovery & 1) || !tcb->sack_ok)
+		return false;
+	if (tcb->tlp_out || tcb->sb.in_recovery || tcb->cc.in_recovery ||
+	    tcb->retries || !tcp_flight(tcb) || tcb->snd_nxt != tcb->snd_max)
+		return false;
+	switch (tcb->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+		return true;
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_TIME_WAIT:
+	default:
+		return false;
+	}
+}
+
+/*
+ * RFC 8985 7.2: "PTO = 2 * SRTT; if FlightSize is one segment, PTO +=
+ * WCDelAckT; PTO = min(RTO, PTO)"; 1 s before the first RTT sample.
+ */
+static uint64_t tlp_pto(const struct tcb *tcb)
+{
+	uint64_t rto = tcp_rto_timeout(&tcb->rto), pto = TLP_NO_RTT_US;
+
+	if (tcb->rto.has_sample) {
+		pto = 2ull * tcb->rto.srtt_us;
+		if (tcp_flight(tcb) <= tcb->mss)
+			pto += TLP_WCDELACK_US;
+		if (pto < TLP_MIN_US)
+			pto = TLP_MIN_US;
+	}
+	return pto < rto ? pto : rto;
+}
 
 static unsigned int syn_retries(const struct tcb *tcb)
 {
@@ -52,6 +110,17 @@ static void rtx_fire(struct timer *t)
 	struct tcp_cc_event ev = { 0 };
 	unsigned int limit;
 
+	if (tcb->pto) {
+		/* RFC 8985 7.3: the probe timeout; then the RTO runs. */
+		tcb->pto = false;
+		if (tlp_eligible(tcb)) {
+			eng->stats.tcp.TcpExtTCPLossProbes++;
+			tcp_send_loss_probe(tcb);
+		}
+		if (tcp_flight(tcb))
+			tcp_rtx_arm(tcb);
+		goto out;
+	}
 	if (tcb->persist) {
 		eng->stats.tcp.TcpExtTCPWinProbe++;
 		send_probe(tcb);
@@ -71,6 +140,7 @@ static void rtx_fire(struct timer *t)
 		goto out;
 	}
 	tcb->retries++;
+	tcb->tlp_out = false; /* RFC 8985 7.4: the RTO ends the episode */
 	eng->stats.tcp.TcpExtTCPTimeouts++;
 	if (tcp_synchronized(tcb) && tcb->state != TCPS_SYN_RECEIVED) {
 		/* RFC 5681 3.1 eq. 4 and the cwnd = LW rule, RFC 6675 5.1. */
@@ -221,11 +291,18 @@ void tcp_timers_stop(struct tcb *tcb)
 	timer_cancel(ts, &tcb->t_linger);
 }
 
-/** tcp_rtx_arm() - (re)start the retransmission timer at the current RTO. */
+/**
+ * tcp_rtx_arm() - (re)start the retransmission timer at the current RTO,
+ * or, when a tail loss probe may be sent, as the probe timer at the PTO
+ * (RFC 8985 7.2: "the sender SHOULD start or restart a loss probe PTO
+ * timer" after new data and on ACKs in the open state)
+ */
 void tcp_rtx_arm(struct tcb *tcb)
 {
 	tcb->persist = false;
-	engine_timer_arm(tcb->eng, &tcb->t_rtx, tcp_rto_timeout(&tcb->rto));
+	tcb->pto = tlp_eligible(tcb);
+	engine_timer_arm(tcb->eng, &tcb->t_rtx,
+			 tcb->pto ? tlp_pto(tcb) : tcp_rto_timeout(&tcb->rto));
 }
 
 /**
@@ -243,6 +320,7 @@ void tcp_persist_arm(struct tcb *tcb)
 	if (d > PERSIST_MAX_US)
 		d = PERSIST_MAX_US;
 	tcb->persist = true;
+	tcb->pto = false;
 	engine_timer_arm(tcb->eng, &tcb->t_rtx, d);
 }
 
