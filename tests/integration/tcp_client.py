@@ -4,13 +4,15 @@
 # services (echo 7, discard 9, chargen 19), used by test_tcp_*.sh.
 # Each mode prints one line of results and exits non-zero on a mismatch.
 import hashlib
+import os
 import selectors
 import socket
 import sys
 import threading
 import time
 
-HOST = "192.0.2.2"
+# The engine; test_tcp_netem.sh points the kernel baseline elsewhere.
+HOST = os.environ.get("TCP_CLIENT_HOST", "192.0.2.2")
 
 
 def conn(port, timeout=30):
