@@ -112,6 +112,7 @@
 	X(TcpExtTCPFastRetrans)                                                \
 	X(TcpExtTCPLossProbes)                                                 \
 	X(TcpExtTCPLossProbeRecovery)                                          \
+	X(TcpExtTCPLostRetransmit)                                             \
 	X(TcpExtSyncookiesSent)                                                \
 	X(TcpExtSyncookiesRecv)                                                \
 	X(TcpExtSyncookiesFailed)                                              \

@@ -193,6 +193,7 @@ void tcp_fini(struct engine *eng)
 		tcp_ring_free(&c->snd);
 		tcp_ring_free(&c->rcv);
 		tcp_reass_free(&c->reass);
+		tcp_rack_free(&c->rack);
 		free(c->svc);
 		free(c);
 	}
@@ -280,6 +281,7 @@ void tcp_tcb_free(struct tcb *tcb)
 
 	tcp_timers_stop(tcb);
 	tcp_unhash(tcb);
+	tcp_rack_free(&tcb->rack);
 	notify_unlink(tcb);
 	ack_unlink(tcb);
 	if (tcb->state == TCPS_LISTEN) {

@@ -37,6 +37,7 @@
 #include "portsel.h"
 #include "siphash.h"
 #include "tcp_cc.h"
+#include "tcp_rack.h"
 #include "tcp_reass.h"
 #include "tcp_rto.h"
 #include "tcp_sack.h"
@@ -160,6 +161,7 @@ struct tcb {
 	struct tcp_cc_state cc;
 	struct tcp_scoreboard sb;
 	struct tcp_prr prr;
+	struct tcp_rack rack; /* RFC 8985 6, when sb.rack */
 	unsigned int dupacks;
 	uint32_t rtt_seq; /* Karn: the timed segment ends here */
 	uint64_t rtt_start;
@@ -178,6 +180,7 @@ struct tcb {
 	struct timer t_keep;   /* keepalive, FIN-WAIT-2 timeout */
 	struct timer t_tw;     /* TIME-WAIT 2MSL */
 	struct timer t_linger; /* SO_LINGER timeout of a lingering close */
+	struct timer t_reo;    /* RACK reordering timer (RFC 8985 6.3) */
 	bool persist;	       /* t_rtx runs as the persist timer */
 	bool pto;	       /* t_rtx runs as the TLP probe timer */
 	bool tlp_out;	       /* a loss probe is unanswered (RFC 8985 7) */
@@ -295,6 +298,7 @@ void tcp_ring_drop(struct tcp_ring *r, size_t len);
 void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip);
 void tcp_err(struct engine *eng, const struct ipv4_view *inner, int err,
 	     bool hard);
+void tcp_rack_timeout(struct tcb *tcb);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);

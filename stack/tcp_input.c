@@ -10,7 +10,8 @@
  * or the synchronised states (3.10.7.4), which run one static function
  * per step in the RFC's order: check_seq (with PAWS, RFC 7323 5),
  * check_rst and check_syn (RFC 5961 challenge ACKs), check_ack (with
- * loss recovery: RFC 5681/6582 without SACK, RFC 6675 + PRR with it),
+ * loss recovery: RFC 5681/6582 without SACK, RFC 6675 + PRR with it,
+ * RACK-TLP (RFC 8985) deciding what is lost when tcp_recovery bit 0 is set),
  * process_urg (ignored, RFC 6093), process_text (in-order data to the
  * receive ring, out-of-order to tcp_reass, delayed ACKs) and check_fin.
  * Each step returns false when the segment goes no further; the one that
@@ -121,6 +122,8 @@ static int conn_established(struct tcb *tcb, bool syn_rexmit)
 	tcp_set_mss(tcb);
 	tcp_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss, tcb->eng->now);
 	tcp_sack_init(&tcb->sb, tcb->snd_una);
+	/* RFC 8985: RACK reads delivery from SACK, so only with SACK. */
+	tcb->sb.rack = tcb->sack_ok && (tcb->eng->sysctl.tcp_recovery & 1);
 	if (syn_rexmit && !tcb->rto.has_sample)
 		tcp_rto_syn_lost(&tcb->rto);
 	tcb->retries = 0;
@@ -724,6 +727,69 @@ static void sack_send(struct tcb *tcb)
 		tcp_rtx_arm(tcb);
 }
 
+/*
+ * RFC 8985 6.2: RACK on an ACK (or the reordering timer): mark what the
+ * ACK delivered, deem lost what was sent before it and waited longer than
+ * RACK.rtt + reo_wnd, and arm the reordering timer for the rest.  Lost
+ * octets reach RFC 6675's NextSeg() through the scoreboard; a lost
+ * retransmission pulls HighRxt back so it is sent again.
+ */
+static void rack_process(struct tcb *tcb, uint32_t una, bool dsack)
+{
+	struct engine *eng = tcb->eng;
+	struct tcp_rack_loss l;
+	uint32_t reo;
+
+	if (!tcb->sb.rack)
+		return;
+	tcp_rack_dsack(&tcb->rack, dsack, una, tcb->snd_max);
+	tcp_rack_ack(&tcb->rack, una, &tcb->sb, eng->now);
+	reo = tcp_rack_reo_wnd(&tcb->rack, tcb->sb.in_recovery,
+			       tcb->sb.sacked >= TCP_DUPTHRESH * tcb->mss,
+			       tcb->rto.has_sample ? tcb->rto.srtt_us : 0);
+	tcp_rack_detect(&tcb->rack, eng->now, reo, &l);
+	if (l.lost && seq_gt(l.lost_end, tcb->sb.rack_lost_end))
+		tcb->sb.rack_lost_end = l.lost_end;
+	if (l.rxt_lost && tcb->sb.in_recovery &&
+	    seq_lt(l.rxt_start, tcb->sb.high_rxt)) {
+		eng->stats.tcp.TcpExtTCPLostRetransmit++;
+		tcb->sb.high_rxt = seq_max(l.rxt_start, tcb->snd_una);
+	}
+	if (l.timeout_us)
+		engine_timer_arm(eng, &tcb->t_reo, l.timeout_us);
+	else
+		timer_cancel(&eng->timers, &tcb->t_reo);
+}
+
+static void enter_recovery(struct tcb *tcb);
+static void sack_send(struct tcb *tcb);
+
+/* RACK deemed SND.UNA lost: start recovery as DupThresh would have. */
+static void rack_maybe_recover(struct tcb *tcb)
+{
+	if (!tcb->sb.rack || tcb->cc.in_recovery ||
+	    !tcp_sack_should_enter_recovery(&tcb->sb, 0, tcb->mss) ||
+	    !tcp_cc_may_fast_retransmit(&tcb->cc, tcb->snd_una) ||
+	    tcb->snd_nxt != tcb->snd_max)
+		return;
+	enter_recovery(tcb);
+}
+
+/**
+ * tcp_rack_timeout() - the RACK reordering timer (RFC 8985 6.3): look
+ * for losses again; start or continue recovery with what expired
+ */
+void tcp_rack_timeout(struct tcb *tcb)
+{
+	if (!tcp_synchronized(tcb) || tcb->state == TCPS_TIME_WAIT)
+		return;
+	rack_process(tcb, tcb->snd_una, false);
+	if (tcb->sb.in_recovery)
+		sack_send(tcb);
+	else
+		rack_maybe_recover(tcb);
+}
+
 /* Loss detected by duplicate ACKs or SACK: RFC 5681 3.2 / RFC 6675 5. */
 static void enter_recovery(struct tcb *tcb)
 {
@@ -736,6 +802,8 @@ static void enter_recovery(struct tcb *tcb)
 	tcp_cc_on_congestion_event(&tcb->cc, &ev);
 	st->TcpExtTCPFastRetrans++;
 	tcb->rtt_timing = false;
+	if (tcb->sb.rack)
+		tcp_rack_recovery(&tcb->rack);
 	if (tcb->sack_ok) {
 		st->TcpExtTCPSackRecovery++;
 		tcp_sack_enter_recovery(&tcb->sb, tcb->snd_max);
@@ -921,6 +989,7 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 	if (res.dsack)
 		st->TcpExtTCPDSACKRecv++;
 	tlp_on_ack(tcb, ack, &res);
+	rack_process(tcb, advanced ? ack : old_una, res.dsack);
 	/* RFC 5681 2 "DUPLICATE ACKNOWLEDGMENT" (RFC 6675 adds: any ACK
 	 * that SACKs new data). */
 	dup = !advanced && tcp_flight(tcb) &&
@@ -988,6 +1057,8 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 			limited_transmit(tcb);
 		}
 	}
+	/* RFC 8985: a cumulative ACK can reveal a loss as well. */
+	rack_maybe_recover(tcb);
 	/* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
 	 * updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and
 	 * SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <-

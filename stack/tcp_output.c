@@ -156,6 +156,10 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 		flags |= TCP_ACK;
 	rc = emit(tcb->eng, &tcb->key, seq, tcb->rcv_nxt, flags, win, &o,
 		  &tcb->snd, seq - tcb->snd_una, len);
+	/* RFC 8985 6.1: RACK keeps each segment's latest send time. */
+	if (tcb->sb.rack && len)
+		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
+			      tcb->eng->now, seq_lt(seq, tcb->snd_max));
 	tcb->segs_out++;
 	if (flags & TCP_ACK) {
 		tcb->unacked_segs = 0;

@@ -3,12 +3,13 @@
  * tcp_timer.c - the per-connection timers: retransmission (and SYN
  * retries), persist, delayed ACK, keepalive / FIN-WAIT-2, TIME-WAIT
  *
- * Five struct timers per TCB.  t_rtx serves as the retransmission timer
+ * Six struct timers per TCB.  t_rtx serves as the retransmission timer
  * (RFC 6298), as the tail loss probe timer (RFC 8985 7, while the sender
  * is in its open state; when the probe is out, the RTO follows), or,
  * while the peer's window is zero and nothing is in flight, as the
  * persist timer (RFC 9293 3.8.6.1); none is needed while another is.
- * t_linger is SO_LINGER's timeout.  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
+ * t_linger is SO_LINGER's timeout; t_reo RACK's reordering timer
+ * (RFC 8985 6.3).  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
  * 1122 4.2.3.6) and, for an orphaned FIN-WAIT-2 connection, Linux's
  * tcp_fin_timeout.  Every callback ends with tcp_notify_flush(), so
  * readiness callbacks run after the timer's work is done.
@@ -150,6 +151,7 @@ static void rtx_fire(struct timer *t)
 		ev.repeated = tcb->retries > 1;
 		tcp_cc_on_rto_timeout(&tcb->cc, &ev);
 		tcp_sack_rto(&tcb->sb, tcb->snd_max);
+		tcp_rack_rto(&tcb->rack);
 		tcb->dupacks = 0;
 		/* Go back N: resend everything from SND.UNA as the
 		 * windows allow, starting now with the first segment. */
@@ -269,6 +271,16 @@ static void linger_fire(struct timer *t)
 	tcp_notify_flush(eng);		 /* calls back, then frees */
 }
 
+/* RFC 8985 6.3: the reordering window of a waiting segment ran out. */
+static void reo_fire(struct timer *t)
+{
+	struct tcb *tcb = TCB_OF(t, t_reo);
+	struct engine *eng = tcb->eng;
+
+	tcp_rack_timeout(tcb);
+	tcp_notify_flush(eng);
+}
+
 /** tcp_timers_init() - the timers of a new TCB, idle. */
 void tcp_timers_init(struct tcb *tcb)
 {
@@ -277,6 +289,7 @@ void tcp_timers_init(struct tcb *tcb)
 	timer_init(&tcb->t_keep, keep_fire);
 	timer_init(&tcb->t_tw, tw_fire);
 	timer_init(&tcb->t_linger, linger_fire);
+	timer_init(&tcb->t_reo, reo_fire);
 }
 
 /** tcp_timers_stop() - cancel every timer of @tcb. */
@@ -289,6 +302,7 @@ void tcp_timers_stop(struct tcb *tcb)
 	timer_cancel(ts, &tcb->t_keep);
 	timer_cancel(ts, &tcb->t_tw);
 	timer_cancel(ts, &tcb->t_linger);
+	timer_cancel(ts, &tcb->t_reo);
 }
 
 /**

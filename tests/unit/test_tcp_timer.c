@@ -566,3 +566,127 @@ Test(tcp_timer, tcp_recovery_zero_disables_tlp)
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 0);
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 1);
 }
+
+/* ---- RACK (RFC 8985 6) ---- */
+
+/* An ACK from the peer for SND.UNA @ack with SACK blocks @b (n of them). */
+static void sack_ack(struct ft_peer *pp, uint32_t ack,
+		     const struct tcp_sack_block *b, size_t n)
+{
+	struct tcp_opts o = { 0 };
+
+	o.present = n ? TCP_OPT_SACK : 0;
+	o.sack_n = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		o.sack[i] = b[i];
+	pp->ack = ack;
+	ft_send_raw(pp, pp->seq, ack, TCP_ACK, &o, NULL, 0);
+}
+
+/* An established connection with SRTT 20 ms (PTO 40 ms: out of the way). */
+static struct tcb *rack_estab(struct ft_peer *pp)
+{
+	struct tcb *c = estab(pp);
+
+	c->rto.srtt_us = 20000;
+	cr_assert(c->sb.rack, "RACK is on by default with SACK");
+	return c;
+}
+
+/*
+ * RFC 8985 6.2: segment 2 is SACKed 8 ms after the flight left
+ * (RACK.rtt = min_RTT = 8 ms); segment 1, sent before it, is not lost
+ * until RACK.rtt + reo_wnd (SRTT 20 ms / 4 = 5 ms) has passed, one SACK
+ * below DupThresh notwithstanding; then it is retransmitted in recovery,
+ * by the reordering timer (6.3), with no RTO and no probe.
+ */
+Test(tcp_timer, rack_marks_lost_after_reo_wnd)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una;
+	struct tcp_sack_block b;
+	struct ft_seg s;
+
+	cr_assert_eq(tcp_send(c, big, (size_t)4 * c->mss, 0),
+		     (ssize_t)4 * c->mss);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + c->mss;
+	b.end = una + 2 * c->mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert_eq(ft_drain(), 0, "within RACK.rtt + reo_wnd: wait");
+	cr_assert_eq(c->rack.min_rtt_us, 8000);
+	ft_advance_ms(4);
+	cr_assert_eq(ft_drain(), 0);
+	ft_advance_ms(1);
+	cr_assert(ft_pop(&s), "lost after reo_wnd");
+	cr_assert_eq(s.th.seq, una);
+	cr_assert_eq(s.th.payload_len, c->mss);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 0);
+}
+
+/*
+ * RFC 8985 6.2 step 3-4: once reordering was seen, reo_wnd stays a quarter
+ * RTT even with more than DupThresh segments SACKed, so a late segment
+ * that arrives inside the window causes no retransmission (RFC 6675's
+ * DupThresh would have retransmitted at once).
+ */
+Test(tcp_timer, rack_reordering_within_window_does_not_retransmit)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una, mss = c->mss;
+	struct tcp_sack_block b;
+
+	/* First flight: segment 1 arrives after segment 2. */
+	tcp_send(c, big, (size_t)2 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 2 * mss;
+	sack_ack(&pp, una, &b, 1);
+	ft_advance_ms(1);
+	sack_ack(&pp, una + 2 * mss, NULL, 0);
+	cr_assert(c->rack.reord, "reordering seen");
+	cr_assert_eq(ft_drain(), 0);
+	/* Second flight: four segments SACKed above a late first one. */
+	una = c->snd_una;
+	tcp_send(c, big, (size_t)6 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 5 * mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert_eq(ft_drain(), 0, "4 SACKed > DupThresh, yet no rtx");
+	ft_advance_ms(1);
+	sack_ack(&pp, una + 5 * mss, NULL, 0);
+	ft_advance_ms(5);
+	cr_assert_eq(ft_drain(), 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpRetransSegs, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 0);
+}
+
+/* Without reordering, DupThresh SACKed segments make reo_wnd 0 (6.2). */
+Test(tcp_timer, rack_without_reordering_recovers_at_dupthresh_at_once)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una, mss = c->mss;
+	struct tcp_sack_block b;
+	struct ft_seg s;
+
+	tcp_send(c, big, (size_t)5 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 4 * mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.seq, una);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+}
