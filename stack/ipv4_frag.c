@@ -26,6 +26,17 @@
  * oldest queues are evicted (IpReasmFails).  A datagram that would exceed
  * 65535 bytes with its header is refused (RFC 791 section 3.2).
  *
+ * Distance (Linux's ipfrag_max_dist, 64 by default).  Every source with a
+ * queue has a counter of the fragments it sent; each queue remembers the
+ * count at its own last fragment.  When a fragment for a queue arrives
+ * after the source sent more than ipfrag_max_dist other fragments, the
+ * queue's pieces are most likely from an earlier datagram whose ID has
+ * since been reused (IDs wrap fast at high rates, RFC 4963 2): its pieces
+ * are dropped (IpReasmFails) and the queue starts again with this
+ * fragment, as Linux's ip_frag_too_far() does.  0 turns the check off.
+ * The per-source records live only while the source has a queue, so they
+ * cost nothing once reassembly is idle.
+ *
  * Fragmentation.  Each fragment but the last carries a multiple of eight
  * payload bytes; the first keeps every option, the rest only those with
  * the copied flag (RFC 791 section 3.1, e.g. source routes and Router
@@ -59,6 +70,14 @@ struct frag4_key {
 	uint8_t pad; /* zeroed: uthash compares key bytes */
 };
 
+/* A source with queues: its fragment counter (ipfrag_max_dist). */
+struct frag4_src {
+	UT_hash_handle hh;
+	uint32_t src;
+	uint32_t rid;	 /* fragments seen from @src */
+	unsigned int nq; /* its queues: the record goes with the last */
+};
+
 struct frag4_piece {
 	struct frag4_piece *next;
 	uint16_t off;
@@ -81,6 +100,8 @@ struct frag4_q {
 	uint8_t opts[IPV4_MAX_OPTLEN];
 	size_t mem;
 	int ifindex;
+	struct frag4_src *peer;
+	uint32_t rid; /* @peer->rid at this queue's last fragment */
 };
 
 /** frag4_init() - empty reassembly state and random ID counters. */
@@ -110,17 +131,56 @@ static void q_unlink(struct engine *eng, struct frag4_q *q)
 		f->newest = q->older;
 }
 
+/* The counter record of source @src, made if needed; NULL without memory. */
+static struct frag4_src *src_get(struct engine *eng, uint32_t src)
+{
+	struct frag4 *f = eng->frag4;
+	unsigned int h = (unsigned int)hash_keyed(eng->secret, &src,
+						  sizeof(src));
+	struct frag4_src *s = NULL;
+
+	HASH_FIND_BYHASHVALUE(hh, f->srcs, &src, sizeof(src), h, s);
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->src = src;
+	// NOLINTNEXTLINE(clang-analyzer-unix.Malloc): uthash table pointer
+	HASH_ADD_BYHASHVALUE(hh, f->srcs, src, sizeof(s->src), h, s);
+	return s;
+}
+
+static void src_put(struct engine *eng, struct frag4_src *s)
+{
+	if (!s || --s->nq)
+		return;
+	HASH_DELETE(hh, eng->frag4->srcs, s);
+	free(s);
+}
+
+/* Drop every piece @q holds; the queue itself stays. */
+static void q_purge(struct engine *eng, struct frag4_q *q)
+{
+	struct frag4_piece *pc, *next;
+
+	for (pc = q->pieces; pc; pc = next) {
+		next = pc->next;
+		q->mem -= sizeof(*pc) + pc->len;
+		eng->frag4->mem -= sizeof(*pc) + pc->len;
+		free(pc);
+	}
+	q->pieces = NULL;
+}
+
 /* Free @q and everything it holds; the caller has counted why. */
 static void q_free(struct engine *eng, struct frag4_q *q)
 {
 	struct frag4 *f = eng->frag4;
-	struct frag4_piece *pc, *next;
 
 	timer_cancel(&eng->timers, &q->timer);
-	for (pc = q->pieces; pc; pc = next) {
-		next = pc->next;
-		free(pc);
-	}
+	q_purge(eng, q);
+	src_put(eng, q->peer);
 	q_unlink(eng, q);
 	HASH_DELETE(hh, f->queues, q);
 	f->nq--;
@@ -198,6 +258,13 @@ static struct frag4_q *q_find_or_create(struct engine *eng,
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
+	q->peer = src_get(eng, v->src);
+	if (!q->peer) {
+		free(q);
+		return NULL;
+	}
+	q->peer->nq++;
+	q->rid = q->peer->rid;
 	q->key = k;
 	q->eng = eng;
 	q->ifindex = ifindex;
@@ -217,6 +284,31 @@ static struct frag4_q *q_find_or_create(struct engine *eng,
 			     (uint64_t)eng->sysctl.ipfrag_time_ms * 1000))
 		log_warn("ipv4: cannot arm reassembly timer");
 	return q;
+}
+
+/*
+ * ipfrag_max_dist: count the fragment against its source; if more than
+ * max_dist others came from there since @q's last one, @q's pieces are
+ * stale (see the theory above): drop them and start @q afresh.
+ */
+static void check_distance(struct engine *eng, struct frag4_q *q)
+{
+	uint32_t max = eng->sysctl.ipfrag_max_dist;
+	uint32_t rid = ++q->peer->rid;
+
+	if (max && q->pieces && rid - q->rid > max + 1) {
+		eng->stats.ip.IpReasmFails++;
+		q_purge(eng, q);
+		q->held = 0;
+		q->end = 0;
+		q->have_last = false;
+		q->have_first = false;
+		if (engine_timer_arm(eng, &q->timer,
+				     (uint64_t)eng->sysctl.ipfrag_time_ms *
+					     1000))
+			log_warn("ipv4: cannot arm reassembly timer");
+	}
+	q->rid = rid;
 }
 
 /* Evict the oldest queues until the bound holds; @keep goes last. */
@@ -348,6 +440,7 @@ struct pkt *ipv4_frag_input(struct engine *eng, struct pkt *p,
 		reason = "no memory for reassembly";
 		goto drop;
 	}
+	check_distance(eng, q);
 	/* A second "last" fragment that disagrees on the length, or data
 	 * past the known end, is an overlap in all but name. */
 	if ((!v->mf && (q->have_last ? end != q->end : end < held_end(q))) ||

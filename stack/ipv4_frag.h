@@ -15,12 +15,14 @@
 
 struct engine;
 struct frag4_q;
+struct frag4_src;
 
 #define FRAG4_IDENT_BUCKETS 2048 /* Linux IP_IDENTS_SZ */
 
 struct frag4 {
 	struct frag4_q *queues;		 /* uthash by (src, dst, proto, id) */
 	struct frag4_q *oldest, *newest; /* creation order, for eviction */
+	struct frag4_src *srcs;		 /* uthash by source: max_dist */
 	size_t nq;
 	size_t mem; /* bytes held, against ipfrag_high_thresh */
 	uint16_t ident[FRAG4_IDENT_BUCKETS];

@@ -113,6 +113,8 @@
 	X(TcpExtTCPTimeouts)                                                   \
 	X(TcpExtTCPFastRetrans)                                                \
 	X(TcpExtTCPLossProbes)                                                 \
+	X(TcpExtTCPLossProbeRecovery)                                          \
+	X(TcpExtTCPLostRetransmit)                                             \
 	X(TcpExtSyncookiesSent)                                                \
 	X(TcpExtSyncookiesRecv)                                                \
 	X(TcpExtSyncookiesFailed)                                              \

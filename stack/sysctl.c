@@ -33,6 +33,7 @@ void sysctl_defaults(struct sysctl *s)
 		.tcp_timestamps = 1,
 		.tcp_window_scaling = 1,
 		.tcp_syncookies = 1,
+		.tcp_recovery = 1,
 		.tcp_max_syn_backlog = 256,
 		.tcp_rmem = { 4096, 131072, 6291456 },
 		.tcp_wmem = { 4096, 16384, 4194304 },

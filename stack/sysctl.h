@@ -31,13 +31,14 @@ struct sysctl {
 	uint32_t tcp_retries2;	     /* 15 */
 	uint32_t tcp_fin_timeout_ms; /* 60000 */
 	uint32_t tcp_tw_timeout_ms;  /* 60000: 2MSL, Linux TCP_TIMEWAIT_LEN */
-	uint32_t tcp_keepalive_time_ms;	  /* 7200000 */
-	uint32_t tcp_keepalive_intvl_ms;  /* 75000 */
-	uint32_t tcp_keepalive_probes;	  /* 9 */
-	uint32_t tcp_sack;		  /* 1 */
-	uint32_t tcp_timestamps;	  /* 1 */
-	uint32_t tcp_window_scaling;	  /* 1 */
-	uint32_t tcp_syncookies;	  /* 1: when the SYN queue overflows */
+	uint32_t tcp_keepalive_time_ms;	 /* 7200000 */
+	uint32_t tcp_keepalive_intvl_ms; /* 75000 */
+	uint32_t tcp_keepalive_probes;	 /* 9 */
+	uint32_t tcp_sack;		 /* 1 */
+	uint32_t tcp_timestamps;	 /* 1 */
+	uint32_t tcp_window_scaling;	 /* 1 */
+	uint32_t tcp_syncookies;	 /* 1: when the SYN queue overflows */
+	uint32_t tcp_recovery; /* 1: bit 0 = RACK-TLP (RFC 8985), as Linux */
 	uint32_t tcp_max_syn_backlog;	  /* 256 per listener */
 	uint32_t tcp_rmem[3];		  /* 4096 131072 6291456 */
 	uint32_t tcp_wmem[3];		  /* 4096 16384 4194304 */

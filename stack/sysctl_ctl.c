@@ -86,6 +86,7 @@ static const struct sysctl_desc descs[] = {
 	U32(V4 "tcp_timestamps", tcp_timestamps, 0, 1),
 	U32(V4 "tcp_window_scaling", tcp_window_scaling, 0, 1),
 	U32(V4 "tcp_syncookies", tcp_syncookies, 0, 2),
+	U32(V4 "tcp_recovery", tcp_recovery, 0, 1),
 	U32(V4 "tcp_max_syn_backlog", tcp_max_syn_backlog, 1, 1u << 20),
 	VEC3(V4 "tcp_rmem", tcp_rmem, 4096, 1u << 30),
 	VEC3(V4 "tcp_wmem", tcp_wmem, 4096, 1u << 30),

@@ -192,6 +192,7 @@ void tcp_fini(struct engine *eng)
 		tcp_ring_free(&c->snd);
 		tcp_ring_free(&c->rcv);
 		tcp_reass_free(&c->reass);
+		tcp_rack_free(&c->rack);
 		free(c->svc);
 		free(c);
 	}
@@ -283,6 +284,7 @@ void tcp_tcb_free(struct tcb *tcb)
 
 	tcp_timers_stop(tcb);
 	tcp_unhash(tcb);
+	tcp_rack_free(&tcb->rack);
 	notify_unlink(tcb);
 	ack_unlink(tcb);
 	if (tcb->state == TCPS_LISTEN) {
@@ -346,7 +348,8 @@ static void unlink_parent(struct tcb *tcb)
  */
 void tcp_maybe_free(struct tcb *tcb)
 {
-	if (tcb->state != TCPS_CLOSED || !tcb->user_closed)
+	/* A lingering close is told first (tcp_notify_flush()). */
+	if (tcb->state != TCPS_CLOSED || !tcb->user_closed || tcb->lingering)
 		return;
 	unlink_parent(tcb);
 	tcp_tcb_free(tcb);
@@ -410,6 +413,10 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
 		 * retransmission timer covers their SYN or FIN. */
 		break;
 	}
+	/* SO_LINGER: our FIN is acknowledged, or the connection is over. */
+	if (tcb->lingering && (to == TCPS_FIN_WAIT_2 || to == TCPS_TIME_WAIT ||
+			       to == TCPS_CLOSED))
+		tcb->linger_done = true;
 	tcp_notify(tcb);
 }
 
@@ -626,6 +633,29 @@ void tcp_notify(struct tcb *tcb)
 	target->eng->tcp->notify_head = target;
 }
 
+/*
+ * A lingering close (tcp_close(), SO_LINGER) hears only of its end: the
+ * last call of its callback, after which the engine owns the TCB.
+ */
+static void linger_callback(struct tcb *tcb)
+{
+	tcp_ready_fn *fn = tcb->ready;
+	void *arg = tcb->ready_arg;
+	unsigned int ev = tcp_poll(tcb) | TCP_POLL_LINGER;
+
+	if (!tcb->linger_done)
+		return;
+	if (tcb->linger_expired)
+		ev |= TCP_POLL_ERR;
+	tcb->lingering = false;
+	tcb->ready = NULL;
+	tcb->ready_arg = NULL;
+	timer_cancel(&tcb->eng->timers, &tcb->t_linger);
+	if (fn)
+		fn(tcb, ev, arg);
+	tcp_maybe_free(tcb);
+}
+
 /**
  * tcp_notify_flush() - run the readiness callbacks asked for; a callback
  * may close any TCB, which takes it off the list first
@@ -639,7 +669,9 @@ void tcp_notify_flush(struct engine *eng)
 	while ((tcb = eng->tcp->notify_head)) {
 		eng->tcp->notify_head = tcb->notify_next;
 		tcb->on_notify = false;
-		if (tcb->ready)
+		if (tcb->lingering)
+			linger_callback(tcb);
+		else if (tcb->ready)
 			tcb->ready(tcb, tcp_poll(tcb), tcb->ready_arg);
 	}
 }

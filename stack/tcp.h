@@ -45,6 +45,7 @@
 #include "hash.h"
 #include "siphash.h"
 #include "tcp_cc.h"
+#include "tcp_rack.h"
 #include "tcp_reass.h"
 #include "tcp_rto.h"
 #include "tcp_sack.h"
@@ -79,6 +80,12 @@ enum tcp_state {
 #define TCP_POLL_ERR 0x008    /* POLLERR */
 #define TCP_POLL_HUP 0x010    /* POLLHUP */
 #define TCP_POLL_RDHUP 0x2000 /* POLLRDHUP */
+/*
+ * Not a poll(2) bit: the linger of a tcp_close() under SO_LINGER with
+ * l_linger > 0 is over (see tcp_close()).  With TCP_POLL_ERR as well, the
+ * timeout ran out first and the connection was reset.
+ */
+#define TCP_POLL_LINGER 0x10000
 
 #define TCP_DEFAULT_MSS 536 /* RFC 9293 3.7.1: without an MSS option */
 #define TCP_MAX_WSCALE 14   /* RFC 7323 2.3 */
@@ -242,6 +249,7 @@ struct tcb {
 	struct tcp_cc_state cc;
 	struct tcp_scoreboard sb;
 	struct tcp_prr prr;
+	struct tcp_rack rack; /* RFC 8985 6, when sb.rack */
 	unsigned int dupacks;
 	uint32_t rtt_seq; /* Karn: the timed segment ends here */
 	uint64_t rtt_start;
@@ -259,7 +267,13 @@ struct tcb {
 	struct timer t_delack; /* delayed ACK (RFC 9293 3.8.6.3) */
 	struct timer t_keep;   /* keepalive, FIN-WAIT-2 timeout */
 	struct timer t_tw;     /* TIME-WAIT 2MSL */
+	struct timer t_linger; /* SO_LINGER timeout of a lingering close */
+	struct timer t_reo;    /* RACK reordering timer (RFC 8985 6.3) */
 	bool persist;	       /* t_rtx runs as the persist timer */
+	bool pto;	       /* t_rtx runs as the TLP probe timer */
+	bool tlp_out;	       /* a loss probe is unanswered (RFC 8985 7) */
+	bool tlp_rxt;	       /* ... and it was a retransmission */
+	uint32_t tlp_end;      /* TLP.end_seq: SND.NXT after the probe */
 	unsigned int probes;   /* window or keepalive probes unanswered */
 	uint64_t last_rx;      /* engine time of the last segment received */
 
@@ -274,6 +288,9 @@ struct tcb {
 	bool keepalive;
 	bool linger;
 	int linger_sec;
+	bool lingering;	     /* tcp_close() waits for SO_LINGER's end */
+	bool linger_done;    /* ... which came: call back, then let go */
+	bool linger_expired; /* ... by the timeout, with a RST */
 	bool reuseaddr;
 	bool bound; /* bind() or autobind holds a port */
 	int err;    /* pending error (positive errno), SO_ERROR */
@@ -381,6 +398,7 @@ void tcp_input_common(struct engine *eng, struct pkt *p,
 void tcp_err_common(struct engine *eng, const union tcp_addr *src,
 		    const union tcp_addr *dst, const uint8_t *th, size_t len,
 		    int err, bool hard);
+void tcp_rack_timeout(struct tcb *tcb);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);
@@ -392,9 +410,18 @@ void tcp_send_rst_for(struct engine *eng, const union tcp_addr *src,
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
 void tcp_retransmit_head(struct tcb *tcb);
+void tcp_send_loss_probe(struct tcb *tcb);
+/* What a cookie SYN-ACK says (tcp_input.c fills it, tcp_output.c sends). */
+struct tcp_cookie_synack {
+	uint32_t iss; /* the cookie */
+	uint32_t irs; /* the SYN's SEG.SEQ */
+	uint16_t mss;
+	bool ts, ws, sack; /* options to offer back */
+	uint32_t tsval, tsecr;
+	uint8_t rcv_wscale;
+};
 int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
-			   uint32_t iss, uint32_t irs, uint16_t mss,
-			   const struct tcp_opts *peer);
+			   const struct tcp_cookie_synack *sa);
 uint16_t tcp_window_field(struct tcb *tcb);
 
 /* tcp_timer.c */
@@ -405,8 +432,29 @@ void tcp_delack_arm(struct tcb *tcb);
 void tcp_keepalive_arm(struct tcb *tcb);
 void tcp_persist_arm(struct tcb *tcb);
 void tcp_tw_arm(struct tcb *tcb);
+void tcp_linger_arm(struct tcb *tcb);
 
-/* tcp_sock.c: the engine-level socket calls. */
+/*
+ * tcp_sock.c: the engine-level socket calls.
+ *
+ * SO_LINGER contract (the engine never blocks; the shim's close() may):
+ * - l_onoff = 1, l_linger = 0: tcp_close() sends a RST (when synchronised)
+ *   and frees the TCB before it returns; no callback follows.
+ * - l_onoff = 1, l_linger > 0, with a readiness callback installed:
+ *   tcp_close() returns 0 at once and the engine calls the callback
+ *   exactly once more, with TCP_POLL_LINGER in its events, when the
+ *   linger is over: when all data and our FIN are acknowledged (the
+ *   connection went on to FIN-WAIT-2, TIME-WAIT or CLOSED), when the
+ *   connection ended otherwise (a RST: TCP_POLL_ERR), or when l_linger
+ *   seconds passed first: then the engine resets the connection
+ *   (TcpExtTCPAbortOnLinger) and the events carry TCP_POLL_ERR as well.
+ *   The call may come before tcp_close() returns (nothing to wait for,
+ *   e.g. a listener, or unread data that made the close an abort).  No
+ *   other readiness calls come in between.  The call is the last use of
+ *   the callback: afterwards the TCB belongs to the engine and the
+ *   caller must not touch it, not even inside the callback.
+ * - otherwise tcp_close() returns at once and no callback follows.
+ */
 int tcp_socket(struct engine *eng, struct tcb **out);
 int tcp_socket_af(struct engine *eng, int family, struct tcb **out);
 int tcp_bind(struct tcb *tcb, const struct sockaddr *addr, socklen_t len);

@@ -10,7 +10,8 @@
  * or the synchronised states (3.10.7.4), which run one static function
  * per step in the RFC's order: check_seq (with PAWS, RFC 7323 5),
  * check_rst and check_syn (RFC 5961 challenge ACKs), check_ack (with
- * loss recovery: RFC 5681/6582 without SACK, RFC 6675 + PRR with it),
+ * loss recovery: RFC 5681/6582 without SACK, RFC 6675 + PRR with it,
+ * RACK-TLP (RFC 8985) deciding what is lost when tcp_recovery bit 0 is set),
  * process_urg (ignored, RFC 6093), process_text (in-order data to the
  * receive ring, out-of-order to tcp_reass, delayed ACKs) and check_fin.
  * Each step returns false when the segment goes no further; the one that
@@ -121,6 +122,8 @@ static int conn_established(struct tcb *tcb, bool syn_rexmit)
 	tcp_set_mss(tcb);
 	tcp_cc_init(&tcb->cc, tcb->cc.ops, tcb->mss, tcb->iss, tcb->eng->now);
 	tcp_sack_init(&tcb->sb, tcb->snd_una);
+	/* RFC 8985: RACK reads delivery from SACK, so only with SACK. */
+	tcb->sb.rack = tcb->sack_ok && (tcb->eng->sysctl.tcp_recovery & 1);
 	if (syn_rexmit && !tcb->rto.has_sample)
 		tcp_rto_syn_lost(&tcb->rto);
 	tcb->retries = 0;
@@ -219,19 +222,41 @@ static void closed_input(struct engine *eng, struct pkt *p, const struct seg *s)
 
 /* ---- LISTEN (RFC 9293 3.10.7.2) ---- */
 
-/* An ACK to a listener may complete a SYN-cookie handshake. */
+/*
+ * The option bits a cookie ACK brings back (tcp_syncookie.c): from the
+ * TSecr when the ACK has timestamps and we do, else TCP_SYNCOOKIE_NO_TS.
+ */
+static uint32_t cookie_ack_opts(struct engine *eng, const struct seg *s,
+				uint32_t ts_off)
+{
+	if (!eng->sysctl.tcp_timestamps || !(s->th.opt.present & TCP_OPT_TS))
+		return TCP_SYNCOOKIE_NO_TS;
+	return tcp_syncookie_ts_decode(s->th.opt.tsecr,
+				       (uint32_t)(eng->now / 1000u) + ts_off);
+}
+
+/*
+ * An ACK to a listener may complete a SYN-cookie handshake.  With
+ * timestamps, the options of the SYN come back from the TSecr
+ * (tcp_syncookie.c), so the connection gets its window scaling, SACK and
+ * timestamps (RFC 7323 2.2, 3.2; RFC 2018 2) as if the SYN had been kept.
+ */
 static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 {
 	struct engine *eng = ln->eng;
 	struct tcp_tuple tu;
+	uint32_t opts, ts_off;
 	uint16_t mss;
 	struct tcb *c;
 
 	if (!eng->sysctl.tcp_syncookies || (s->th.flags & (TCP_SYN | TCP_FIN)))
 		return NULL;
 	tcp_tuple_addr(&tu, &s->dst, s->th.dport, &s->src, s->th.sport);
-	if (tcp_syncookie_check(&eng->tcp->isn_key, &tu, s->seq - 1,
-				s->th.ack - 1, eng->now, &mss)) {
+	ts_off = tcp_syncookie_ts_offset(&eng->tcp->isn_key, &tu);
+	opts = cookie_ack_opts(eng, s, ts_off);
+	if (opts == TCP_SYNCOOKIE_BAD ||
+	    tcp_syncookie_check(&eng->tcp->isn_key, &tu, s->seq - 1,
+				s->th.ack - 1, opts, eng->now, &mss)) {
 		eng->stats.tcp.TcpExtSyncookiesFailed++;
 		return NULL;
 	}
@@ -253,8 +278,23 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 	c->rcv_adv = s->seq + 65535;
 	c->rcv_wnd = 65535;
 	c->peer_mss = mss;
+	c->ws_ok = false;
 	c->rcv_wscale = 0;
-	c->snd_wnd = s->th.window;
+	c->snd_wscale = 0;
+	if (opts != TCP_SYNCOOKIE_NO_TS) {
+		c->ts_ok = true;
+		c->ts_offset = ts_off;
+		c->ts_recent = s->th.opt.tsval;
+		c->ts_recent_stamp = eng->now;
+		c->sack_ok = opts & TCP_SYNCOOKIE_SACK;
+		if ((opts & 0xf) != TCP_SYNCOOKIE_WS_NONE) {
+			c->ws_ok = true;
+			c->snd_wscale = (uint8_t)(opts & 0xf);
+			c->rcv_wscale = tcp_rcv_wscale(c);
+		}
+	}
+	/* RFC 7323 2.2: the ACK's window is already scaled. */
+	c->snd_wnd = (uint32_t)s->th.window << c->snd_wscale;
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = s->seq;
 	c->snd_wl2 = s->th.ack;
@@ -263,6 +303,42 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 		return NULL;
 	to_accept_queue(c);
 	return c;
+}
+
+/*
+ * Answer the SYN @s with a stateless cookie SYN-ACK.  When the SYN had
+ * timestamps (and we do them), its window scale and SACK-permitted ride
+ * in the SYN-ACK's TSval and are offered back as a kept SYN would be.
+ */
+static void send_cookie(struct tcb *ln, const struct tcp_key *k,
+			const struct tcp_tuple *tu, const struct seg *s)
+{
+	struct engine *eng = ln->eng;
+	struct sysctl *sc = &eng->sysctl;
+	struct tcp_cookie_synack sa = { 0 };
+	uint32_t opts = TCP_SYNCOOKIE_NO_TS;
+
+	if (sc->tcp_timestamps && (s->th.opt.present & TCP_OPT_TS)) {
+		uint32_t now_ts = (uint32_t)(eng->now / 1000u) +
+				  tcp_syncookie_ts_offset(&eng->tcp->isn_key,
+							  tu);
+
+		opts = tcp_syncookie_opts(&s->th.opt, sc->tcp_window_scaling,
+					  sc->tcp_sack);
+		sa.ts = true;
+		sa.tsval = tcp_syncookie_tsval(now_ts, opts);
+		sa.tsecr = s->th.opt.tsval;
+		sa.sack = opts & TCP_SYNCOOKIE_SACK;
+		sa.ws = (opts & 0xf) != TCP_SYNCOOKIE_WS_NONE;
+		sa.rcv_wscale = tcp_rcv_wscale(ln);
+	}
+	sa.iss = tcp_syncookie_make(&eng->tcp->isn_key, tu, s->seq,
+				    (s->th.opt.present & TCP_OPT_MSS)
+					    ? s->th.opt.mss
+					    : TCP_DEFAULT_MSS,
+				    opts, eng->now, &sa.mss);
+	sa.irs = s->seq;
+	tcp_send_synack_cookie(eng, k, &sa);
 }
 
 /*
@@ -281,7 +357,6 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 	struct tcp_stats *st = &eng->stats.tcp;
 	struct tcp_tuple tu;
 	struct tcb *c;
-	uint16_t mss;
 
 	if (s->th.flags & TCP_RST) {
 		pkt_drop(eng, p, &st->TcpInStateDrop, "RST to a listener");
@@ -320,17 +395,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		k.ra = s->src;
 		k.rport = s->th.sport;
 		tcp_tuple_addr(&tu, &s->dst, s->th.dport, &s->src, s->th.sport);
-		{
-			uint32_t cookie = tcp_syncookie_make(
-				&eng->tcp->isn_key, &tu, s->seq,
-				(s->th.opt.present & TCP_OPT_MSS)
-					? s->th.opt.mss
-					: TCP_DEFAULT_MSS,
-				eng->now, &mss);
-
-			tcp_send_synack_cookie(eng, &k, cookie, s->seq, mss,
-					       &s->th.opt);
-		}
+		send_cookie(ln, &k, &tu, s);
 		st->TcpExtSyncookiesSent++;
 		pkt_free(p);
 		return NULL;
@@ -670,6 +735,69 @@ static void sack_send(struct tcb *tcb)
 		tcp_rtx_arm(tcb);
 }
 
+/*
+ * RFC 8985 6.2: RACK on an ACK (or the reordering timer): mark what the
+ * ACK delivered, deem lost what was sent before it and waited longer than
+ * RACK.rtt + reo_wnd, and arm the reordering timer for the rest.  Lost
+ * octets reach RFC 6675's NextSeg() through the scoreboard; a lost
+ * retransmission pulls HighRxt back so it is sent again.
+ */
+static void rack_process(struct tcb *tcb, uint32_t una, bool dsack)
+{
+	struct engine *eng = tcb->eng;
+	struct tcp_rack_loss l;
+	uint32_t reo;
+
+	if (!tcb->sb.rack)
+		return;
+	tcp_rack_dsack(&tcb->rack, dsack, una, tcb->snd_max);
+	tcp_rack_ack(&tcb->rack, una, &tcb->sb, eng->now);
+	reo = tcp_rack_reo_wnd(&tcb->rack, tcb->sb.in_recovery,
+			       tcb->sb.sacked >= TCP_DUPTHRESH * tcb->mss,
+			       tcb->rto.has_sample ? tcb->rto.srtt_us : 0);
+	tcp_rack_detect(&tcb->rack, eng->now, reo, &l);
+	if (l.lost && seq_gt(l.lost_end, tcb->sb.rack_lost_end))
+		tcb->sb.rack_lost_end = l.lost_end;
+	if (l.rxt_lost && tcb->sb.in_recovery &&
+	    seq_lt(l.rxt_start, tcb->sb.high_rxt)) {
+		eng->stats.tcp.TcpExtTCPLostRetransmit++;
+		tcb->sb.high_rxt = seq_max(l.rxt_start, tcb->snd_una);
+	}
+	if (l.timeout_us)
+		engine_timer_arm(eng, &tcb->t_reo, l.timeout_us);
+	else
+		timer_cancel(&eng->timers, &tcb->t_reo);
+}
+
+static void enter_recovery(struct tcb *tcb);
+static void sack_send(struct tcb *tcb);
+
+/* RACK deemed SND.UNA lost: start recovery as DupThresh would have. */
+static void rack_maybe_recover(struct tcb *tcb)
+{
+	if (!tcb->sb.rack || tcb->cc.in_recovery ||
+	    !tcp_sack_should_enter_recovery(&tcb->sb, 0, tcb->mss) ||
+	    !tcp_cc_may_fast_retransmit(&tcb->cc, tcb->snd_una) ||
+	    tcb->snd_nxt != tcb->snd_max)
+		return;
+	enter_recovery(tcb);
+}
+
+/**
+ * tcp_rack_timeout() - the RACK reordering timer (RFC 8985 6.3): look
+ * for losses again; start or continue recovery with what expired
+ */
+void tcp_rack_timeout(struct tcb *tcb)
+{
+	if (!tcp_synchronized(tcb) || tcb->state == TCPS_TIME_WAIT)
+		return;
+	rack_process(tcb, tcb->snd_una, false);
+	if (tcb->sb.in_recovery)
+		sack_send(tcb);
+	else
+		rack_maybe_recover(tcb);
+}
+
 /* Loss detected by duplicate ACKs or SACK: RFC 5681 3.2 / RFC 6675 5. */
 static void enter_recovery(struct tcb *tcb)
 {
@@ -682,6 +810,8 @@ static void enter_recovery(struct tcb *tcb)
 	tcp_cc_on_congestion_event(&tcb->cc, &ev);
 	st->TcpExtTCPFastRetrans++;
 	tcb->rtt_timing = false;
+	if (tcb->sb.rack)
+		tcp_rack_recovery(&tcb->rack);
 	if (tcb->sack_ok) {
 		st->TcpExtTCPSackRecovery++;
 		tcp_sack_enter_recovery(&tcb->sb, tcb->snd_max);
@@ -751,6 +881,40 @@ static void ack_advance(struct tcb *tcb, const struct seg *s)
 	else
 		tcp_rtx_arm(tcb);
 	tcp_notify(tcb); /* send space may have opened */
+}
+
+/*
+ * RFC 8985 7.4: an ACK at or past TLP.end_seq ends the probe's episode.
+ * A probe of new data needs no verdict (RACK judges it as any segment).
+ * A retransmitted probe that comes back without a D-SACK repaired a real
+ * loss ("the TLP sender MUST ... invoke a congestion control response
+ * equivalent to fast recovery"): reduce cwnd as fast recovery would,
+ * without a recovery phase (nothing is left to repair).  With a D-SACK
+ * the original had arrived: no loss, no reduction.  Recovery or an RTO
+ * end the episode as well.
+ */
+static void tlp_on_ack(struct tcb *tcb, uint32_t ack,
+		       const struct tcp_sack_result *res)
+{
+	struct tcp_cc_event ev = { 0 };
+
+	if (!tcb->tlp_out)
+		return;
+	if (tcb->sb.in_recovery || tcb->cc.in_recovery) {
+		tcb->tlp_out = false;
+		return;
+	}
+	if (!seq_geq(ack, tcb->tlp_end))
+		return;
+	tcb->tlp_out = false;
+	if (!tcb->tlp_rxt || res->dsack)
+		return;
+	tcb->eng->stats.tcp.TcpExtTCPLossProbeRecovery++;
+	ev.flight = tcb->snd_max - tcb->snd_una;
+	ev.snd_nxt = tcb->snd_max;
+	ev.now_us = tcb->eng->now;
+	tcp_cc_on_congestion_event(&tcb->cc, &ev);
+	tcp_cc_on_recovery_exit(&tcb->cc, ev.flight);
 }
 
 /* Is our FIN acknowledged? */
@@ -832,6 +996,8 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 				&res);
 	if (res.dsack)
 		st->TcpExtTCPDSACKRecv++;
+	tlp_on_ack(tcb, ack, &res);
+	rack_process(tcb, advanced ? ack : old_una, res.dsack);
 	/* RFC 5681 2 "DUPLICATE ACKNOWLEDGMENT" (RFC 6675 adds: any ACK
 	 * that SACKs new data). */
 	dup = !advanced && tcp_flight(tcb) &&
@@ -899,6 +1065,8 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 			limited_transmit(tcb);
 		}
 	}
+	/* RFC 8985: a cumulative ACK can reveal a loss as well. */
+	rack_maybe_recover(tcb);
 	/* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
 	 * updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and
 	 * SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <-

@@ -184,6 +184,10 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 		flags |= TCP_ACK;
 	rc = emit_seg(tcb->eng, tcb, &tcb->key, seq, tcb->rcv_nxt, flags, win,
 		      &o, &tcb->snd, seq - tcb->snd_una, len, tcb->mss);
+	/* RFC 8985 6.1: RACK keeps each segment's latest send time. */
+	if (tcb->sb.rack && len)
+		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
+			      tcb->eng->now, seq_lt(seq, tcb->snd_max));
 	tcb->segs_out++;
 	if (flags & TCP_ACK) {
 		tcb->unacked_segs = 0;
@@ -243,22 +247,33 @@ int tcp_send_syn(struct tcb *tcb)
 
 /**
  * tcp_send_synack_cookie() - a stateless SYN-ACK whose ISN is a SYN
- * cookie; only the MSS survives in it (no window scale, SACK or
- * timestamps: a cookie cannot remember them)
+ * cookie (@sa->iss); it offers MSS, and when the SYN had timestamps also
+ * the window scale, SACK-permitted and timestamps the SYN offered (RFC
+ * 7323 1.3, RFC 2018 2), their memory being the TSval @sa->tsval
  *
  * Return: 0 or -errno.
  */
 int tcp_send_synack_cookie(struct engine *eng, const struct tcp_key *k,
-			   uint32_t iss, uint32_t irs, uint16_t mss,
-			   const struct tcp_opts *peer)
+			   const struct tcp_cookie_synack *sa)
 {
 	struct tcp_opts o = { 0 };
 
-	(void)peer;
 	o.present = TCP_OPT_MSS;
-	o.mss = mss;
-	return emit(eng, NULL, k, iss, irs + 1, TCP_SYN | TCP_ACK, 65535, &o,
-		    NULL, 0, 0);
+	o.mss = sa->mss;
+	if (sa->ts) {
+		o.present |= TCP_OPT_TS;
+		o.tsval = sa->tsval;
+		o.tsecr = sa->tsecr;
+	}
+	if (sa->ws) {
+		o.present |= TCP_OPT_WS;
+		o.ws = sa->rcv_wscale;
+	}
+	if (sa->sack)
+		o.present |= TCP_OPT_SACKOK;
+	/* RFC 7323 2.2: the window in a SYN is never scaled. */
+	return emit(eng, NULL, k, sa->iss, sa->irs + 1, TCP_SYN | TCP_ACK,
+		    65535, &o, NULL, 0, 0);
 }
 
 /**
@@ -438,6 +453,48 @@ out:
 	/* A pending ACK is the caller's (tcp_ack_later()): data written by
 	 * a readiness callback may still carry it. */
 	return;
+}
+
+/**
+ * tcp_send_loss_probe() - the tail loss probe of RFC 8985 7.3: "If a
+ * previously unsent segment exists AND the receive window allows, send
+ * that segment ... Else, retransmit the most recently sent segment"; one
+ * segment, whatever cwnd says.  Records TLP.end_seq (SND.NXT after it)
+ * and whether it was a retransmission, for tcp_input's episode check.
+ */
+void tcp_send_loss_probe(struct tcb *tcb)
+{
+	uint32_t end = data_end(tcb), edge = tcb->snd_una + tcb->snd_wnd;
+	uint32_t seq, len;
+	uint16_t flags = 0;
+
+	if (!tcb->fin_sent && seq_lt(tcb->snd_max, end) &&
+	    seq_lt(tcb->snd_max, edge)) {
+		seq = tcb->snd_max;
+		len = seq_min(end, edge) - seq;
+		if (len > tcb->mss)
+			len = tcb->mss;
+		tcp_send_segment(tcb, seq, len, TCP_PSH * (seq + len == end));
+		tcb->snd_max = seq + len;
+		tcb->snd_nxt = tcb->snd_max;
+		tcb->tlp_rxt = false;
+	} else {
+		uint32_t dend = tcb->fin_sent ? end : tcb->snd_max;
+
+		len = dend - tcb->snd_una;
+		if (len > tcb->mss)
+			len = tcb->mss;
+		seq = dend - len;
+		if (tcb->fin_sent)
+			flags |= TCP_FIN;
+		tcb->eng->stats.tcp.TcpRetransSegs++;
+		tcb->total_retrans++;
+		tcb->rtt_timing = false; /* Karn */
+		tcp_send_segment(tcb, seq, len, flags);
+		tcb->tlp_rxt = true;
+	}
+	tcb->tlp_out = true;
+	tcb->tlp_end = tcb->snd_max;
 }
 
 /**

@@ -49,6 +49,7 @@ void tcp_sack_init(struct tcp_scoreboard *sb, uint32_t snd_una)
 	sb->snd_una = snd_una;
 	sb->recovery_point = snd_una;
 	sb->high_rxt = snd_una;
+	sb->rack_lost_end = snd_una;
 }
 
 /* Forget what the cumulative ACK now covers. */
@@ -69,6 +70,8 @@ static void advance(struct tcp_scoreboard *sb, uint32_t snd_una)
 	}
 	if (seq_lt(sb->high_rxt, snd_una))
 		sb->high_rxt = snd_una;
+	if (seq_lt(sb->rack_lost_end, snd_una))
+		sb->rack_lost_end = snd_una;
 }
 
 /* Merge [s, e) into the ranges; return the octets not SACKed before. */
@@ -192,6 +195,9 @@ bool tcp_sack_is_lost(const struct tcp_scoreboard *sb, uint32_t seq,
 	unsigned int ranges = 0;
 	uint64_t bytes = 0;
 
+	/* RFC 8985 6.2: with RACK, time says what is lost, not DupThresh. */
+	if (sb->rack)
+		return seq_lt(seq, sb->rack_lost_end);
 	for (size_t i = 0; i < sb->n; i++) {
 		const struct tcp_sack_block *b = &sb->r[i];
 
@@ -258,6 +264,8 @@ bool tcp_sack_should_enter_recovery(const struct tcp_scoreboard *sb,
 {
 	if (sb->in_recovery || seq_lt(sb->snd_una, sb->recovery_point))
 		return false;
+	if (sb->rack) /* RFC 8985: recovery starts when RACK marks loss */
+		return tcp_sack_is_lost(sb, sb->snd_una, mss);
 	return dupacks >= TCP_DUPTHRESH ||
 	       tcp_sack_is_lost(sb, sb->snd_una, mss);
 }
@@ -428,6 +436,7 @@ void tcp_sack_rto(struct tcp_scoreboard *sb, uint32_t snd_nxt)
 	sb->in_recovery = false;
 	sb->recovery_point = snd_nxt;
 	sb->high_rxt = sb->snd_una;
+	sb->rack_lost_end = sb->snd_una;
 	sb->rescue_valid = false;
 }
 

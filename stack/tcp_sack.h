@@ -28,6 +28,8 @@
  *                  retransmitted in this recovery (RFC 6675 section 2)
  * @rescue_rxt:     RescueRxt (RFC 6675 section 4, rule 4)
  * @rescue_valid:   @rescue_rxt is defined
+ * @rack:           RACK (RFC 8985) decides what is lost, not DupThresh
+ * @rack_lost_end:  with @rack: unSACKed octets below it are lost
  */
 struct tcp_scoreboard {
 	struct tcp_sack_block r[TCP_SACK_RANGES];
@@ -39,6 +41,8 @@ struct tcp_scoreboard {
 	uint32_t high_rxt;
 	uint32_t rescue_rxt;
 	bool rescue_valid;
+	bool rack;
+	uint32_t rack_lost_end;
 };
 
 /**

@@ -640,6 +640,38 @@ static void abort_conn(struct tcb *tcb)
 	tcp_set_state(tcb, TCPS_CLOSED);
 }
 
+/*
+ * SO_LINGER with a timeout: keep the callback for the one call that ends
+ * the linger (see tcp.h), now if the close is already complete.
+ */
+static void linger_start(struct tcb *tcb, tcp_ready_fn *fn, void *arg)
+{
+	tcb->ready = fn;
+	tcb->ready_arg = arg;
+	tcb->lingering = true;
+	switch (tcb->state) {
+	case TCPS_FIN_WAIT_1:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+		/* Our FIN (and maybe data) is not acknowledged yet. */
+		tcp_linger_arm(tcb);
+		break;
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_TIME_WAIT:
+	default:
+		/* Reset, never connected, or everything acknowledged. */
+		tcb->linger_done = true;
+		tcp_notify(tcb);
+		break;
+	}
+}
+
 /**
  * tcp_close() - close(@tcb): the application lets go
  *
@@ -648,13 +680,18 @@ static void abort_conn(struct tcb *tcb)
  * Unread received data turns the close into an abort with RST (RFC 9293
  * 3.10.4 / RFC 2525 2.17, as Linux: TcpExtTCPAbortOnClose), and so does
  * SO_LINGER with a zero timeout (TcpExtTCPAbortOnLinger).  A listener
- * resets its unaccepted connections.
+ * resets its unaccepted connections.  SO_LINGER with a timeout keeps the
+ * readiness callback for one last call that ends the linger: the
+ * contract is in tcp.h, above the socket calls.
  *
  * Return: 0.  @tcb must not be used afterwards.
  */
 int tcp_close(struct tcb *tcb)
 {
 	struct engine *eng = tcb->eng;
+	tcp_ready_fn *fn = tcb->ready;
+	void *arg = tcb->ready_arg;
+	bool linger_wait = tcb->linger && tcb->linger_sec > 0 && fn;
 
 	tcb->ready = NULL;
 	tcb->ready_arg = NULL;
@@ -662,6 +699,8 @@ int tcp_close(struct tcb *tcb)
 	switch (tcb->state) {
 	case TCPS_LISTEN:
 		close_children(tcb);
+		if (linger_wait)
+			fn(tcb, TCP_POLL_LINGER, arg); /* nothing to wait for */
 		tcp_tcb_free(tcb);
 		return 0;
 	case TCPS_CLOSED:
@@ -699,6 +738,8 @@ int tcp_close(struct tcb *tcb)
 		}
 		break;
 	}
+	if (linger_wait)
+		linger_start(tcb, fn, arg);
 	tcp_maybe_free(tcb);
 	tcp_notify_flush(eng);
 	return 0;

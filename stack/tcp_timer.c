@@ -3,10 +3,13 @@
  * tcp_timer.c - the per-connection timers: retransmission (and SYN
  * retries), persist, delayed ACK, keepalive / FIN-WAIT-2, TIME-WAIT
  *
- * Four struct timers per TCB.  t_rtx serves as the retransmission timer
- * (RFC 6298) or, while the peer's window is zero and nothing is in
- * flight, as the persist timer (RFC 9293 3.8.6.1); the two can never be
- * needed at once.  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
+ * Six struct timers per TCB.  t_rtx serves as the retransmission timer
+ * (RFC 6298), as the tail loss probe timer (RFC 8985 7, while the sender
+ * is in its open state; when the probe is out, the RTO follows), or,
+ * while the peer's window is zero and nothing is in flight, as the
+ * persist timer (RFC 9293 3.8.6.1); none is needed while another is.
+ * t_linger is SO_LINGER's timeout; t_reo RACK's reordering timer
+ * (RFC 8985 6.3).  t_keep is the keepalive timer (RFC 9293 3.8.4, RFC
  * 1122 4.2.3.6) and, for an orphaned FIN-WAIT-2 connection, Linux's
  * tcp_fin_timeout.  Every callback ends with tcp_notify_flush(), so
  * readiness callbacks run after the timer's work is done.
@@ -22,6 +25,62 @@
 
 #define PERSIST_MIN_US 200000u
 #define PERSIST_MAX_US 60000000u
+
+/* RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time. */
+#define TLP_WCDELACK_US 200000u
+#define TLP_MIN_US 10000u      /* Linux's floor (TCP_TIMEOUT_MIN) */
+#define TLP_NO_RTT_US 1000000u /* RFC 8985 7.2: no SRTT yet: 1 s */
+
+/*
+ * RFC 8985 7.2: a loss probe is scheduled instead of the RTO when RACK-TLP
+ * is on (tcp_recovery bit 0), the connection does SACK (the probe's
+ * outcome is read from SACK and D-SACK, as Linux requires too), data is
+ * in flight and the sender is in its open state: no SACK or NewReno
+ * recovery, no RTO episode (no unanswered expiry), no go-back-N
+ * retransmission under way, and no earlier probe unanswered.
+ */
+static bool tlp_eligible(const struct tcb *tcb)
+{
+	if (!(tcb->eng->sysctl.tcp_recovery & 1) || !tcb->sack_ok)
+		return false;
+	if (tcb->tlp_out || tcb->sb.in_recovery || tcb->cc.in_recovery ||
+	    tcb->retries || !tcp_flight(tcb) || tcb->snd_nxt != tcb->snd_max)
+		return false;
+	switch (tcb->state) {
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+	case TCPS_FIN_WAIT_1:
+	case TCPS_CLOSING:
+	case TCPS_LAST_ACK:
+		return true;
+	case TCPS_CLOSED:
+	case TCPS_LISTEN:
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+	case TCPS_FIN_WAIT_2:
+	case TCPS_TIME_WAIT:
+	default:
+		return false;
+	}
+}
+
+/*
+ * RFC 8985 7.2: "PTO = 2 * SRTT; if FlightSize is one segment, PTO +=
+ * WCDelAckT; PTO = min(RTO, PTO)"; 1 s before the first RTT sample.
+ */
+static uint64_t tlp_pto(const struct tcb *tcb)
+{
+	uint64_t rto = tcp_rto_timeout(&tcb->rto), pto = TLP_NO_RTT_US;
+
+	if (tcb->rto.has_sample) {
+		pto = 2ull * tcb->rto.srtt_us;
+		if (tcp_flight(tcb) <= tcb->mss)
+			pto += TLP_WCDELACK_US;
+		if (pto < TLP_MIN_US)
+			pto = TLP_MIN_US;
+	}
+	return pto < rto ? pto : rto;
+}
 
 static unsigned int syn_retries(const struct tcb *tcb)
 {
@@ -52,6 +111,17 @@ static void rtx_fire(struct timer *t)
 	struct tcp_cc_event ev = { 0 };
 	unsigned int limit;
 
+	if (tcb->pto) {
+		/* RFC 8985 7.3: the probe timeout; then the RTO runs. */
+		tcb->pto = false;
+		if (tlp_eligible(tcb)) {
+			eng->stats.tcp.TcpExtTCPLossProbes++;
+			tcp_send_loss_probe(tcb);
+		}
+		if (tcp_flight(tcb))
+			tcp_rtx_arm(tcb);
+		goto out;
+	}
 	if (tcb->persist) {
 		eng->stats.tcp.TcpExtTCPWinProbe++;
 		send_probe(tcb);
@@ -71,6 +141,7 @@ static void rtx_fire(struct timer *t)
 		goto out;
 	}
 	tcb->retries++;
+	tcb->tlp_out = false; /* RFC 8985 7.4: the RTO ends the episode */
 	eng->stats.tcp.TcpExtTCPTimeouts++;
 	if (tcp_synchronized(tcb) && tcb->state != TCPS_SYN_RECEIVED) {
 		/* RFC 5681 3.1 eq. 4 and the cwnd = LW rule, RFC 6675 5.1. */
@@ -80,6 +151,7 @@ static void rtx_fire(struct timer *t)
 		ev.repeated = tcb->retries > 1;
 		tcp_cc_on_rto_timeout(&tcb->cc, &ev);
 		tcp_sack_rto(&tcb->sb, tcb->snd_max);
+		tcp_rack_rto(&tcb->rack);
 		tcb->dupacks = 0;
 		/* Go back N: resend everything from SND.UNA as the
 		 * windows allow, starting now with the first segment. */
@@ -178,13 +250,46 @@ static void tw_fire(struct timer *t)
 	tcp_notify_flush(eng);
 }
 
-/** tcp_timers_init() - the four timers of a new TCB, idle. */
+/*
+ * SO_LINGER's timeout ran out before our data and FIN were acknowledged:
+ * reset the connection (the "linger time has elapsed" end of POSIX
+ * close(); Linux would let the orphan go on instead) and tell the
+ * lingering caller (tcp_close()).
+ */
+static void linger_fire(struct timer *t)
+{
+	struct tcb *tcb = TCB_OF(t, t_linger);
+	struct engine *eng = tcb->eng;
+
+	if (!tcb->lingering || tcb->linger_done)
+		return;
+	eng->stats.tcp.TcpExtTCPAbortOnLinger++;
+	tcb->linger_expired = true;
+	if (tcp_synchronized(tcb) && tcb->state != TCPS_TIME_WAIT)
+		tcp_send_rst(tcb);
+	tcp_set_state(tcb, TCPS_CLOSED); /* marks linger_done, notifies */
+	tcp_notify_flush(eng);		 /* calls back, then frees */
+}
+
+/* RFC 8985 6.3: the reordering window of a waiting segment ran out. */
+static void reo_fire(struct timer *t)
+{
+	struct tcb *tcb = TCB_OF(t, t_reo);
+	struct engine *eng = tcb->eng;
+
+	tcp_rack_timeout(tcb);
+	tcp_notify_flush(eng);
+}
+
+/** tcp_timers_init() - the timers of a new TCB, idle. */
 void tcp_timers_init(struct tcb *tcb)
 {
 	timer_init(&tcb->t_rtx, rtx_fire);
 	timer_init(&tcb->t_delack, delack_fire);
 	timer_init(&tcb->t_keep, keep_fire);
 	timer_init(&tcb->t_tw, tw_fire);
+	timer_init(&tcb->t_linger, linger_fire);
+	timer_init(&tcb->t_reo, reo_fire);
 }
 
 /** tcp_timers_stop() - cancel every timer of @tcb. */
@@ -196,13 +301,22 @@ void tcp_timers_stop(struct tcb *tcb)
 	timer_cancel(ts, &tcb->t_delack);
 	timer_cancel(ts, &tcb->t_keep);
 	timer_cancel(ts, &tcb->t_tw);
+	timer_cancel(ts, &tcb->t_linger);
+	timer_cancel(ts, &tcb->t_reo);
 }
 
-/** tcp_rtx_arm() - (re)start the retransmission timer at the current RTO. */
+/**
+ * tcp_rtx_arm() - (re)start the retransmission timer at the current RTO,
+ * or, when a tail loss probe may be sent, as the probe timer at the PTO
+ * (RFC 8985 7.2: "the sender SHOULD start or restart a loss probe PTO
+ * timer" after new data and on ACKs in the open state)
+ */
 void tcp_rtx_arm(struct tcb *tcb)
 {
 	tcb->persist = false;
-	engine_timer_arm(tcb->eng, &tcb->t_rtx, tcp_rto_timeout(&tcb->rto));
+	tcb->pto = tlp_eligible(tcb);
+	engine_timer_arm(tcb->eng, &tcb->t_rtx,
+			 tcb->pto ? tlp_pto(tcb) : tcp_rto_timeout(&tcb->rto));
 }
 
 /**
@@ -220,6 +334,7 @@ void tcp_persist_arm(struct tcb *tcb)
 	if (d > PERSIST_MAX_US)
 		d = PERSIST_MAX_US;
 	tcb->persist = true;
+	tcb->pto = false;
 	engine_timer_arm(tcb->eng, &tcb->t_rtx, d);
 }
 
@@ -257,6 +372,13 @@ void tcp_keepalive_arm(struct tcb *tcb)
 	tcb->probes = 0;
 	engine_timer_arm(eng, &tcb->t_keep,
 			 (uint64_t)keep_idle_ms(tcb) * 1000u);
+}
+
+/** tcp_linger_arm() - start SO_LINGER's l_linger seconds. */
+void tcp_linger_arm(struct tcb *tcb)
+{
+	engine_timer_arm(tcb->eng, &tcb->t_linger,
+			 (uint64_t)tcb->linger_sec * 1000000u);
 }
 
 /** tcp_tw_arm() - start TIME-WAIT's 2MSL (tcp_tw_timeout_ms). */

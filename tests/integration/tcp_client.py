@@ -11,7 +11,9 @@ import sys
 import threading
 import time
 
-# NST_TCP_HOST=2001:db8:1::2 runs the same clients over IPv6.
+# NST_TCP_HOST: the server (default the engine); 2001:db8:1::2 runs the
+# same clients over IPv6, test_tcp_netem.sh points its kernel baseline
+# elsewhere.
 HOST = os.environ.get("NST_TCP_HOST", "192.0.2.2")
 
 

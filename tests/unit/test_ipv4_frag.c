@@ -316,3 +316,78 @@ Test(ipv4_frag, ids_are_per_destination_counters)
 
 	cr_assert_eq((uint16_t)(a1 + 1), a2);
 }
+
+/*
+ * Fragment 0 of datagram @id, then @others first fragments of other
+ * datagrams from the same source, then fragment 1 of @id.  Return what
+ * the last one gave; *@late gets a fresh copy of fragment 0.
+ */
+static struct pkt *after_others(uint16_t id, unsigned int others,
+				struct pkt **late)
+{
+	struct pktq q = { 0 };
+	struct pkt *fr[2] = { NULL, NULL }, *o[2] = { NULL, NULL };
+
+	cut(2000, 1500, &q, id);
+	cr_assert_eq(to_array(&q, fr), 2);
+	cr_assert_null(feed(fr[0]));
+	for (unsigned int i = 0; i < others; i++) {
+		cut(2000, 1500, &q, (uint16_t)(1000 + i));
+		cr_assert_eq(to_array(&q, o), 2);
+		cr_assert_null(feed(o[0]));
+		pkt_free(o[1]);
+	}
+	cut(2000, 1500, &q, id);
+	cr_assert_eq(to_array(&q, o), 2);
+	*late = o[0];
+	pkt_free(o[1]);
+	return feed(fr[1]);
+}
+
+/* Linux ipfrag_max_dist: 64 other fragments in between are fine. */
+Test(ipv4_frag, max_dist_allows_that_many_other_fragments)
+{
+	struct pkt *late;
+
+	fill();
+	cr_assert_eq(l3_eng.sysctl.ipfrag_max_dist, 64);
+	check_whole(after_others(7, 64, &late), 2000);
+	pkt_free(late);
+	cr_assert_eq(l3_eng.stats.ip.IpReasmFails, 0);
+}
+
+/*
+ * One more (65 > ipfrag_max_dist): the queue's old pieces are taken for
+ * a datagram whose ID was reused (RFC 4963 2) and dropped (IpReasmFails);
+ * the queue starts again with the late fragment, so a fresh fragment 0
+ * completes the datagram.
+ */
+Test(ipv4_frag, max_dist_drops_a_queue_left_behind)
+{
+	struct pkt *late;
+	size_t mem;
+
+	fill();
+	cr_assert_null(after_others(7, 65, &late));
+	cr_assert_eq(l3_eng.stats.ip.IpReasmFails, 1);
+	check_whole(feed(late), 2000);
+	/* The others are still waiting; when they go, so do the records. */
+	cr_assert_eq(l3_eng.frag4->nq, 65);
+	mem = l3_eng.frag4->mem;
+	cr_assert_gt(mem, 0);
+	fake_advance(&l3_eng,
+		     (uint64_t)l3_eng.sysctl.ipfrag_time_ms * 1000 + 1);
+	cr_assert_eq(l3_eng.frag4->nq, 0);
+	cr_assert_null(l3_eng.frag4->srcs);
+}
+
+/* ipfrag_max_dist 0 turns the check off. */
+Test(ipv4_frag, max_dist_zero_disables_the_check)
+{
+	struct pkt *late;
+
+	fill();
+	l3_eng.sysctl.ipfrag_max_dist = 0;
+	check_whole(after_others(7, 200, &late), 2000);
+	pkt_free(late);
+}

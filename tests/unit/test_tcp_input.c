@@ -10,6 +10,7 @@
 
 #include "fake_tcp.h"
 #include "route.h"
+#include "tcp_syncookie.h"
 #include "testutil.h"
 #include "wire/csum.h"
 #include "wire/cursor.h"
@@ -901,7 +902,9 @@ Test(tcp_input, syn_cookie_sent_when_syn_queue_full)
 	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
 	cr_assert(ft_pop(&s));
 	cr_assert_eq(s.th.flags, TCP_SYN | TCP_ACK);
-	cr_assert_eq(s.th.opt.present, TCP_OPT_MSS);
+	/* The SYN had timestamps: its options are offered back. */
+	cr_assert_eq(s.th.opt.present,
+		     TCP_OPT_MSS | TCP_OPT_TS | TCP_OPT_WS | TCP_OPT_SACKOK);
 	ft_free(&s);
 	cr_assert_eq(l3_eng.tcp->nconns, before);
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesSent, 1);
@@ -923,12 +926,151 @@ Test(tcp_input, syn_cookie_ack_creates_connection)
 	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
 	cr_assert(ft_pop(&s));
 	pp.ack = s.th.seq + 1;
+	o.present = TCP_OPT_TS;
+	o.tsval = 5001;
+	o.tsecr = s.th.opt.tsval;
 	ft_free(&s);
-	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, NULL, "hi", 2);
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, &o, "hi", 2);
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesRecv, 1);
 	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
 	cr_assert_eq(c->state, TCPS_ESTABLISHED);
 	cr_assert_eq(tcp_recv(c, buf, sizeof(buf), 0), 2);
+}
+
+/* A SYN through a full SYN queue; Return: the cookie SYN-ACK. */
+static void cookie_synack(struct ft_peer *pp, const struct tcp_opts *o,
+			  struct ft_seg *s)
+{
+	l3_eng.sysctl.tcp_max_syn_backlog = 0;
+	memset(pp, 0, sizeof(*pp));
+	pp->port = FT_PPORT;
+	pp->lport = FT_LPORT;
+	pp->win = 1000;
+	ft_send_raw(pp, 1, 0, TCP_SYN, o, NULL, 0);
+	cr_assert(ft_pop(s));
+	cr_assert_eq(s->th.flags, TCP_SYN | TCP_ACK);
+	pp->ack = s->th.seq + 1;
+}
+
+/*
+ * RFC 7323 5.4 lets TSval be any monotonic value: the cookie SYN-ACK
+ * hides the SYN's window scale and SACK-permitted in it, and the ACK's
+ * TSecr brings them back, so the connection gets window scaling (RFC 7323
+ * 2.2), SACK (RFC 2018 2) and timestamps (RFC 7323 3.2) after all.
+ */
+Test(tcp_input, syn_cookie_round_trip_restores_ws_sack_ts)
+{
+	struct tcb *ln = ft_listen(FT_LPORT, 100), *c;
+	struct ft_peer pp;
+	struct tcp_opts o;
+	struct ft_seg s;
+
+	ft_syn_opts(&o); /* MSS 1460, WS 7, SACK, TS */
+	cookie_synack(&pp, &o, &s);
+	cr_assert(s.th.opt.present & TCP_OPT_WS);
+	cr_assert_eq(s.th.opt.ws, tcp_rcv_wscale(ln));
+	cr_assert(s.th.opt.present & TCP_OPT_SACKOK);
+	cr_assert_eq(s.th.opt.tsecr, 5000);
+	cr_assert_eq(s.th.opt.tsval & TCP_SYNCOOKIE_TSMASK,
+		     7 | TCP_SYNCOOKIE_SACK);
+	o.present = TCP_OPT_TS;
+	o.tsval = 5001;
+	o.tsecr = s.th.opt.tsval;
+	ft_free(&s);
+	ft_advance_ms(30);
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesRecv, 1);
+	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
+	cr_assert(c->ws_ok && c->sack_ok && c->ts_ok);
+	cr_assert_eq(c->snd_wscale, 7);
+	cr_assert_eq(c->rcv_wscale, tcp_rcv_wscale(ln));
+	cr_assert_eq(c->snd_wnd, 1000u << 7); /* RFC 7323 2.2: scaled */
+	cr_assert_eq(c->ts_recent, 5001);
+	cr_assert_eq(c->mss, 1460 - 12); /* RFC 7323 3.2: TS in every one */
+	/* Our later TSvals continue monotonically from the SYN-ACK's. */
+	cr_assert_eq(tcp_send(c, "x", 1, 0), 1);
+	cr_assert(ft_pop(&s));
+	cr_assert(s.th.opt.present & TCP_OPT_TS);
+	cr_assert_geq((int32_t)(s.th.opt.tsval - o.tsecr), 0);
+	ft_free(&s);
+}
+
+/* Without window scaling or SACK in the SYN, the cookie adds neither. */
+Test(tcp_input, syn_cookie_keeps_absent_options_absent)
+{
+	struct tcb *ln = ft_listen(FT_LPORT, 100), *c;
+	struct ft_peer pp;
+	struct tcp_opts o;
+	struct ft_seg s;
+
+	ft_syn_opts(&o);
+	o.present = TCP_OPT_MSS | TCP_OPT_TS;
+	cookie_synack(&pp, &o, &s);
+	cr_assert_eq(s.th.opt.present, TCP_OPT_MSS | TCP_OPT_TS);
+	o.present = TCP_OPT_TS;
+	o.tsecr = s.th.opt.tsval;
+	ft_free(&s);
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
+	cr_assert(!c->ws_ok && !c->sack_ok && c->ts_ok);
+	cr_assert_eq(c->rcv_wscale, 0);
+}
+
+/* No timestamps in the SYN: as before, the cookie keeps the MSS only. */
+Test(tcp_input, syn_cookie_without_timestamps_keeps_mss_only)
+{
+	struct tcb *ln = ft_listen(FT_LPORT, 100), *c;
+	struct ft_peer pp;
+	struct tcp_opts o;
+	struct ft_seg s;
+
+	ft_syn_opts(&o);
+	o.present &= ~(uint32_t)TCP_OPT_TS;
+	cookie_synack(&pp, &o, &s);
+	cr_assert_eq(s.th.opt.present, TCP_OPT_MSS);
+	ft_free(&s);
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, NULL, NULL, 0);
+	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
+	cr_assert(!c->ws_ok && !c->sack_ok && !c->ts_ok);
+	cr_assert_eq(c->peer_mss, 1460);
+}
+
+/*
+ * A TSecr with other option bits than the cookie was made for (forged to
+ * switch options on), or one older than the cookie lifetime, is refused.
+ */
+Test(tcp_input, syn_cookie_forged_or_stale_echo_is_refused)
+{
+	struct ft_peer pp;
+	struct tcp_opts o;
+	struct ft_seg s;
+	uint32_t tsval;
+
+	ft_listen(FT_LPORT, 100);
+	ft_syn_opts(&o);
+	o.present &= ~(uint32_t)TCP_OPT_SACKOK;
+	cookie_synack(&pp, &o, &s);
+	tsval = s.th.opt.tsval;
+	ft_free(&s);
+	o.present = TCP_OPT_TS;
+	o.tsecr = tsval | TCP_SYNCOOKIE_SACK; /* claim SACK */
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesFailed, 1);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.flags, TCP_RST);
+	ft_free(&s);
+	/* No TSecr at all, though the cookie was made with timestamps. */
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, NULL, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesFailed, 2);
+	ft_drain();
+	/* The right echo, but after the cookie's lifetime. */
+	ft_advance_ms(TCP_SYNCOOKIE_MAX_AGE * TCP_SYNCOOKIE_PERIOD_US / 1000 +
+		      1000);
+	o.tsecr = tsval;
+	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesFailed, 3);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesRecv, 0);
+	ft_drain();
 }
 
 /* A forged cookie ACK is refused with a RST. */

@@ -320,6 +320,150 @@ Test(tcp_sock, so_linger_zero_sends_rst)
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnLinger, 1);
 }
 
+/* SO_LINGER {1, 0}: the close is an abort and the TCB is gone at once. */
+Test(tcp_sock, so_linger_zero_frees_at_once)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	size_t n;
+
+	tcp_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	n = l3_eng.tcp->nconns;
+	cr_assert_eq(tcp_close(c), 0);
+	cr_assert_eq(l3_eng.tcp->nconns, n - 1);
+	ft_drain();
+}
+
+/* What a lingering close's callback saw. */
+static unsigned int linger_calls, linger_events;
+
+static void linger_cb(struct tcb *tcb, unsigned int events, void *arg)
+{
+	(void)tcb;
+	cr_assert_eq(arg, &linger_calls);
+	linger_calls++;
+	linger_events = events;
+}
+
+/* An established connection with SO_LINGER {1, @sec} and linger_cb. */
+static struct tcb *lingering(struct ft_peer *pp, int sec)
+{
+	struct tcb *c = estab(pp);
+	struct linger lg = { .l_onoff = 1, .l_linger = sec };
+
+	cr_assert_eq(tcp_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)),
+		     0);
+	tcp_set_ready(c, linger_cb, &linger_calls);
+	linger_calls = 0;
+	linger_events = 0;
+	return c;
+}
+
+/*
+ * SO_LINGER {1, 5} (POSIX close(): "block until all queued messages
+ * have been sent or the linger time has elapsed"): the engine does not
+ * block; it sends the data and FIN (RFC 9293 3.10.4) and calls back once,
+ * with TCP_POLL_LINGER, when the peer has acknowledged them all.
+ */
+Test(tcp_sock, so_linger_reports_when_data_and_fin_are_acked)
+{
+	static uint8_t data[3000];
+	struct ft_peer pp;
+	struct tcb *c = lingering(&pp, 5);
+	struct ft_seg s;
+	uint32_t end = 0;
+
+	cr_assert_eq(tcp_send(c, data, sizeof(data), 0), (ssize_t)sizeof(data));
+	cr_assert_eq(tcp_close(c), 0);
+	cr_assert_eq(linger_calls, 0);
+	while (ft_recv(&pp, &s)) {
+		end = s.th.seq + (uint32_t)s.th.payload_len +
+		      !!(s.th.flags & TCP_FIN);
+		ft_free(&s);
+	}
+	cr_assert_eq(c->state, TCPS_FIN_WAIT_1);
+	/* Part of the data acknowledged: no call (not even POLLOUT). */
+	pp.ack = end - 1000;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(linger_calls, 0);
+	pp.ack = end;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(linger_calls, 1);
+	cr_assert(linger_events & TCP_POLL_LINGER);
+	cr_assert_not(linger_events & TCP_POLL_ERR);
+	cr_assert_eq(c->state, TCPS_FIN_WAIT_2); /* the engine's now */
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnLinger, 0);
+	/* Nothing more: the peer's FIN finishes the orphan's close. */
+	ft_send(&pp, TCP_FIN, NULL, 0);
+	ft_advance_ms(120000);
+	cr_assert_eq(linger_calls, 1);
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+}
+
+/*
+ * The linger time elapses with data unacknowledged: the engine resets
+ * the connection (RST, TcpExtTCPAbortOnLinger) and calls back with
+ * TCP_POLL_LINGER | TCP_POLL_ERR; the TCB is then freed.
+ */
+Test(tcp_sock, so_linger_timeout_resets_and_reports)
+{
+	struct ft_peer pp;
+	struct tcb *c = lingering(&pp, 2);
+	struct ft_seg s;
+	bool rst = false;
+
+	cr_assert_eq(tcp_send(c, "unacked", 7, 0), 7);
+	cr_assert_eq(tcp_close(c), 0);
+	ft_drain();
+	ft_advance_ms(1999);
+	cr_assert_eq(linger_calls, 0);
+	ft_drain();
+	ft_advance_ms(2);
+	cr_assert_eq(linger_calls, 1);
+	cr_assert_eq(linger_events & (TCP_POLL_LINGER | TCP_POLL_ERR),
+		     TCP_POLL_LINGER | TCP_POLL_ERR);
+	while (ft_pop(&s)) {
+		rst |= !!(s.th.flags & TCP_RST);
+		ft_free(&s);
+	}
+	cr_assert(rst);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnLinger, 1);
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+}
+
+/* A peer's RST ends the linger too, reported as an error. */
+Test(tcp_sock, so_linger_ends_on_peer_reset)
+{
+	struct ft_peer pp;
+	struct tcb *c = lingering(&pp, 30);
+
+	cr_assert_eq(tcp_send(c, "x", 1, 0), 1);
+	cr_assert_eq(tcp_close(c), 0);
+	ft_drain();
+	ft_send(&pp, TCP_RST, NULL, 0);
+	cr_assert_eq(linger_calls, 1);
+	cr_assert(linger_events & TCP_POLL_LINGER);
+	cr_assert(linger_events & (TCP_POLL_ERR | TCP_POLL_HUP));
+	cr_assert_null(tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT));
+}
+
+/* Nothing to wait for (unread data makes the close an abort): at once. */
+Test(tcp_sock, so_linger_abort_reports_before_close_returns)
+{
+	struct ft_peer pp;
+	struct tcb *c = lingering(&pp, 5);
+
+	ft_send(&pp, TCP_ACK, "unread", 6);
+	ft_drain();
+	linger_calls = 0; /* the data's POLLIN call */
+	cr_assert_eq(tcp_close(c), 0);
+	cr_assert_eq(linger_calls, 1);
+	cr_assert(linger_events & TCP_POLL_LINGER);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnClose, 1);
+	ft_drain();
+}
+
 /* RFC 2525 2.17: closing with unread data sends RST, not FIN. */
 Test(tcp_sock, close_with_unread_data_sends_rst)
 {

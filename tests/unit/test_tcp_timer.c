@@ -34,6 +34,15 @@ static struct tcb *connecting(void)
 	return c;
 }
 
+/*
+ * The RFC 6298 tests watch the RTO alone: with RACK-TLP on, a tail loss
+ * probe (RFC 8985 7) would fire first.
+ */
+static void no_tlp(void)
+{
+	l3_eng.sysctl.tcp_recovery = 0;
+}
+
 static int so_error(struct tcb *c)
 {
 	int err = 0;
@@ -50,6 +59,7 @@ Test(tcp_timer, rto_retransmits_first_segment)
 	struct tcb *c = estab(&pp);
 	uint32_t una = c->snd_una;
 	struct ft_seg s;
+	no_tlp();
 
 	tcp_send(c, "data", 4, 0);
 	ft_drain();
@@ -68,6 +78,7 @@ Test(tcp_timer, rto_backs_off)
 	struct ft_peer pp;
 	struct tcb *c = estab(&pp);
 	uint32_t rto;
+	no_tlp();
 
 	tcp_send(c, "data", 4, 0);
 	ft_drain();
@@ -86,6 +97,7 @@ Test(tcp_timer, ack_resets_backoff)
 {
 	struct ft_peer pp;
 	struct tcb *c = estab(&pp);
+	no_tlp();
 
 	tcp_send(c, "data", 4, 0);
 	ft_drain();
@@ -343,6 +355,7 @@ Test(tcp_timer, rto_collapses_cwnd)
 {
 	struct ft_peer pp;
 	struct tcb *c = estab(&pp);
+	no_tlp();
 
 	tcp_send(c, big, (size_t)8 * c->mss, 0);
 	ft_drain();
@@ -399,4 +412,281 @@ Test(tcp_timer, go_back_n_skips_data_sacked_after_rto)
 	/* SND.NXT went past the SACKed block (sending there waits for the
 	 * window: SACKed bytes still count in SND.NXT - SND.UNA). */
 	cr_assert(jumped || seq_geq(c->snd_nxt, una + 4 * mss));
+}
+
+/* ---- tail loss probe (RFC 8985 7) ---- */
+
+/*
+ * Send @nseg full segments, then let the peer acknowledge the first
+ * @acked of them after @rtt_ms; Return: SND.UNA before the send.
+ */
+static uint32_t tail_flight(struct tcb *c, struct ft_peer *pp,
+			    unsigned int nseg, unsigned int acked,
+			    unsigned int rtt_ms)
+{
+	uint32_t una = c->snd_una;
+
+	cr_assert_eq(tcp_send(c, big, (size_t)nseg * c->mss, 0),
+		     (ssize_t)nseg * c->mss);
+	ft_drain();
+	ft_advance_ms(rtt_ms);
+	if (acked) {
+		pp->ack = una + acked * c->mss;
+		ft_send(pp, TCP_ACK, NULL, 0);
+	}
+	return una;
+}
+
+/* Advance 1 ms at a time until the engine sends; Return: ms waited. */
+static unsigned int wait_segment(struct ft_seg *s, unsigned int max_ms)
+{
+	for (unsigned int ms = 1; ms <= max_ms; ms++) {
+		ft_advance_ms(1);
+		if (ft_pop(s))
+			return ms;
+	}
+	cr_assert_fail("nothing sent in %u ms", max_ms);
+	return 0;
+}
+
+/*
+ * RFC 8985 7.3: the last segment of a flight is lost and no ACK will
+ * come for it: after PTO (2 SRTT, well before the RTO) the sender
+ * retransmits the most recently sent segment as a probe; its ACK ends
+ * the episode with a congestion response (7.4), and no RTO happens.
+ */
+Test(tcp_timer, tlp_recovers_lost_tail_segment_instead_of_rto)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t una, rto_ms, cwnd;
+	unsigned int waited;
+	struct ft_seg s;
+
+	una = tail_flight(c, &pp, 6, 4, 5);
+	cr_assert(c->pto, "the probe timer runs, not the RTO");
+	rto_ms = tcp_rto_timeout(&c->rto) / 1000;
+	waited = wait_segment(&s, rto_ms);
+	cr_assert_lt(waited, rto_ms);
+	cr_assert_eq(s.th.seq, una + 5 * c->mss); /* the last segment */
+	cr_assert_eq(s.th.payload_len, c->mss);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 1);
+	cr_assert_not(c->pto, "after the probe, the RTO");
+	cwnd = c->cc.cwnd;
+	pp.ack = una + 6 * c->mss;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(c->snd_una, pp.ack);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbeRecovery, 1);
+	cr_assert_lt(c->cc.cwnd, cwnd);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 0);
+	cr_assert_not(timer_armed(&c->t_rtx));
+}
+
+/*
+ * RFC 8985 7.4.1: a D-SACK for the probe says the original had arrived
+ * (only its ACK was lost): no loss, no congestion response.
+ */
+Test(tcp_timer, tlp_with_dsack_is_not_a_loss)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct tcp_opts o = { 0 };
+	uint32_t una, cwnd;
+	struct ft_seg s;
+
+	una = tail_flight(c, &pp, 6, 4, 5);
+	wait_segment(&s, 1000);
+	ft_free(&s);
+	cwnd = c->cc.cwnd;
+	o.present = TCP_OPT_SACK;
+	o.sack_n = 1;
+	o.sack[0].start = una + 5 * c->mss;
+	o.sack[0].end = una + 6 * c->mss;
+	ft_send_raw(&pp, pp.seq, una + 6 * c->mss, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(c->snd_una, una + 6 * c->mss);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPDSACKRecv, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbeRecovery, 0);
+	cr_assert_geq(c->cc.cwnd, cwnd);
+}
+
+/*
+ * RFC 8985 7.3: "If a previously unsent segment exists AND the receive
+ * window allows, send that segment": with cwnd full and nothing ACKed,
+ * the probe is new data past cwnd, not a retransmission.
+ */
+Test(tcp_timer, tlp_sends_new_data_when_there_is_some)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	uint32_t una = c->snd_una, inflight;
+	struct ft_seg s;
+
+	cr_assert_eq(tcp_send(c, big, (size_t)14 * c->mss, 0),
+		     (ssize_t)14 * c->mss);
+	ft_drain();
+	inflight = tcp_flight(c);
+	cr_assert_lt(inflight, 14 * c->mss, "cwnd limits the flight");
+	wait_segment(&s, 1000);
+	cr_assert_eq(s.th.seq, una + inflight);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpRetransSegs, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 1);
+	cr_assert_not(c->tlp_rxt);
+}
+
+/* RFC 8985 7.3: one probe per episode; if it goes unanswered, the RTO. */
+Test(tcp_timer, unanswered_probe_is_followed_by_rto)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	tail_flight(c, &pp, 6, 4, 5);
+	wait_segment(&s, 1000);
+	ft_free(&s);
+	wait_segment(&s, 5000);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 1);
+}
+
+/* tcp_recovery bit 0 off (Linux's knob): no probe, the RTO as before. */
+Test(tcp_timer, tcp_recovery_zero_disables_tlp)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+
+	no_tlp();
+	tail_flight(c, &pp, 6, 4, 5);
+	cr_assert_not(c->pto);
+	wait_segment(&s, 5000);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 1);
+}
+
+/* ---- RACK (RFC 8985 6) ---- */
+
+/* An ACK from the peer for SND.UNA @ack with SACK blocks @b (n of them). */
+static void sack_ack(struct ft_peer *pp, uint32_t ack,
+		     const struct tcp_sack_block *b, size_t n)
+{
+	struct tcp_opts o = { 0 };
+
+	o.present = n ? TCP_OPT_SACK : 0;
+	o.sack_n = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		o.sack[i] = b[i];
+	pp->ack = ack;
+	ft_send_raw(pp, pp->seq, ack, TCP_ACK, &o, NULL, 0);
+}
+
+/* An established connection with SRTT 20 ms (PTO 40 ms: out of the way). */
+static struct tcb *rack_estab(struct ft_peer *pp)
+{
+	struct tcb *c = estab(pp);
+
+	c->rto.srtt_us = 20000;
+	cr_assert(c->sb.rack, "RACK is on by default with SACK");
+	return c;
+}
+
+/*
+ * RFC 8985 6.2: segment 2 is SACKed 8 ms after the flight left
+ * (RACK.rtt = min_RTT = 8 ms); segment 1, sent before it, is not lost
+ * until RACK.rtt + reo_wnd (SRTT 20 ms / 4 = 5 ms) has passed, one SACK
+ * below DupThresh notwithstanding; then it is retransmitted in recovery,
+ * by the reordering timer (6.3), with no RTO and no probe.
+ */
+Test(tcp_timer, rack_marks_lost_after_reo_wnd)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una;
+	struct tcp_sack_block b;
+	struct ft_seg s;
+
+	cr_assert_eq(tcp_send(c, big, (size_t)4 * c->mss, 0),
+		     (ssize_t)4 * c->mss);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + c->mss;
+	b.end = una + 2 * c->mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert_eq(ft_drain(), 0, "within RACK.rtt + reo_wnd: wait");
+	cr_assert_eq(c->rack.min_rtt_us, 8000);
+	ft_advance_ms(4);
+	cr_assert_eq(ft_drain(), 0);
+	ft_advance_ms(1);
+	cr_assert(ft_pop(&s), "lost after reo_wnd");
+	cr_assert_eq(s.th.seq, una);
+	cr_assert_eq(s.th.payload_len, c->mss);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossProbes, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 0);
+}
+
+/*
+ * RFC 8985 6.2 step 3-4: once reordering was seen, reo_wnd stays a quarter
+ * RTT even with more than DupThresh segments SACKed, so a late segment
+ * that arrives inside the window causes no retransmission (RFC 6675's
+ * DupThresh would have retransmitted at once).
+ */
+Test(tcp_timer, rack_reordering_within_window_does_not_retransmit)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una, mss = c->mss;
+	struct tcp_sack_block b;
+
+	/* First flight: segment 1 arrives after segment 2. */
+	tcp_send(c, big, (size_t)2 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 2 * mss;
+	sack_ack(&pp, una, &b, 1);
+	ft_advance_ms(1);
+	sack_ack(&pp, una + 2 * mss, NULL, 0);
+	cr_assert(c->rack.reord, "reordering seen");
+	cr_assert_eq(ft_drain(), 0);
+	/* Second flight: four segments SACKed above a late first one. */
+	una = c->snd_una;
+	tcp_send(c, big, (size_t)6 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 5 * mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert_eq(ft_drain(), 0, "4 SACKed > DupThresh, yet no rtx");
+	ft_advance_ms(1);
+	sack_ack(&pp, una + 5 * mss, NULL, 0);
+	ft_advance_ms(5);
+	cr_assert_eq(ft_drain(), 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpRetransSegs, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 0);
+}
+
+/* Without reordering, DupThresh SACKed segments make reo_wnd 0 (6.2). */
+Test(tcp_timer, rack_without_reordering_recovers_at_dupthresh_at_once)
+{
+	struct ft_peer pp;
+	struct tcb *c = rack_estab(&pp);
+	uint32_t una = c->snd_una, mss = c->mss;
+	struct tcp_sack_block b;
+	struct ft_seg s;
+
+	tcp_send(c, big, (size_t)5 * mss, 0);
+	ft_drain();
+	ft_advance_ms(8);
+	b.start = una + mss;
+	b.end = una + 4 * mss;
+	sack_ack(&pp, una, &b, 1);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.seq, una);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
 }
