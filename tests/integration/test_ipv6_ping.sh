@@ -5,7 +5,8 @@
 # answers ping -6 fe80::...%dev; the static 2001:db8:1::2/64 answers 20/20;
 # 8000-byte pings are fragmented in both directions (5/5); the engine
 # resolves the kernel through ND; the dual-stack UDP echo service returns
-# 1000 datagrams up to 8000 bytes byte-exact over IPv6 (and IPv4 still);
+# 1000 datagrams up to 8000 bytes byte-exact over IPv6 (and IPv4 still),
+# then 100 MB each way in datagrams up to 16000 bytes;
 # UDP to a closed port gets a port unreachable; the capture holds MLDv2
 # reports and no malformed frame.
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +58,13 @@ nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE6" 7 1000 8000 ||
 	nst_fail "udp echo over IPv6"
 in=$(nst_stat Udp6InDatagrams)
 ((in >= 1000)) || nst_fail "Udp6InDatagrams $in"
+# 100 MB each way over IPv6 (issue 6): 12800 datagrams of 1..16000 bytes
+# (most of them fragmented), every echo byte-exact.
+out=$(nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE6" 7 12800 16000) ||
+	nst_fail "udp 100 MB echo over IPv6: $out"
+bytes=$(awk '{ print $4 }' <<<"$out")
+((bytes >= 100000000)) || nst_fail "only $bytes bytes: $out"
+echo "ok: $out over IPv6"
 nst_wait_valid "$ENGINE4"
 nsx /usr/bin/python3 "$here/udp_client.py" echo "$ENGINE4" 7 100 2000 ||
 	nst_fail "udp echo over IPv4 on the dual-stack socket"
