@@ -17,9 +17,9 @@
  *                                                        address, the kernel)
  *      connect/send to loopback, 0.0.0.0, :: or port 53 -> kernel
  *      connect/send to any other address              -> engine
- *  - AF_INET6 TCP needs IPv4 (the engine has no TCP over IPv6 yet, see
- *    inet6.c): a bind or connect to a real IPv6 address, or an
- *    IPV6_V6ONLY socket, stays on the kernel (SHIM_DECIDE_V4ONLY);
+ *  - AF_INET6 follows the same rules for UDP and TCP: a real IPv6
+ *    address goes to the engine (an AF_INET6 engine socket, which also
+ *    takes IPv4 as ::ffff:a.b.c.d unless IPV6_V6ONLY), ::1 to the kernel;
  *  - DNS (port 53) stays on the kernel so name resolution keeps working
  *    through the host's resolver.
  */
@@ -48,13 +48,11 @@ enum shim_route shim_decide_socket(int domain, int type, int protocol)
  * @family:	AF_INET or AF_INET6
  * @any:	0.0.0.0 or ::
  * @loopback:	127/8, ::1 or ::ffff:127.0.0.0/104
- * @v4:		an IPv4 address (AF_INET, ::ffff:a.b.c.d, or the wildcard,
- *		which covers IPv4 on a dual-stack socket)
  * @port:	host order
  */
 struct dest {
 	int family;
-	bool any, loopback, v4;
+	bool any, loopback;
 	uint16_t port;
 };
 
@@ -78,7 +76,6 @@ static bool get_dest(const struct sockaddr *sa, socklen_t len, struct dest *d)
 		d->port = ntohs(sin.sin_port);
 		d->any = a == INADDR_ANY;
 		d->loopback = (a >> 24) == 127;
-		d->v4 = true;
 		return true;
 	}
 	if (sa->sa_family != AF_INET6 || len < sizeof(s6))
@@ -86,26 +83,19 @@ static bool get_dest(const struct sockaddr *sa, socklen_t len, struct dest *d)
 	memcpy(&s6, sa, sizeof(s6));
 	d->port = ntohs(s6.sin6_port);
 	d->any = IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr);
-	d->v4 = d->any || memcmp(s6.sin6_addr.s6_addr, mapped, 12) == 0;
 	d->loopback = IN6_IS_ADDR_LOOPBACK(&s6.sin6_addr) ||
-		      (d->v4 && !d->any && s6.sin6_addr.s6_addr[12] == 127);
+		      (memcmp(s6.sin6_addr.s6_addr, mapped, 12) == 0 &&
+		       s6.sin6_addr.s6_addr[12] == 127);
 	return true;
 }
 
-/**
- * shim_decide_bind() - the route for bind(@sa) on a candidate
- * @flags:	SHIM_DECIDE_V4ONLY: the socket can only live in the engine
- *		with IPv4 (AF_INET6 TCP); a real IPv6 address keeps it on
- *		the kernel
- */
+/** shim_decide_bind() - the route for bind(@sa) on a candidate */
 enum shim_route shim_decide_bind(const struct sockaddr *sa, socklen_t len,
-				 bool bind_any_engine, unsigned int flags)
+				 bool bind_any_engine)
 {
 	struct dest d;
 
 	if (!get_dest(sa, len, &d) || d.loopback || d.port == 53)
-		return ROUTE_KERNEL;
-	if ((flags & SHIM_DECIDE_V4ONLY) && !d.v4)
 		return ROUTE_KERNEL;
 	if (d.any)
 		return bind_any_engine ? ROUTE_ENGINE : ROUTE_KERNEL;
@@ -115,18 +105,14 @@ enum shim_route shim_decide_bind(const struct sockaddr *sa, socklen_t len,
 /**
  * shim_decide_dest() - the route for connect(@sa) or sendto(@sa) on a
  * candidate; AF_UNSPEC (dissolve) and short addresses decide nothing
- * @flags:	as for shim_decide_bind()
  */
-enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len,
-				 unsigned int flags)
+enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len)
 {
 	struct dest d;
 
 	if (!sa || len < sizeof(sa_family_t) || sa->sa_family == AF_UNSPEC)
 		return ROUTE_UNDECIDED;
 	if (!get_dest(sa, len, &d) || d.loopback || d.any || d.port == 53)
-		return ROUTE_KERNEL;
-	if ((flags & SHIM_DECIDE_V4ONLY) && !d.v4)
 		return ROUTE_KERNEL;
 	return ROUTE_ENGINE;
 }

@@ -14,13 +14,9 @@ enum shim_route {
 	ROUTE_UNDECIDED, /* not yet: decide at bind, connect or send */
 };
 
-/* The socket needs IPv4 to live in the engine (AF_INET6 TCP, inet6.c). */
-#define SHIM_DECIDE_V4ONLY 0x1u
-
 enum shim_route shim_decide_socket(int domain, int type, int protocol);
 enum shim_route shim_decide_bind(const struct sockaddr *sa, socklen_t len,
-				 bool bind_any_engine, unsigned int flags);
-enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len,
-				 unsigned int flags);
+				 bool bind_any_engine);
+enum shim_route shim_decide_dest(const struct sockaddr *sa, socklen_t len);
 
 #endif /* NSSHIM_DECIDE_H */

@@ -71,31 +71,6 @@ static int pending_family(int fd)
 		       : AF_INET;
 }
 
-/*
- * pending_flags() - SHIM_DECIDE_* for pending @fd: an AF_INET6 stream
- * socket can only take its IPv4 side to the engine (inet6.c)
- */
-static unsigned int pending_flags(int fd)
-{
-	return pending_family(fd) == AF_INET6 && pending_type(fd) == SOCK_STREAM
-		       ? SHIM_DECIDE_V4ONLY
-		       : 0;
-}
-
-/*
- * v6only() - @fd is an AF_INET6 kernel socket with IPV6_V6ONLY set: as a
- * stream socket it has no IPv4 side, so nothing for the engine's TCP
- */
-static bool v6only(int fd)
-{
-	int v = 0;
-	socklen_t l = sizeof(v);
-
-	return pending_flags(fd) & SHIM_DECIDE_V4ONLY &&
-	       !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) &&
-	       v;
-}
-
 static bool is_pending(int fd)
 {
 	return pending_type(fd) != 0;
@@ -185,7 +160,7 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 					       sizeof(v));
 	}
 	l = sizeof(v);
-	if (family == AF_INET6 && type == SOCK_DGRAM &&
+	if (family == AF_INET6 &&
 	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) && v)
 		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v,
 				       sizeof(v));
@@ -282,10 +257,7 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 	}
 	if (is_pending(fd)) {
 		s = decide(fd,
-			   v6only(fd) ? ROUTE_KERNEL
-				      : shim_decide_bind(sa, len,
-							 shim_bind_any_engine(),
-							 pending_flags(fd)),
+			   shim_decide_bind(sa, len, shim_bind_any_engine()),
 			   IPC_OP_BIND, sa, len);
 		if (s) {
 			esock_put(s);
@@ -309,11 +281,8 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return (int)ret(rc);
 	}
 	if (is_pending(fd)) {
-		s = decide(fd,
-			   v6only(fd) ? ROUTE_KERNEL
-				      : shim_decide_dest(sa, len,
-							 pending_flags(fd)),
-			   IPC_OP_CONNECT, sa, len);
+		s = decide(fd, shim_decide_dest(sa, len), IPC_OP_CONNECT, sa,
+			   len);
 		if (s) {
 			/* A stream socket's handshake is under way. */
 			rc = s->type == SOCK_STREAM ? stream_connect_wait(s)
@@ -371,8 +340,7 @@ static struct shim_sock *send_sock(int fd, const struct sockaddr *sa,
 	/* A stream socket's send never picks its destination. */
 	if (s || pending_type(fd) != SOCK_DGRAM || !sa)
 		return s;
-	return decide(fd, shim_decide_dest(sa, len, pending_flags(fd)),
-		      IPC_OP_NOP, sa, len);
+	return decide(fd, shim_decide_dest(sa, len), IPC_OP_NOP, sa, len);
 }
 
 EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,

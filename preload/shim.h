@@ -80,8 +80,6 @@ enum shim_conn {
  * @id:		the engine's socket id
  * @type:	SOCK_DGRAM (record rings) or SOCK_STREAM (byte rings)
  * @family:	AF_INET or AF_INET6, as the program created it
- * @map4:	an AF_INET6 stream socket on an AF_INET engine TCB: addresses
- *		are translated at the shim's edge (inet6.c)
  * @st:		its state words in the arena
  * @rx_lock:	serialises receivers (a ring handle is single-threaded)
  * @tx_lock:	serialises senders
@@ -103,7 +101,6 @@ struct shim_sock {
 	uint32_t id;
 	int type;
 	int family;
-	bool map4;
 	struct shim_sock_state *st;
 	pthread_mutex_t rx_lock, tx_lock, cmd_lock;
 	union shim_ring tx, rx;
@@ -156,6 +153,7 @@ int esock_left_ms(int64_t deadline);
 struct shim_sock *esock_get(int fd);
 void esock_put(struct shim_sock *s);
 int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len);
+uint8_t *esock_scratch(const struct shim_sock *s);
 int esock_connect(struct shim_sock *s, const struct sockaddr *sa,
 		  socklen_t len);
 ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "inet6.h"
 #include "shim.h"
 
 /* IPv4 UDP payload limit. */
@@ -106,9 +105,9 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 
 /**
  * esock_create() - a new engine socket (no fd yet)
- * @domain:	AF_INET or AF_INET6.  An AF_INET6 datagram socket is an
- *		AF_INET6 engine socket (dual-stack); an AF_INET6 stream socket
- *		is an AF_INET TCB with addresses mapped here (inet6.c)
+ * @domain:	AF_INET or AF_INET6.  An AF_INET6 socket is an AF_INET6
+ *		engine socket, dual-stack unless IPV6_V6ONLY: the engine
+ *		reports IPv4 peers as ::ffff:a.b.c.d, as Linux does
  * @type:	socket() type (SOCK_DGRAM or SOCK_STREAM) with SOCK_NONBLOCK /
  *		SOCK_CLOEXEC bits
  * @out:	the socket, holding no references (the caller's fdt_set adds
@@ -119,12 +118,10 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 int esock_create(int domain, int type, struct shim_sock **out)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	bool map4 = domain == AF_INET6 && base == SOCK_STREAM;
-	struct ipc_cmd c = {
-		.op = IPC_OP_SOCKET,
-		.arg = { map4 ? AF_INET : (uint64_t)domain, (uint64_t)base,
-			 base == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP }
-	};
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { (uint64_t)domain, (uint64_t)base,
+				      base == SOCK_STREAM ? IPPROTO_TCP
+							  : IPPROTO_UDP } };
 	struct ipc_cpl cpl;
 	int rc;
 
@@ -136,18 +133,17 @@ int esock_create(int domain, int type, struct shim_sock **out)
 	if (cpl.err)
 		return -cpl.err;
 	rc = esock_new((uint32_t)cpl.result, type, cpl.val[0], cpl.val[1], out);
-	if (!rc) {
+	if (!rc)
 		(*out)->family = domain;
-		(*out)->map4 = map4;
-	}
 	return rc;
 }
 
-/*
- * scratch_of() - @s's scratch area in the state region (shimproto.h), or
- * NULL if the region is too small for it
+/**
+ * esock_scratch() - @s's scratch area in the state region (shimproto.h),
+ * or NULL if the region is too small for it; hold @s->cmd_lock around a
+ * command that uses it
  */
-static uint8_t *scratch_of(const struct shim_sock *s)
+uint8_t *esock_scratch(const struct shim_sock *s)
 {
 	uint32_t slot = SHIM_ID_SLOT(s->id);
 
@@ -197,18 +193,7 @@ static int addr_cmd(struct shim_sock *s, uint16_t op, const struct sockaddr *sa,
 /** esock_bind() - bind(2) in the engine. */
 int esock_bind(struct shim_sock *s, const struct sockaddr *sa, socklen_t len)
 {
-	struct sockaddr_in sin;
-	int rc;
-
-	if (!s->map4)
-		return addr_cmd(s, IPC_OP_BIND, sa, len);
-	rc = inet6_to_v4(sa, len, &sin);
-	/* A local IPv6 address is one the engine's TCP cannot serve. */
-	if (rc == -ENETUNREACH)
-		return -EADDRNOTAVAIL;
-	return rc ? rc
-		  : addr_cmd(s, IPC_OP_BIND, (const struct sockaddr *)&sin,
-			     sizeof(sin));
+	return addr_cmd(s, IPC_OP_BIND, sa, len);
 }
 
 /** esock_connect() - connect(2) in the engine; AF_UNSPEC dissolves. */
@@ -462,8 +447,7 @@ int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 			     .arg = { (uint64_t)which } };
 	struct ipc_cpl cpl;
 	struct sockaddr_storage ss;
-	struct sockaddr_in sin;
-	uint8_t *scratch = scratch_of(s);
+	uint8_t *scratch = esock_scratch(s);
 	socklen_t n;
 	int rc;
 
@@ -484,11 +468,6 @@ int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 	pthread_mutex_unlock(&s->cmd_lock);
 	if (rc)
 		return rc;
-	if (s->map4 && cpl.result == sizeof(sin) && ss.ss_family == AF_INET) {
-		memcpy(&sin, &ss, sizeof(sin));
-		inet6_from_v4(&sin, sa, len);
-		return 0;
-	}
 	n = *len < (socklen_t)cpl.result ? *len : (socklen_t)cpl.result;
 	memcpy(sa, &ss, n);
 	*len = (socklen_t)cpl.result;
@@ -510,29 +489,6 @@ static int put_int(int v, void *val, socklen_t *len)
 		return -EINVAL;
 	memcpy(val, &v, sizeof(v));
 	*len = sizeof(int);
-	return 0;
-}
-
-/*
- * map4_setsockopt() - IPPROTO_IPV6 options on an AF_INET6 stream socket
- * that speaks IPv4 (inet6.c): it is dual-stack for good, so IPV6_V6ONLY
- * can only be cleared (Linux refuses changes once bound: EINVAL); other
- * IPv6 options (IPV6_TCLASS, ...) do not apply to its IPv4 packets and
- * are accepted without effect, as Linux accepts them for IPv4 peers.
- */
-static int map4_setsockopt(int name, const void *val, socklen_t len)
-{
-	int v;
-
-	if (len < sizeof(int))
-		return -EINVAL;
-	if (!val)
-		return -EFAULT;
-	memcpy(&v, val, sizeof(v));
-	if (name == IPV6_V6ONLY)
-		return v ? -EINVAL : 0;
-	shim_log("IPPROTO_IPV6 option %d ignored on an IPv4-mapped socket",
-		 name);
 	return 0;
 }
 
@@ -563,11 +519,9 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 			s->sndtimeo = tv;
 		return 0;
 	}
-	if (s->map4 && level == IPPROTO_IPV6)
-		return map4_setsockopt(name, val, len);
 	if (len && !val)
 		return -EFAULT;
-	if (len > SHIM_SCRATCH_LEN || (len > SHIM_OPT_MAX && !scratch_of(s)))
+	if (len > SHIM_SCRATCH_LEN || (len > SHIM_OPT_MAX && !esock_scratch(s)))
 		return -EINVAL;
 	c.arg[0] = (uint64_t)level;
 	c.arg[1] = (uint64_t)name;
@@ -579,7 +533,7 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 	}
 	/* Longer values (struct ipv6_mreq, ...) go by the scratch area. */
 	pthread_mutex_lock(&s->cmd_lock);
-	memcpy(scratch_of(s), val, len);
+	memcpy(esock_scratch(s), val, len);
 	rc = esock_run(&c, &cpl);
 	pthread_mutex_unlock(&s->cmd_lock);
 	return rc;
@@ -619,13 +573,10 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 			break;
 		}
 	}
-	if (s->map4 && level == IPPROTO_IPV6)
-		return name == IPV6_V6ONLY ? put_int(0, val, len)
-					   : -ENOPROTOOPT;
 	c.arg[0] = (uint64_t)level;
 	c.arg[1] = (uint64_t)name;
 	c.arg[2] = *len < SHIM_SCRATCH_LEN ? *len : SHIM_SCRATCH_LEN;
-	if (c.arg[2] > SHIM_OPT_MAX && !scratch_of(s))
+	if (c.arg[2] > SHIM_OPT_MAX && !esock_scratch(s))
 		c.arg[2] = SHIM_OPT_MAX;
 	/* Longer values (struct tcp_info) come back in the scratch area. */
 	pthread_mutex_lock(&s->cmd_lock);
@@ -636,7 +587,7 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 		if ((socklen_t)cpl.result < *len)
 			*len = (socklen_t)cpl.result;
 		memcpy(val,
-		       c.arg[2] > SHIM_OPT_MAX ? (const void *)scratch_of(s)
+		       c.arg[2] > SHIM_OPT_MAX ? (const void *)esock_scratch(s)
 					       : (const void *)cpl.val,
 		       *len);
 	}

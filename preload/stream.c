@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inet6.h"
 #include "shim.h"
 
 /* POLLOUT needs this much tx ring space, as the kernel wants a third of
@@ -94,23 +93,18 @@ int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
 			 socklen_t len)
 {
 	struct ipc_cmd c = { .op = IPC_OP_CONNECT, .sock = s->id };
-	struct sockaddr_in sin;
+	socklen_t n = s->family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					    : sizeof(struct sockaddr_in);
 	struct ipc_cpl cpl;
 	int rc;
 
-	if (s->map4) {
-		rc = inet6_to_v4(sa, len, &sin);
-		if (rc)
-			return rc;
-		sa = (const struct sockaddr *)&sin;
-		len = sizeof(sin);
-	}
-	if (!sa || len < sizeof(struct sockaddr_in))
+	/* An AF_INET6 socket takes sockaddr_in6 only (IPv4 v4-mapped). */
+	if (!sa || len < n)
 		return -EINVAL;
-	if (sa->sa_family != AF_INET)
+	if (sa->sa_family != s->family)
 		return -EAFNOSUPPORT;
-	c.arg[0] = sizeof(struct sockaddr_in);
-	memcpy(&c.arg[1], sa, sizeof(struct sockaddr_in));
+	c.arg[0] = n;
+	memcpy(&c.arg[1], sa, n);
 	rc = esock_run(&c, &cpl);
 	if (rc == -EINPROGRESS) {
 		atomic_store(&s->conn, SHIM_CONN_STARTED);
@@ -206,28 +200,30 @@ int stream_listen(struct shim_sock *s, int backlog)
 }
 
 /*
- * put_peer() - the peer address ACCEPT packed into @v, as accept(2) on a
- * socket of @family gives it
+ * put_peer() - the peer address ACCEPT gave (packed into @v for an
+ * AF_INET listener; a sockaddr_in6 in @s6 for an AF_INET6 one), as
+ * accept(2) gives it
  */
-static void put_peer(int family, uint64_t v, struct sockaddr *sa,
-		     socklen_t *salen)
+static void put_peer(uint64_t v, const struct sockaddr_in6 *s6,
+		     struct sockaddr *sa, socklen_t *salen)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	uint32_t ip = (uint32_t)v;
 	uint16_t port = (uint16_t)(v >> 32);
-	socklen_t n;
+	const void *src = &sin;
+	socklen_t full = sizeof(sin), n;
 
 	if (!sa || !salen)
 		return;
 	memcpy(&sin.sin_addr, &ip, sizeof(ip));
 	memcpy(&sin.sin_port, &port, sizeof(port));
-	if (family == AF_INET6) {
-		inet6_from_v4(&sin, sa, salen);
-		return;
+	if (s6) {
+		src = s6;
+		full = sizeof(*s6);
 	}
-	n = *salen < sizeof(sin) ? *salen : (socklen_t)sizeof(sin);
-	memcpy(sa, &sin, n);
-	*salen = sizeof(sin);
+	n = *salen < full ? *salen : full;
+	memcpy(sa, src, n);
+	*salen = full;
 }
 
 /**
@@ -243,15 +239,25 @@ int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
 {
 	int64_t deadline = esock_deadline(&s->rcvtimeo);
 	struct ipc_cmd c = { .op = IPC_OP_ACCEPT, .sock = s->id };
+	bool v6 = s->family == AF_INET6;
+	uint8_t *scratch = esock_scratch(s);
+	struct sockaddr_in6 s6;
 	struct ipc_cpl cpl;
 	uint32_t ev;
 	int rc;
 
 	if (!s->listening)
 		return -EINVAL;
+	if (v6 && !scratch)
+		return -EIO;
 	for (;;) {
 		ev = events_of(s);
+		/* An AF_INET6 peer comes back in the scratch area. */
+		pthread_mutex_lock(&s->cmd_lock);
 		rc = esock_run(&c, &cpl);
+		if (!rc && v6)
+			memcpy(&s6, scratch, sizeof(s6));
+		pthread_mutex_unlock(&s->cmd_lock);
 		if (!rc)
 			break;
 		if (rc != -EAGAIN || s->nonblock)
@@ -267,8 +273,7 @@ int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
 		return rc;
 	atomic_store(&(*out)->conn, SHIM_CONN_DONE);
 	(*out)->family = s->family;
-	(*out)->map4 = s->map4;
-	put_peer(s->family, cpl.val[1], sa, salen);
+	put_peer(cpl.val[1], v6 ? &s6 : NULL, sa, salen);
 	return 0;
 }
 

@@ -729,10 +729,6 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 		kind = APP_TCP;
 	else
 		return -ESOCKTNOSUPPORT;
-	/* No TCP over IPv6 yet: the shim maps AF_INET6 stream sockets with
-	 * IPv4 peers onto AF_INET TCBs itself. */
-	if (kind == APP_TCP && c->arg[0] != AF_INET)
-		return -EAFNOSUPPORT;
 	if (c->arg[2] != 0 &&
 	    c->arg[2] != (kind == APP_UDP ? IPPROTO_UDP : IPPROTO_TCP))
 		return -EPROTONOSUPPORT;
@@ -743,7 +739,7 @@ static int op_socket(struct app *a, const struct ipc_cmd *c,
 		rc = sock_create(a->eng, (int)c->arg[0], SOCK_DGRAM,
 				 IPPROTO_UDP, &s->sk);
 	else
-		rc = tcp_socket(a->eng, &s->tcb);
+		rc = tcp_socket_af(a->eng, (int)c->arg[0], &s->tcb);
 	if (rc) {
 		slot_abandon(a, s);
 		return rc;
@@ -759,14 +755,24 @@ static void publish_one(struct app_sock *s)
 	tcp_publish(s->app, s);
 }
 
+/* scratch_of() - @s's scratch area in the state region (shimproto.h). */
+static uint8_t *scratch_of(struct app *a, struct app_sock *s)
+{
+	return (uint8_t *)a->state + SHIM_SCRATCH_OFF +
+	       (size_t)SHIM_ID_SLOT(s->id) * SHIM_SCRATCH_LEN;
+}
+
 /*
  * op_accept() - the first queued connection of listener @ln as a new app
- * socket; the connection stays queued when no slot or ring is free
+ * socket; the connection stays queued when no slot or ring is free.  An
+ * AF_INET6 listener's peer (a sockaddr_in6, IPv4 peers v4-mapped) goes to
+ * the listener's scratch area; an AF_INET one's is packed in val1.
  */
 static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
 {
+	struct sockaddr_storage ss;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
+	socklen_t len = sizeof(ss);
 	struct app_sock *s;
 	uint32_t ip;
 	int rc;
@@ -780,17 +786,23 @@ static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
 	s = slot_new(a, APP_TCP, &rc);
 	if (!s)
 		return rc;
-	memset(&sin, 0, sizeof(sin));
-	rc = tcp_accept(ln->tcb, &s->tcb, (struct sockaddr *)&sin, &len);
+	memset(&ss, 0, sizeof(ss));
+	rc = tcp_accept(ln->tcb, &s->tcb, (struct sockaddr *)&ss, &len);
 	if (rc) {
 		slot_abandon(a, s);
 		return rc;
 	}
 	stats_of(a->eng)->ShimAccepts++;
 	slot_commit(a, s, cpl);
-	memcpy(&ip, &sin.sin_addr, sizeof(ip));
 	cpl->val[0] = s->tx_off | s->rx_off << 32;
-	cpl->val[1] = ip | (uint64_t)sin.sin_port << 32;
+	cpl->val[1] = 0;
+	if (ss.ss_family == AF_INET6) {
+		memcpy(scratch_of(a, ln), &ss, sizeof(struct sockaddr_in6));
+	} else {
+		memcpy(&sin, &ss, sizeof(sin));
+		memcpy(&ip, &sin.sin_addr, sizeof(ip));
+		cpl->val[1] = ip | (uint64_t)sin.sin_port << 32;
+	}
 	/* Bytes (or a FIN) that came before the accept go to the ring now. */
 	(void)tcp_service(a, s);
 	share_each(ln, publish_one);
@@ -833,13 +845,6 @@ static int cmd_addr(const struct ipc_cmd *c, struct sockaddr_storage *ss,
 	memcpy(ss, &c->arg[1], (size_t)c->arg[0]);
 	*len = (socklen_t)c->arg[0];
 	return 0;
-}
-
-/* scratch_of() - @s's scratch area in the state region (shimproto.h). */
-static uint8_t *scratch_of(struct app *a, struct app_sock *s)
-{
-	return (uint8_t *)a->state + SHIM_SCRATCH_OFF +
-	       (size_t)SHIM_ID_SLOT(s->id) * SHIM_SCRATCH_LEN;
 }
 
 /*

@@ -538,13 +538,44 @@ void tcp_unhash(struct tcb *tcb)
 	tcb->hashed = false;
 }
 
+/* takes4() - @t's local address (set before binding) can receive IPv4. */
+static bool takes4(const struct tcb *t)
+{
+	return t->family != AF_INET6 || tcp_addr_is4(&t->key.la) ||
+	       (tcp_addr_is_zero(&t->key.la) && !t->v6only);
+}
+
+/* takes6() - @t's local address can receive IPv6. */
+static bool takes6(const struct tcb *t)
+{
+	return t->family == AF_INET6 && !tcp_addr_is4(&t->key.la);
+}
+
+/*
+ * port_disjoint() - no other socket bound to @port takes a family @tcb
+ * takes: IPv4-only beside IPv6-only
+ */
+static bool port_disjoint(struct engine *eng, const struct tcb *tcb,
+			  uint16_t port)
+{
+	for (const struct tcb *t = eng->tcp->all; t; t = t->all_next) {
+		if (t == tcb || !t->bound || t->key.lport != port)
+			continue;
+		if ((takes4(t) && takes4(tcb)) || (takes6(t) && takes6(tcb)))
+			return false;
+	}
+	return true;
+}
+
 /**
  * tcp_port_get() - hold local port @port for @tcb
  *
  * A port already held can be shared only when both sides set
  * SO_REUSEADDR and neither listens (Linux inet_csk_bind_conflict(),
- * simplified); connections made by accept() share their listener's port
- * without asking.
+ * simplified), or when no holder's address family overlaps @tcb's (an
+ * IPV6_V6ONLY socket beside an IPv4 one: ncat -l, nginx "listen [::]:80
+ * ipv6only=on" with "listen 80"); connections made by accept() share
+ * their listener's port without asking.
  *
  * Return: 0 or -EADDRINUSE / -ENOMEM.
  */
@@ -555,7 +586,8 @@ int tcp_port_get(struct engine *eng, struct tcb *tcb, uint32_t addr,
 
 	HASH_FIND(hh, eng->tcp->ports, &port, sizeof(port), pp);
 	if (pp && pp->users && !tcb->parent) {
-		if (!tcb->reuseaddr || pp->listeners)
+		if ((!tcb->reuseaddr || pp->listeners) &&
+		    !port_disjoint(eng, tcb, port))
 			return -EADDRINUSE;
 	}
 	if (!pp) {

@@ -35,8 +35,10 @@
  *   ACCEPT     sock (a listener) -> result = the new socket's id,
  *              val0 = tx ring offset | rx ring offset << 32,
  *              val1 = peer IPv4 address | peer port << 32, both in
- *              network byte order as in struct sockaddr_in;
- *              EAGAIN when the accept queue is empty
+ *              network byte order as in struct sockaddr_in; for an
+ *              AF_INET6 listener val1 = 0 and the peer's sockaddr_in6
+ *              (IPv4 peers as ::ffff:a.b.c.d) is in the listener's
+ *              scratch area; EAGAIN when the accept queue is empty
  *   SHUTDOWN   sock, arg0 how (SHUT_RD, SHUT_WR, SHUT_RDWR).  SHUT_WR
  *              takes effect (FIN) after the bytes already in the tx ring
  *   CLOSE      sock.  A stream socket's close also waits for the tx ring

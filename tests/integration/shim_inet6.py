@@ -47,7 +47,7 @@ check("data", a.recv(100), b"hello6")
 a.close()
 ls.close()
 
-# IPV6_V6ONLY=1: no IPv4 side, nothing for the engine's TCP: the kernel's.
+# IPV6_V6ONLY=1: an IPv6-only engine listener (the engine honours it).
 v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
 v6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
 v6.bind(("::", port + 2))

@@ -22,6 +22,7 @@
 #include "bytering.h"
 #include "fake_l3.h"
 #include "fake_tcp.h"
+#include "fake_tcp6.h"
 #include "nsstack/shimproto.h"
 #include "recring.h"
 #include "tcp.h"
@@ -1159,8 +1160,7 @@ static uint8_t *scratch(struct fapp *f, uint32_t id)
 /*
  * An AF_INET6 datagram socket: IPv4 peers come as ::ffff:a.b.c.d, its
  * name (28 bytes) and long option values travel through the scratch area,
- * lengths past it are refused; AF_INET6 stream sockets are not the
- * engine's (the shim maps them onto AF_INET TCBs).
+ * lengths past it are refused.
  */
 Test(app, inet6_datagram_sockets_use_the_scratch_area)
 {
@@ -1246,9 +1246,192 @@ Test(app, inet6_datagram_sockets_use_the_scratch_area)
 			      .arg = { SOL_SOCKET, SO_RCVBUF,
 				       SHIM_SCRATCH_LEN + 1 } };
 	cr_assert_eq(cmd(&f, &c, NULL), EINVAL);
+	fapp_close(&f);
+}
 
-	c = (struct ipc_cmd){ .op = IPC_OP_SOCKET,
-			      .arg = { AF_INET6, SOCK_STREAM, 0 } };
-	cr_assert_eq(cmd(&f, &c, NULL), EAFNOSUPPORT);
+/*
+ * AF_INET6 stream sockets are AF_INET6 TCBs: the fake engine also has
+ * 2001:db8:1::2 (fake_tcp6.h), the peer is 2001:db8:1::1.
+ */
+static void setup6(void)
+{
+	ft6_setup();
+	cr_assert_eq(app_init(&l3_eng), 0);
+}
+
+TestSuite(app6, .init = setup6, .fini = teardown);
+
+static void fstream6_open(struct fapp *f, struct fstream *s)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET6, SOCK_STREAM, 0 } };
+	struct ipc_cpl cpl;
+
+	cr_assert_eq(cmd(f, &c, &cpl), 0);
+	s->id = (uint32_t)cpl.result;
+	s->tx_off = cpl.val[0];
+	s->rx_off = cpl.val[1];
+	fstream_rings(f, s);
+}
+
+static int addr6_cmd(struct fapp *f, uint16_t op, uint32_t id,
+		     const struct ip6_addr *a, uint16_t port)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+	struct ipc_cmd c = { .op = op, .sock = id, .arg = { sizeof(s6) } };
+
+	if (a)
+		memcpy(s6.sin6_addr.s6_addr, a->b, 16);
+	memcpy(&c.arg[1], &s6, sizeof(s6));
+	return cmd(f, &c, NULL);
+}
+
+/* GETNAME of @id: a sockaddr_in6, which comes in the scratch area. */
+static struct sockaddr_in6 getname6(struct fapp *f, uint32_t id, uint64_t which)
+{
+	struct ipc_cmd c = { .op = IPC_OP_GETNAME,
+			     .sock = id,
+			     .arg = { which } };
+	struct sockaddr_in6 s6;
+	struct ipc_cpl cpl;
+
+	memset(scratch(f, id), 0xa5, SHIM_SCRATCH_LEN);
+	cr_assert_eq(cmd(f, &c, &cpl), 0);
+	cr_assert_eq(cpl.result, sizeof(s6));
+	memcpy(&s6, scratch(f, id), sizeof(s6));
+	cr_assert_eq(s6.sin6_family, AF_INET6);
+	return s6;
+}
+
+/* Bind, names, IPV6_V6ONLY, an active open to a v6 peer, bytes both ways. */
+Test(app6, inet6_stream_socket_connects_to_an_ipv6_peer)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ft6_seg seg;
+	struct sockaddr_in6 s6;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	struct tcp_opts o;
+	uint8_t buf[16];
+	int v = 1;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream6_open(&f, &s);
+	c = (struct ipc_cmd){ .op = IPC_OP_SETSOCKOPT,
+			      .sock = s.id,
+			      .arg = { IPPROTO_IPV6, IPV6_V6ONLY, sizeof(v) } };
+	memcpy(&c.arg[3], &v, sizeof(v));
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	v = 0;
+	c = (struct ipc_cmd){ .op = IPC_OP_GETSOCKOPT,
+			      .sock = s.id,
+			      .arg = { IPPROTO_IPV6, IPV6_V6ONLY, sizeof(v) } };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	memcpy(&v, cpl.val, sizeof(v));
+	cr_assert_eq(v, 1);
+	cr_assert_eq(addr6_cmd(&f, IPC_OP_BIND, s.id, &ft6_us, 4000), 0);
+	s6 = getname6(&f, s.id, SHIM_NAME_SOCK);
+	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_us.b, 16), 0);
+	cr_assert_eq(ntohs(s6.sin6_port), 4000);
+	c = (struct ipc_cmd){ .op = IPC_OP_GETNAME,
+			      .sock = s.id,
+			      .arg = { SHIM_NAME_PEER } };
+	cr_assert_eq(cmd(&f, &c, NULL), ENOTCONN);
+
+	cr_assert_eq(addr6_cmd(&f, IPC_OP_CONNECT, s.id, &ft6_peer, FT_PPORT),
+		     EINPROGRESS);
+	cr_assert(ft6_pop(&seg));
+	cr_assert_eq(seg.th.flags, TCP_SYN);
+	memset(&pp, 0, sizeof(pp));
+	pp.port = FT_PPORT;
+	pp.lport = seg.th.sport;
+	pp.seq = FT_PEER_ISN;
+	pp.ack = seg.th.seq + 1;
+	pp.win = 65535;
+	ft6_free(&seg);
+	memset(&o, 0, sizeof(o));
+	o.present = TCP_OPT_MSS;
+	o.mss = 1440;
+	ft6_send_raw(&pp, pp.seq, pp.ack, TCP_SYN | TCP_ACK, &o, NULL, 0);
+	pp.seq++;
+	cr_assert(ft6_recv(&pp, &seg)); /* the handshake's ACK */
+	ft6_free(&seg);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_CONNECTED);
+	s6 = getname6(&f, s.id, SHIM_NAME_PEER);
+	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_peer.b, 16), 0);
+	cr_assert_eq(ntohs(s6.sin6_port), FT_PPORT);
+
+	cr_assert_eq(ipc_bytering_write(&s.tx, "hello", 5), 5);
+	app_doorbell(f.a);
+	cr_assert(ft6_recv(&pp, &seg));
+	cr_assert_eq(seg.th.payload_len, 5);
+	cr_assert_eq(memcmp(seg.th.payload, "hello", 5), 0);
+	ft6_free(&seg);
+	pp.ack += 5;
+	ft6_send(&pp, TCP_ACK | TCP_PSH, "world", 5);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, sizeof(buf)), 5);
+	cr_assert_eq(memcmp(buf, "world", 5), 0);
+	fapp_close(&f);
+}
+
+/* ACCEPT on [::]: a v6 peer's sockaddr_in6 comes in the scratch area. */
+Test(app6, inet6_listener_hands_the_peer_over_in_the_scratch_area)
+{
+	struct fapp f;
+	struct fstream ln, s;
+	struct ft_peer pp;
+	struct ft6_seg seg;
+	struct sockaddr_in6 s6;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	struct tcp_opts o;
+	uint8_t buf[16];
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream6_open(&f, &ln);
+	cr_assert_eq(addr6_cmd(&f, IPC_OP_BIND, ln.id, NULL, 80), 0);
+	s6 = getname6(&f, ln.id, SHIM_NAME_SOCK);
+	cr_assert(IN6_IS_ADDR_UNSPECIFIED(&s6.sin6_addr));
+	c = (struct ipc_cmd){ .op = IPC_OP_LISTEN,
+			      .sock = ln.id,
+			      .arg = { 8 } };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	memset(&pp, 0, sizeof(pp));
+	pp.port = FT_PPORT;
+	pp.lport = 80;
+	pp.seq = FT_PEER_ISN;
+	pp.win = 65535;
+	memset(&o, 0, sizeof(o));
+	ft6_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
+	pp.seq++;
+	cr_assert(ft6_recv(&pp, &seg));
+	cr_assert_eq(seg.th.flags, TCP_SYN | TCP_ACK);
+	pp.ack = seg.th.seq + 1;
+	ft6_free(&seg);
+	ft6_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
+	ft6_drain();
+	cr_assert(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	memset(scratch(&f, ln.id), 0xa5, SHIM_SCRATCH_LEN);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	cr_assert_eq(cpl.val[1], 0);
+	memcpy(&s6, scratch(&f, ln.id), sizeof(s6));
+	cr_assert_eq(s6.sin6_family, AF_INET6);
+	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_peer.b, 16), 0);
+	cr_assert_eq(ntohs(s6.sin6_port), FT_PPORT);
+	s.id = (uint32_t)cpl.result;
+	s.tx_off = cpl.val[0] & 0xffffffffu;
+	s.rx_off = cpl.val[0] >> 32;
+	fstream_rings(&f, &s);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, sizeof(buf)), 5);
+	cr_assert_eq(memcmp(buf, "early", 5), 0);
+	s6 = getname6(&f, s.id, SHIM_NAME_SOCK);
+	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_us.b, 16), 0);
+	cr_assert_eq(ntohs(s6.sin6_port), 80);
 	fapp_close(&f);
 }

@@ -12,7 +12,6 @@
 
 #include "decide.h"
 #include "fdtable.h"
-#include "inet6.h"
 #include "testutil.h"
 
 struct obj {
@@ -162,18 +161,17 @@ Test(decide, bind_loopback_and_any_stay_on_the_kernel_by_default)
 	struct sockaddr_in eng = sin4("192.0.2.2", 5000);
 	struct sockaddr_in dns = sin4("192.0.2.2", 53);
 
-	cr_assert_eq(shim_decide_bind(SA(lo), sizeof(lo), true, 0),
+	cr_assert_eq(shim_decide_bind(SA(lo), sizeof(lo), true), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), false),
 		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), false, 0),
-		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true, 0),
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true),
 		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(eng), sizeof(eng), false, 0),
+	cr_assert_eq(shim_decide_bind(SA(eng), sizeof(eng), false),
 		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(dns), sizeof(dns), false, 0),
+	cr_assert_eq(shim_decide_bind(SA(dns), sizeof(dns), false),
 		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(eng), 4, false, 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(NULL, 0, false, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(eng), 4, false), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(NULL, 0, false), ROUTE_KERNEL);
 }
 
 Test(decide, destinations_outside_loopback_and_dns_go_to_the_engine)
@@ -184,14 +182,14 @@ Test(decide, destinations_outside_loopback_and_dns_go_to_the_engine)
 	struct sockaddr_in any = sin4("0.0.0.0", 7777);
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 
-	cr_assert_eq(shim_decide_dest(SA(peer), sizeof(peer), 0), ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo), 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns), 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any), 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(&unspec, sizeof(unspec), 0),
+	cr_assert_eq(shim_decide_dest(SA(peer), sizeof(peer)), ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(&unspec, sizeof(unspec)),
 		     ROUTE_UNDECIDED);
-	cr_assert_eq(shim_decide_dest(NULL, 0, 0), ROUTE_UNDECIDED);
-	cr_assert_eq(shim_decide_dest(SA(peer), 8, 0), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(NULL, 0), ROUTE_UNDECIDED);
+	cr_assert_eq(shim_decide_dest(SA(peer), 8), ROUTE_KERNEL);
 }
 
 static struct sockaddr_in6 sin6(const char *a, uint16_t port)
@@ -208,33 +206,21 @@ Test(decide, inet6_binds_follow_the_ipv4_rules)
 	struct sockaddr_in6 lo = sin6("::1", 5000);
 	struct sockaddr_in6 lo4 = sin6("::ffff:127.0.0.1", 5000);
 	struct sockaddr_in6 any = sin6("::", 5000);
-	struct sockaddr_in6 map = sin6("::ffff:192.0.2.2", 5000);
 	struct sockaddr_in6 real = sin6("2001:db8:1::2", 5000);
 
-	cr_assert_eq(shim_decide_bind(SA(lo), sizeof(lo), true, 0),
+	cr_assert_eq(shim_decide_bind(SA(lo), sizeof(lo), true), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(lo4), sizeof(lo4), true),
 		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(lo4), sizeof(lo4), true, 0),
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true),
+		     ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), false),
 		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true, 0),
+	cr_assert_eq(shim_decide_bind(SA(real), sizeof(real), true),
 		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), false, 0),
-		     ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_bind(SA(real), sizeof(real), true, 0),
-		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(any), 16, true, 0), ROUTE_KERNEL);
-	/* TCP over IPv6: only the IPv4 side can live in the engine. */
-	cr_assert_eq(shim_decide_bind(SA(any), sizeof(any), true,
-				      SHIM_DECIDE_V4ONLY),
-		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(map), sizeof(map), true,
-				      SHIM_DECIDE_V4ONLY),
-		     ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_bind(SA(real), sizeof(real), true,
-				      SHIM_DECIDE_V4ONLY),
-		     ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_bind(SA(any), 16, true), ROUTE_KERNEL);
 }
 
-Test(decide, inet6_tcp_to_a_real_ipv6_peer_stays_on_the_kernel)
+Test(decide, inet6_destinations_follow_the_ipv4_rules)
 {
 	struct sockaddr_in6 map = sin6("::ffff:192.0.2.1", 80);
 	struct sockaddr_in6 real = sin6("2001:db8:1::1", 80);
@@ -242,50 +228,9 @@ Test(decide, inet6_tcp_to_a_real_ipv6_peer_stays_on_the_kernel)
 	struct sockaddr_in6 any = sin6("::", 80);
 	struct sockaddr_in6 dns = sin6("2001:db8:1::1", 53);
 
-	cr_assert_eq(shim_decide_dest(SA(map), sizeof(map), SHIM_DECIDE_V4ONLY),
-		     ROUTE_ENGINE);
-	cr_assert_eq(
-		shim_decide_dest(SA(real), sizeof(real), SHIM_DECIDE_V4ONLY),
-		ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(SA(real), sizeof(real), 0), ROUTE_ENGINE);
-	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo), 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any), 0), ROUTE_KERNEL);
-	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns), 0), ROUTE_KERNEL);
-}
-
-Test(inet6, mapped_addresses_translate_both_ways)
-{
-	struct sockaddr_in6 map = sin6("::ffff:192.0.2.1", 80);
-	struct sockaddr_in6 any = sin6("::", 81);
-	struct sockaddr_in6 real = sin6("2001:db8:1::1", 80);
-	struct sockaddr_in v4, in4 = sin4("192.0.2.7", 99);
-	struct sockaddr_in any4 = sin4("0.0.0.0", 99);
-	struct sockaddr_in6 out;
-	socklen_t len = sizeof(out);
-	char buf[INET6_ADDRSTRLEN];
-
-	cr_assert_eq(inet6_to_v4(SA(map), sizeof(map), &v4), 0);
-	cr_assert_eq(v4.sin_family, AF_INET);
-	cr_assert_eq(v4.sin_addr.s_addr, htonl(0xc0000201));
-	cr_assert_eq(v4.sin_port, htons(80));
-	cr_assert_eq(inet6_to_v4(SA(any), sizeof(any), &v4), 0);
-	cr_assert_eq(v4.sin_addr.s_addr, 0);
-	cr_assert_eq(v4.sin_port, htons(81));
-	cr_assert_eq(inet6_to_v4(SA(real), sizeof(real), &v4), -ENETUNREACH);
-	cr_assert_eq(inet6_to_v4(SA(map), 24, &v4), -EINVAL);
-	map.sin6_family = AF_INET;
-	cr_assert_eq(inet6_to_v4(SA(map), sizeof(map), &v4), -EAFNOSUPPORT);
-
-	inet6_from_v4(&in4, (struct sockaddr *)&out, &len);
-	cr_assert_eq(len, sizeof(out));
-	cr_assert_eq(out.sin6_family, AF_INET6);
-	cr_assert_eq(out.sin6_port, htons(99));
-	inet_ntop(AF_INET6, &out.sin6_addr, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "::ffff:192.0.2.7");
-	inet6_from_v4(&any4, (struct sockaddr *)&out, &len);
-	inet_ntop(AF_INET6, &out.sin6_addr, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "::");
-	len = 8;
-	inet6_from_v4(&in4, (struct sockaddr *)&out, &len);
-	cr_assert_eq(len, sizeof(out));
+	cr_assert_eq(shim_decide_dest(SA(map), sizeof(map)), ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_dest(SA(real), sizeof(real)), ROUTE_ENGINE);
+	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any)), ROUTE_KERNEL);
+	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns)), ROUTE_KERNEL);
 }

@@ -508,3 +508,32 @@ Test(tcp6, truncated_header_is_dropped)
 	cr_assert_eq(l3_eng.stats.tcp.TcpInSegs, 0);
 	cr_assert_eq(ft6_drain(), 0);
 }
+
+/*
+ * An IPV6_V6ONLY listener and an IPv4 one share a port (ncat -l binds
+ * both), each getting its family's SYNs; a dual-stack :: still conflicts.
+ */
+Test(tcp6, v6only_and_ipv4_listeners_share_a_port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(8080) };
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(8080) };
+	struct tcb *ln6 = ft6_listen(8080, 4, true);
+	struct tcb *ln4, *ds;
+	union tcp_addr la;
+
+	cr_assert_eq(tcp_socket(&l3_eng, &ln4), 0);
+	cr_assert_eq(tcp_bind(ln4, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(tcp_listen(ln4, 4), 0);
+	tcp_addr_set4(&la, L3_US);
+	cr_assert_eq(tcp_listener_lookup_addr(&l3_eng, &la, 8080), ln4);
+	memcpy(la.b, ft6_us.b, 16);
+	cr_assert_eq(tcp_listener_lookup_addr(&l3_eng, &la, 8080), ln6);
+	cr_assert_eq(tcp_socket_af(&l3_eng, AF_INET6, &ds), 0);
+	cr_assert_eq(tcp_bind(ds, (struct sockaddr *)&s6, sizeof(s6)),
+		     -EADDRINUSE);
+	tcp_close(ds);
+	tcp_close(ln4);
+	tcp_close(ln6);
+}
