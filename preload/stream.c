@@ -538,12 +538,16 @@ int stream_fionread(struct shim_sock *s)
  */
 short stream_revents(struct shim_sock *s, short events)
 {
+	/* The error before the events: the engine stores them the other way
+	 * round, so seeing an error means seeing the state that came with
+	 * it (a refused connect: ERR and HUP together, as on Linux). */
+	bool errp = err_pending(s);
 	uint32_t ev = events_of(s);
 	short rev = 0, in = events & (POLLIN | POLLRDNORM);
 	short out = events & (POLLOUT | POLLWRNORM);
 	ssize_t n;
 
-	if (err_pending(s) || (ev & SHIM_EV_ERR))
+	if (errp || (ev & SHIM_EV_ERR))
 		rev |= POLLERR;
 	if (s->listening)
 		return (short)(rev | ((ev & SHIM_EV_ACCEPT) ? in : 0));

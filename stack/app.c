@@ -361,15 +361,8 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 	unsigned int ev = tcp_poll(tcb);
 	bool eof_ok = !tcb->rcv.len || tcb->shut_rd;
 	uint32_t want = 0, old;
+	bool changed;
 
-	if (tcb->err) {
-		int err = 0;
-		socklen_t len = sizeof(err);
-
-		if (!tcp_getsockopt(tcb, SOL_SOCKET, SO_ERROR, &err, &len) &&
-		    err)
-			post_error(a, s, err);
-	}
 	if (tcb->state == TCPS_LISTEN) {
 		if (tcb->aq_len)
 			want |= SHIM_EV_ACCEPT;
@@ -388,12 +381,28 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 	old = atomic_load_explicit(&st->events, memory_order_relaxed);
 	/* CONNECTED is sticky: a connection that ended was connected. */
 	want |= old & SHIM_EV_CONNECTED;
-	if ((old & SHIM_EV_STREAM) == want)
-		return;
-	atomic_fetch_and_explicit(&st->events, ~(SHIM_EV_STREAM & ~want),
-				  memory_order_release);
-	atomic_fetch_or_explicit(&st->events, want, memory_order_release);
-	wake_app(a, st);
+	changed = (old & SHIM_EV_STREAM) != want;
+	if (changed) {
+		atomic_fetch_and_explicit(&st->events,
+					  ~(SHIM_EV_STREAM & ~want),
+					  memory_order_release);
+		atomic_fetch_or_explicit(&st->events, want,
+					 memory_order_release);
+	}
+	/* The error last: an app woken by it sees the state that came with
+	 * it (a refused connect is ERR with HUP, as poll(2) reports it). */
+	if (tcb->err) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		if (!tcp_getsockopt(tcb, SOL_SOCKET, SO_ERROR, &err, &len) &&
+		    err) {
+			post_error(a, s, err);
+			return;
+		}
+	}
+	if (changed)
+		wake_app(a, st);
 }
 
 /*
