@@ -580,8 +580,8 @@ int main(int argc, char **argv)
 		   json_object_is_type(data, json_type_array)) {
 		/* sysctl(8)'s form: "name = value". */
 		for (size_t k = 0; k < json_object_array_length(data); k++) {
-			struct json_object *e =
-				json_object_array_get_idx(data, k);
+			struct json_object *e = json_object_array_get_idx(data,
+									  k);
 
 			printf("%s = %s\n", str_of(e, "name"),
 			       str_of(e, "value"));
