@@ -69,15 +69,18 @@ nsctl neigh | grep -q "^192.0.2.77 " && nst_fail "neigh del left it"
 [[ $(nsctl sysctl net.ipv4.ip_default_ttl) == "net.ipv4.ip_default_ttl = 64" ]] ||
 	nst_fail "sysctl read: $(nsctl sysctl net.ipv4.ip_default_ttl)"
 nsctl sysctl -w net.ipv4.ip_default_ttl=17 >/dev/null
-nsx ping -c 1 -W 1 "$ENGINE4" | grep -q "ttl=17" ||
-	nst_fail "TTL 17 not used: $(nsx ping -c 1 -W 1 "$ENGINE4")"
+# Into a variable first: grep -q closing the pipe early would fail the
+# pipeline under pipefail.
+out=$(nsx ping -c 1 -W 1 "$ENGINE4")
+grep -q "ttl=17" <<<"$out" || nst_fail "TTL 17 not used: $out"
 err=$(nsctl sysctl net.ipv4.ip_default_ttl=300 2>&1) &&
 	nst_fail "ttl 300 accepted"
 grep -q "out of range" <<<"$err" || nst_fail "bad sysctl message: $err"
 nsctl sysctl net.ipv4.icmp_echo_ignore_all=1 >/dev/null
 nsx ping -c 2 -W 1 "$ENGINE4" >/dev/null && nst_fail "echo_ignore_all ignored"
 nsctl sysctl net.ipv4.icmp_echo_ignore_all=0 net.ipv4.ip_default_ttl=64 >/dev/null
-nsx ping -c 1 -W 1 "$ENGINE4" | grep -q "ttl=64" || nst_fail "TTL not restored"
+out=$(nsx ping -c 1 -W 1 "$ENGINE4")
+grep -q "ttl=64" <<<"$out" || nst_fail "TTL not restored: $out"
 echo "ok: nsctl sysctl: ttl 17 on the wire, 300 refused ($err), echo off and on"
 
 nst_engine_stop
