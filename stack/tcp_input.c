@@ -666,12 +666,16 @@ static enum step check_syn(struct tcb *tcb, struct pkt *p, struct seg *s)
 	return STEP_DROP;
 }
 
-/* Copy pending bytes of the reassembly queue into the receive ring. */
+/*
+ * Forget what the arrival just delivered, then copy the bytes it made
+ * contiguous from the reassembly queue into the receive ring.
+ */
 static void pull_reass(struct tcb *tcb)
 {
 	uint8_t buf[4096];
 	size_t n;
 
+	tcp_reass_forget(&tcb->reass, tcb->rcv_nxt);
 	while (tcp_reass_ready(&tcb->reass, tcb->rcv_nxt) &&
 	       tcb->rcv.cap - tcb->rcv.len > 0) {
 		size_t room = tcb->rcv.cap - tcb->rcv.len;

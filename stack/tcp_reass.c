@@ -289,6 +289,23 @@ size_t tcp_reass_ready(const struct tcp_reass *q, uint32_t rcv_nxt)
 }
 
 /**
+ * tcp_reass_forget() - discard the pieces RCV.NXT has passed
+ * @q:       queue
+ * @rcv_nxt: RCV.NXT
+ *
+ * A retransmission may cover a hole and held pieces at once (RFC 9293
+ * 3.8.1 lets a sender repacketize; Linux collapses segments when it
+ * retransmits), so it arrives in order and the pieces it covered are
+ * delivered another way.  Called after every in-order arrival, so an
+ * empty queue means no data is held beyond RCV.NXT.
+ */
+void tcp_reass_forget(struct tcp_reass *q, uint32_t rcv_nxt)
+{
+	while (q->count && seq_leq(piece_end(&q->pieces[0]), rcv_nxt))
+		piece_remove(q, 0);
+}
+
+/**
  * tcp_reass_read() - move in-order data out of the queue
  * @q:       queue
  * @rcv_nxt: RCV.NXT

@@ -64,6 +64,7 @@ void tcp_reass_free(struct tcp_reass *q);
 int tcp_reass_insert(struct tcp_reass *q, uint32_t rcv_nxt, uint32_t rcv_wnd,
 		     uint32_t seq, const uint8_t *data, uint32_t len, bool fin);
 size_t tcp_reass_ready(const struct tcp_reass *q, uint32_t rcv_nxt);
+void tcp_reass_forget(struct tcp_reass *q, uint32_t rcv_nxt);
 size_t tcp_reass_read(struct tcp_reass *q, uint32_t rcv_nxt, uint8_t *buf,
 		      size_t cap);
 bool tcp_reass_fin_ready(const struct tcp_reass *q, uint32_t rcv_nxt);

@@ -331,6 +331,35 @@ Test(tcp_input, hole_filled_delivers_all)
 	cr_assert_eq(memcmp(buf, "helloworld", 10), 0);
 }
 
+/*
+ * RFC 9293 3.10.7.4: a retransmission that covers both the hole and what
+ * the queue held (a sender may repacketize, RFC 9293 3.8.1: Linux
+ * collapses segments when it retransmits) leaves nothing behind in the
+ * queue, so closing after reading everything sends a FIN, not a RST.
+ */
+Test(tcp_input, repacketized_retransmission_empties_the_queue)
+{
+	struct ft_peer pp;
+	struct tcb *c = estab(&pp);
+	struct ft_seg s;
+	char buf[16];
+
+	ft_send_raw(&pp, pp.seq + 5, pp.ack, TCP_ACK, NULL, "world", 5);
+	ft_drain();
+	ft_send(&pp, TCP_ACK, "helloworld", 10);
+	cr_assert(tcp_reass_empty(&c->reass), "a delivered piece stayed");
+	ft_send(&pp, TCP_FIN, NULL, 0);
+	ft_drain();
+	cr_assert_eq(tcp_recv(c, buf, sizeof(buf), 0), 10);
+	cr_assert_eq(memcmp(buf, "helloworld", 10), 0);
+	cr_assert_eq(tcp_recv(c, buf, sizeof(buf), 0), 0);
+	cr_assert_eq(tcp_close(c), 0);
+	cr_assert(ft_pop(&s));
+	cr_assert_eq(s.th.flags & (TCP_FIN | TCP_RST), TCP_FIN);
+	ft_free(&s);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPAbortOnClose, 0);
+}
+
 /* RFC 2883 4: an old duplicate is reported with a D-SACK block. */
 Test(tcp_input, duplicate_data_reported_with_dsack)
 {

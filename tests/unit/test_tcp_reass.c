@@ -439,6 +439,31 @@ Test(tcp_reass, stale_pieces_below_rcv_nxt_are_dropped)
 	tcp_reass_free(&q);
 }
 
+/*
+ * A repacketized retransmission covered the held pieces: forgetting them
+ * empties the queue (a TCB closing then must not see unread data); a
+ * piece that straddles RCV.NXT stays for the reader.
+ */
+Test(tcp_reass, forget_drops_only_what_rcv_nxt_passed)
+{
+	struct tcp_reass q;
+
+	tcp_reass_init(&q, BIG_BUDGET);
+	insert(&q, 0, 100, 100);
+	insert(&q, 0, 300, 100);
+	tcp_reass_forget(&q, 200);
+	cr_assert_eq(q.count, 1u);
+	cr_assert_eq(q.held, 100u + TCP_REASS_PIECE_OVERHEAD);
+	tcp_reass_forget(&q, 350);
+	cr_assert_eq(q.count, 1u, "a straddling piece is kept");
+	cr_assert_eq(drain(&q, 350), 400u);
+	insert(&q, 400, 500, 100);
+	tcp_reass_forget(&q, 600);
+	cr_assert(tcp_reass_empty(&q));
+	cr_assert_eq(q.held, 0u);
+	tcp_reass_free(&q);
+}
+
 /* RFC 9293 3.10.7.4 "eighth, check the FIN bit": only once in order. */
 Test(tcp_reass, out_of_order_fin_waits_for_the_gap)
 {
