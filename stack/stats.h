@@ -133,6 +133,9 @@
 	X(TcpExtDelayedACKs)                                                   \
 	X(TcpExtTCPSACKReneging)                                               \
 	X(TcpExtTCPDSACKRecv)                                                  \
+	X(TcpExtTCPDSACKUndo)                                                  \
+	X(TcpExtTCPFullUndo)                                                   \
+	X(TcpExtTCPLossUndo)                                                   \
 	X(TcpExtTCPDSACKOldSent)                                               \
 	X(TcpExtTCPOFOQueue)                                                   \
 	X(TcpExtTCPOFODrop)                                                    \

@@ -49,6 +49,7 @@
 #include "tcp_reass.h"
 #include "tcp_rto.h"
 #include "tcp_sack.h"
+#include "tcp_undo.h"
 #include "timer.h"
 #include "wire/addr.h"
 #include "wire/ipv4.h"
@@ -250,6 +251,7 @@ struct tcb {
 	struct tcp_scoreboard sb;
 	struct tcp_prr prr;
 	struct tcp_rack rack; /* RFC 8985 6, when sb.rack */
+	struct tcp_undo undo; /* spurious-retransmission evidence */
 	unsigned int dupacks;
 	uint32_t rtt_seq; /* Karn: the timed segment ends here */
 	uint64_t rtt_start;

@@ -158,6 +158,15 @@ void tcp_cc_on_dupack(struct tcp_cc_state *s)
 		s->ops->on_dupack(s);
 }
 
+/* Remember the state a congestion response is about to change. */
+static void save_prior(struct tcp_cc_state *s)
+{
+	s->prior.cwnd = s->cwnd;
+	s->prior.ssthresh = s->ssthresh;
+	s->prior.u = s->u;
+	s->prior.valid = true;
+}
+
 /**
  * tcp_cc_on_congestion_event() - loss detected: enter fast recovery
  * @s: state
@@ -166,6 +175,7 @@ void tcp_cc_on_dupack(struct tcp_cc_state *s)
 void tcp_cc_on_congestion_event(struct tcp_cc_state *s,
 				const struct tcp_cc_event *e)
 {
+	save_prior(s);
 	s->ops->on_congestion_event(s, e);
 }
 
@@ -192,7 +202,37 @@ void tcp_cc_on_recovery_exit(struct tcp_cc_state *s, uint32_t flight)
  */
 void tcp_cc_on_rto_timeout(struct tcp_cc_state *s, const struct tcp_cc_event *e)
 {
+	if (!e->repeated)
+		save_prior(s); /* a backed-off timer keeps the first one */
 	s->ops->on_rto_timeout(s, e);
+}
+
+/**
+ * tcp_cc_undo() - the last congestion response answered no loss
+ * @s: state
+ *
+ * RFC 9438 4.9: on a spurious congestion event CUBIC restores cwnd,
+ * ssthresh, W_max and K (here: all its private state) to their values
+ * before the event; RFC 3522 3.2 / RFC 4015 restore the windows for any
+ * algorithm.  The window is never made smaller than it has grown since,
+ * and recovery ends: the loss it was repairing was not one.
+ *
+ * Return: true when there was a response to undo.
+ */
+bool tcp_cc_undo(struct tcp_cc_state *s)
+{
+	if (!s->prior.valid)
+		return false;
+	if (s->prior.cwnd > s->cwnd)
+		s->cwnd = s->prior.cwnd;
+	if (s->prior.ssthresh > s->ssthresh)
+		s->ssthresh = s->prior.ssthresh;
+	s->u = s->prior.u;
+	s->in_recovery = false;
+	s->after_rto = false;
+	s->bytes_acked = 0;
+	s->prior.valid = false;
+	return true;
 }
 
 /**

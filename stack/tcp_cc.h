@@ -20,6 +20,7 @@
  *                              fast retransmit of RFC 5681 3.2 steps 2-3
  *   tcp_cc_on_recovery_exit()  SACK-based recovery (RFC 6675) ended
  *   tcp_cc_on_rto_timeout()    the retransmission timer expired
+ *   tcp_cc_undo()              the last loss signal proved spurious
  *
  * During fast recovery every algorithm here keeps the window accounting
  * of RFC 5681 3.2 (inflate by SMSS per duplicate ACK).  A SACK-enabled TCB
@@ -62,6 +63,26 @@ struct tcp_cc_cubic {
 	bool fast_convergence; /* 4.7, on by default */
 };
 
+/* An algorithm's private state. */
+union tcp_cc_priv {
+	struct tcp_cc_cubic cubic;
+};
+
+/**
+ * struct tcp_cc_prior - the state before the last congestion response,
+ * kept so a response to a loss that was not one can be undone (RFC 9438
+ * 4.9, RFC 3708, RFC 3522)
+ * @cwnd, @ssthresh: the windows before it
+ * @u:               the algorithm's private state before it
+ * @valid:           a response was saved and not undone yet
+ */
+struct tcp_cc_prior {
+	uint32_t cwnd;
+	uint32_t ssthresh;
+	union tcp_cc_priv u;
+	bool valid;
+};
+
 /**
  * struct tcp_cc_state - one connection's congestion-control state
  * @ops:         the algorithm
@@ -74,6 +95,7 @@ struct tcp_cc_cubic {
  * @in_recovery: inside fast recovery
  * @after_rto:   slow start that follows an RTO (RFC 3465 L = 1 SMSS)
  * @u:           the algorithm's private state
+ * @prior:       what tcp_cc_undo() restores
  */
 struct tcp_cc_state {
 	const struct tcp_cc_ops *ops;
@@ -84,9 +106,8 @@ struct tcp_cc_state {
 	uint32_t recover;
 	bool in_recovery;
 	bool after_rto;
-	union {
-		struct tcp_cc_cubic cubic;
-	} u;
+	union tcp_cc_priv u;
+	struct tcp_cc_prior prior;
 };
 
 /**
@@ -182,6 +203,7 @@ void tcp_cc_on_congestion_event(struct tcp_cc_state *s,
 void tcp_cc_on_recovery_exit(struct tcp_cc_state *s, uint32_t flight);
 void tcp_cc_on_rto_timeout(struct tcp_cc_state *s,
 			   const struct tcp_cc_event *e);
+bool tcp_cc_undo(struct tcp_cc_state *s);
 
 /* Building blocks the algorithms share (RFC 5681, 3465, 6582). */
 uint32_t tcp_cc_reno_ssthresh(uint32_t flight, uint32_t mss);

@@ -773,18 +773,37 @@ static void rack_process(struct tcb *tcb, uint32_t una, bool dsack)
 		timer_cancel(&eng->timers, &tcb->t_reo);
 }
 
-static void enter_recovery(struct tcb *tcb);
+static void enter_recovery(struct tcb *tcb, uint32_t delivered);
 static void sack_send(struct tcb *tcb);
 
-/* RACK deemed SND.UNA lost: start recovery as DupThresh would have. */
-static void rack_maybe_recover(struct tcb *tcb)
+/*
+ * May a loss signal start fast recovery now?  With SACK, RFC 6675's
+ * RecoveryPoint (tcp_sack_should_enter_recovery()) keeps one window's
+ * losses to one response, and a loss among the segments sent during the
+ * last recovery is a new event once that recovery has ended.  NewReno's
+ * "recover" test (RFC 6582 3.2 step 2) would hold that loss off until SND.UNA
+ * passed it, which only a retransmission timeout can then bring about.
+ * Without SACK, RFC 6582 applies.
+ */
+static bool may_fast_retransmit(const struct tcb *tcb, uint32_t ack)
+{
+	if (tcb->sack_ok)
+		return !tcb->cc.in_recovery;
+	return tcp_cc_may_fast_retransmit(&tcb->cc, ack);
+}
+
+/*
+ * RACK deemed SND.UNA lost: start recovery as DupThresh would have.
+ * @delivered: DeliveredData of the ACK that showed it (0 from the timer).
+ */
+static void rack_maybe_recover(struct tcb *tcb, uint32_t delivered)
 {
 	if (!tcb->sb.rack || tcb->cc.in_recovery ||
 	    !tcp_sack_should_enter_recovery(&tcb->sb, 0, tcb->mss) ||
-	    !tcp_cc_may_fast_retransmit(&tcb->cc, tcb->snd_una) ||
+	    !may_fast_retransmit(tcb, tcb->snd_una) ||
 	    tcb->snd_nxt != tcb->snd_max)
 		return;
-	enter_recovery(tcb);
+	enter_recovery(tcb, delivered);
 }
 
 /**
@@ -799,11 +818,17 @@ void tcp_rack_timeout(struct tcb *tcb)
 	if (tcb->sb.in_recovery)
 		sack_send(tcb);
 	else
-		rack_maybe_recover(tcb);
+		rack_maybe_recover(tcb, 0);
 }
 
-/* Loss detected by duplicate ACKs or SACK: RFC 5681 3.2 / RFC 6675 5. */
-static void enter_recovery(struct tcb *tcb)
+/*
+ * Loss detected by duplicate ACKs or SACK: RFC 5681 3.2 / RFC 6675 5.
+ * PRR (RFC 6937 3.1) counts the @delivered octets of the ACK that starts
+ * recovery: with SSRB that lets one new segment follow the retransmission
+ * when the pipe is low, and its ACK is what tells RACK whether the
+ * retransmission was lost (RFC 8985 6.2) before the timer must.
+ */
+static void enter_recovery(struct tcb *tcb, uint32_t delivered)
 {
 	struct tcp_stats *st = &tcb->eng->stats.tcp;
 	struct tcp_cc_event ev = { 0 };
@@ -812,6 +837,7 @@ static void enter_recovery(struct tcb *tcb)
 	ev.snd_nxt = tcb->snd_max;
 	ev.now_us = tcb->eng->now;
 	tcp_cc_on_congestion_event(&tcb->cc, &ev);
+	tcp_undo_begin(&tcb->undo, tcb->snd_una, false);
 	st->TcpExtTCPFastRetrans++;
 	tcb->rtt_timing = false;
 	if (tcb->sb.rack)
@@ -821,7 +847,7 @@ static void enter_recovery(struct tcb *tcb)
 		tcp_sack_enter_recovery(&tcb->sb, tcb->snd_max);
 		tcp_prr_init(&tcb->prr, ev.flight, tcb->cc.ssthresh, tcb->mss);
 		tcb->cc.cwnd = tcp_prr_on_ack(
-			&tcb->prr, 0,
+			&tcb->prr, delivered,
 			tcp_sack_pipe(&tcb->sb, tcb->snd_max, tcb->mss));
 		sack_send(tcb);
 	} else {
@@ -919,6 +945,36 @@ static void tlp_on_ack(struct tcb *tcb, uint32_t ack,
 	ev.now_us = tcb->eng->now;
 	tcp_cc_on_congestion_event(&tcb->cc, &ev);
 	tcp_cc_on_recovery_exit(&tcb->cc, ev.flight);
+	tcb->undo.active = false; /* the saved state is this response's */
+}
+
+/*
+ * RFC 3708 / RFC 3522: the episode answered no loss.  Restore the
+ * congestion state (RFC 9438 4.9); after a timeout, stop resending what
+ * the peer had (the rest of go-back-N): RACK judges anything still
+ * missing as usual.  Waits for a running recovery to end, since PRR sets
+ * the window on every ACK until then.
+ */
+static void undo_episode(struct tcb *tcb)
+{
+	struct tcp_stats *st = &tcb->eng->stats.tcp;
+	struct tcp_undo *u = &tcb->undo;
+
+	if (!u->active || u->spurious == TCP_UNDO_NONE || tcb->sb.in_recovery ||
+	    tcb->cc.in_recovery)
+		return;
+	u->active = false;
+	if (!tcp_cc_undo(&tcb->cc))
+		return;
+	if (u->rto) {
+		st->TcpExtTCPLossUndo++;
+		if (seq_lt(tcb->snd_nxt, tcb->snd_max))
+			tcb->snd_nxt = tcb->snd_max;
+	} else if (u->spurious == TCP_UNDO_DSACK) {
+		st->TcpExtTCPDSACKUndo++;
+	} else {
+		st->TcpExtTCPFullUndo++;
+	}
 }
 
 /* Is our FIN acknowledged? */
@@ -998,8 +1054,11 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 					? s->th.opt.sack_n
 					: 0,
 				&res);
-	if (res.dsack)
+	if (res.dsack) {
 		st->TcpExtTCPDSACKRecv++;
+		tcp_undo_on_dsack(&tcb->undo, s->th.opt.sack[0].start,
+				  s->th.opt.sack[0].end, tcb->mss);
+	}
 	tlp_on_ack(tcb, ack, &res);
 	rack_process(tcb, advanced ? ack : old_una, res.dsack);
 	/* RFC 5681 2 "DUPLICATE ACKNOWLEDGMENT" (RFC 6675 adds: any ACK
@@ -1036,6 +1095,7 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 				if (tcb->cc.in_recovery)
 					tcp_cc_on_recovery_exit(&tcb->cc,
 								a.flight);
+				v = TCP_CC_ACK_RECOVERED;
 			} else {
 				tcb->cc.cwnd = tcp_prr_on_ack(
 					&tcb->prr, res.delivered,
@@ -1047,6 +1107,9 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 			/* RFC 6582 3.2 step 5. */
 			tcp_retransmit_head(tcb);
 		}
+		tcp_undo_on_ack(&tcb->undo, ack,
+				tcb->ts_ok && (s->th.opt.present & TCP_OPT_TS),
+				s->th.opt.tsecr, v == TCP_CC_ACK_RECOVERED);
 		tcb->dupacks = 0;
 	} else if (dup) {
 		tcb->dupacks++;
@@ -1062,15 +1125,16 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 				    ? tcp_sack_should_enter_recovery(
 					      &tcb->sb, tcb->dupacks, tcb->mss)
 				    : tcb->dupacks == TCP_DUPTHRESH) &&
-			   tcp_cc_may_fast_retransmit(&tcb->cc, ack) &&
+			   may_fast_retransmit(tcb, ack) &&
 			   tcb->snd_nxt == tcb->snd_max) {
-			enter_recovery(tcb);
+			enter_recovery(tcb, res.delivered);
 		} else if (tcb->dupacks < TCP_DUPTHRESH) {
 			limited_transmit(tcb);
 		}
 	}
+	undo_episode(tcb);
 	/* RFC 8985: a cumulative ACK can reveal a loss as well. */
-	rack_maybe_recover(tcb);
+	rack_maybe_recover(tcb, res.delivered);
 	/* "If SND.UNA =< SEG.ACK =< SND.NXT, the send window should be
 	 * updated.  If (SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and
 	 * SND.WL2 =< SEG.ACK)), set SND.WND <- SEG.WND, set SND.WL1 <-

@@ -188,6 +188,9 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 	if (tcb->sb.rack && len)
 		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
 			      tcb->eng->now, seq_lt(seq, tcb->snd_max));
+	if (len && seq_lt(seq, tcb->snd_max))
+		tcp_undo_on_rxt(&tcb->undo, seq, (uint32_t)len, tcb->ts_ok,
+				o.tsval, tcb->mss);
 	tcb->segs_out++;
 	if (flags & TCP_ACK) {
 		tcb->unacked_segs = 0;

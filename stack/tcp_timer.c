@@ -150,6 +150,8 @@ static void rtx_fire(struct timer *t)
 		ev.now_us = eng->now;
 		ev.repeated = tcb->retries > 1;
 		tcp_cc_on_rto_timeout(&tcb->cc, &ev);
+		if (!ev.repeated)
+			tcp_undo_begin(&tcb->undo, tcb->snd_una, true);
 		tcp_sack_rto(&tcb->sb, tcb->snd_max);
 		tcp_rack_rto(&tcb->rack);
 		tcb->dupacks = 0;

@@ -1328,3 +1328,165 @@ Test(tcp_input, icmp_frag_needed_lowers_mss)
 	tcp_err(&l3_eng, &inner, EMSGSIZE, false);
 	cr_assert_eq(c->mss, 1000 - 40 - 12);
 }
+
+/* ---- loss recovery: new episodes, PRR's first ACK, undo ---- */
+
+/* Run the clock until the retransmission timer (after the probe) fires. */
+static void rto_fires(void)
+{
+	for (int ms = 0; ms < 5000 && !l3_eng.stats.tcp.TcpExtTCPTimeouts; ms++)
+		ft_advance_ms(1);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 1);
+}
+
+/* The peer ACKs @ack and SACKs [@from, @to), if not empty (no TS). */
+static void sack_ack(struct ft_peer *pp, uint32_t ack, uint32_t from,
+		     uint32_t to)
+{
+	struct tcp_opts o = { .present = TCP_OPT_SACK, .sack_n = 1 };
+
+	if (from == to)
+		o.present = 0;
+	o.sack[0].start = from;
+	o.sack[0].end = to;
+	ft_send_raw(pp, pp->seq, ack, TCP_ACK, &o, NULL, 0);
+}
+
+/* Was a segment starting at @seq sent (retransmitted) since the last pop? */
+static bool sent_seq(uint32_t seq, uint32_t *max_end)
+{
+	struct ft_seg s;
+	bool found = false;
+
+	while (ft_pop(&s)) {
+		if (s.th.seq == seq && s.th.payload_len)
+			found = true;
+		if (max_end && seq_gt(s.th.seq + s.th.payload_len, *max_end))
+			*max_end = s.th.seq + s.th.payload_len;
+		ft_free(&s);
+	}
+	return found;
+}
+
+/*
+ * RFC 6937 3.1 (PRR-SSRB): the ACK that starts recovery counts its
+ * DeliveredData, so with the pipe below ssthresh one new segment follows
+ * the retransmission (its ACK lets RACK judge the retransmission, RFC
+ * 8985 6.2, before the timer must).
+ */
+Test(tcp_input, recovery_start_sends_new_data_after_the_retransmission)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 14); /* 10 sent, 4 queued */
+	uint32_t una = c->snd_una, mss = c->mss, top = c->snd_max;
+
+	ft_drain();
+	cr_assert_eq(top, una + 10 * mss);
+	sack_ack(&pp, una, una + mss, una + 5 * mss);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+	cr_assert(sent_seq(una, NULL), "the hole is retransmitted");
+	cr_assert(seq_gt(c->snd_max, top), "and new data follows it");
+}
+
+/*
+ * RFC 6675 5 (RecoveryPoint): once an ACK covers the last recovery, a
+ * loss among the segments sent during it is a new episode, found by the
+ * SACKs (RFC 8985), not left to the retransmission timer.
+ */
+Test(tcp_input, loss_past_recovery_point_starts_a_new_recovery)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 30);
+	uint32_t una = c->snd_una, mss = c->mss, end;
+
+	ft_drain();
+	sack_ack(&pp, una, una + mss, una + 5 * mss);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+	ft_drain();
+	/* Everything up to RecoveryPoint arrives: recovery ends. */
+	sack_ack(&pp, una + 10 * mss, una + 10 * mss, una + 10 * mss);
+	cr_assert_not(c->sb.in_recovery);
+	end = c->snd_max;
+	cr_assert(seq_geq(end, una + 12 * mss), "sent during recovery");
+	/* The first segment sent during recovery was lost. */
+	sack_ack(&pp, una + 10 * mss, una + 11 * mss, end);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 2);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPTimeouts, 0);
+	cr_assert(sent_seq(una + 10 * mss, NULL));
+}
+
+/*
+ * RFC 3708 3.2, RFC 9438 4.9: when the retransmission comes back
+ * D-SACKed, the original had arrived (reordering, not loss): the
+ * reduction is undone.
+ */
+Test(tcp_input, dsack_of_every_retransmission_undoes_the_reduction)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 14);
+	uint32_t una = c->snd_una, mss = c->mss, cwnd = c->cc.cwnd;
+
+	ft_drain();
+	sack_ack(&pp, una, una + mss, una + 5 * mss);
+	cr_assert_lt(c->cc.cwnd, cwnd);
+	ft_drain();
+	/* The original arrives late; then the retransmission, twice. */
+	sack_ack(&pp, una + 10 * mss, una + 10 * mss, una + 10 * mss);
+	cr_assert_lt(c->cc.cwnd, cwnd, "a cumulative ACK proves nothing");
+	sack_ack(&pp, una + 10 * mss, una, una + mss);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPDSACKUndo, 1);
+	cr_assert_geq(c->cc.cwnd, cwnd);
+}
+
+/*
+ * RFC 3522 2 (Eifel): after a timeout, an ACK that echoes the TSval of
+ * the original transmission shows the timeout was spurious: cwnd and
+ * ssthresh come back, and the rest of go-back-N is not resent.
+ */
+Test(tcp_input, ack_echoing_the_original_undoes_a_timeout)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 4);
+	uint32_t una = c->snd_una, mss = c->mss, cwnd = c->cc.cwnd;
+	uint32_t orig_tsval;
+	struct ft_seg s;
+
+	cr_assert(pp.ts);
+	cr_assert(ft_pop(&s));
+	orig_tsval = s.th.opt.tsval;
+	ft_free(&s);
+	ft_drain();
+	rto_fires();
+	cr_assert_eq(c->cc.cwnd, mss);
+	cr_assert(sent_seq(una, NULL));
+	pp.tsecr = orig_tsval;
+	pp.ack = una + 4 * mss;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossUndo, 1);
+	cr_assert_geq(c->cc.cwnd, cwnd);
+	cr_assert_eq(c->snd_nxt, c->snd_max);
+}
+
+/* The echo of the retransmission itself: the loss was real. */
+Test(tcp_input, ack_echoing_the_retransmission_keeps_the_reduction)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 4);
+	uint32_t una = c->snd_una, mss = c->mss;
+	struct ft_seg s;
+	uint32_t rxt_tsval = 0;
+
+	ft_drain();
+	rto_fires();
+	while (ft_pop(&s)) {
+		if (s.th.seq == una && s.th.payload_len)
+			rxt_tsval = s.th.opt.tsval;
+		ft_free(&s);
+	}
+	cr_assert_neq(rxt_tsval, 0);
+	pp.tsecr = rxt_tsval;
+	pp.ack = una + mss;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossUndo, 0);
+	cr_assert_lt(c->cc.cwnd, 4 * mss);
+}
