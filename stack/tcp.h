@@ -411,6 +411,7 @@ void tcp_send_rst_for(struct engine *eng, const union tcp_addr *src,
 		      size_t seg_len);
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
+uint32_t tcp_seg_mss(struct tcb *tcb);
 void tcp_retransmit_head(struct tcb *tcb);
 void tcp_send_loss_probe(struct tcb *tcb);
 /* What a cookie SYN-ACK says (tcp_input.c fills it, tcp_output.c sends). */

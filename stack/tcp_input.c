@@ -695,6 +695,7 @@ static void sack_send(struct tcb *tcb)
 {
 	uint32_t end = tcb->snd_una + (uint32_t)tcb->snd.len;
 	uint32_t pipe = tcp_sack_pipe(&tcb->sb, tcb->snd_max, tcb->mss);
+	uint32_t mss = tcp_seg_mss(tcb);
 	struct tcp_sack_seg sg;
 
 	while (pipe < tcb->cc.cwnd) {
@@ -703,13 +704,13 @@ static void sack_send(struct tcb *tcb)
 				      tcb->snd_una + tcb->snd_wnd);
 		uint32_t len;
 
-		if (!tcp_sack_next_seg(&tcb->sb, tcb->snd_max, tcb->mss,
-				       can_new, &sg))
+		if (!tcp_sack_next_seg(&tcb->sb, tcb->snd_max, mss, can_new,
+				       &sg))
 			break;
 		if (sg.kind == TCP_SEG_NEW) {
 			len = end - tcb->snd_max;
-			if (len > tcb->mss)
-				len = tcb->mss;
+			if (len > mss)
+				len = mss;
 			if (len > tcb->snd_una + tcb->snd_wnd - tcb->snd_max)
 				len = tcb->snd_una + tcb->snd_wnd -
 				      tcb->snd_max;
@@ -866,8 +867,8 @@ static void limited_transmit(struct tcb *tcb)
 	if (tcb->snd_nxt != tcb->snd_max || !seq_lt(tcb->snd_nxt, end))
 		return;
 	len = end - tcb->snd_nxt;
-	if (len > tcb->mss)
-		len = tcb->mss;
+	if (len > tcp_seg_mss(tcb))
+		len = tcp_seg_mss(tcb);
 	if (seq_gt(tcb->snd_nxt + len, tcb->snd_una + tcb->snd_wnd))
 		return;
 	tcp_send_segment(tcb, tcb->snd_nxt, len, 0);

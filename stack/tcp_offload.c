@@ -57,10 +57,10 @@ static const struct netif *egress(struct engine *eng, const struct tcp_key *k)
 }
 
 /**
- * tcp_tso_max() - the most payload one segment of @tcb may carry: the MSS,
- * or with TSO on the egress device (TSO4 or TSO6 by the connection's
- * family) as many whole MSS as fit in a 64 KiB datagram (headers of the
- * largest size assumed)
+ * tcp_tso_max() - the most payload one segment of @tcb may carry:
+ * tcp_seg_mss(), or with TSO on the egress device (TSO4 or TSO6 by the
+ * connection's family) as many whole such pieces as fit in a 64 KiB
+ * datagram (headers of the largest size assumed)
  */
 uint32_t tcp_tso_max(struct tcb *tcb)
 {
@@ -69,10 +69,11 @@ uint32_t tcp_tso_max(struct tcb *tcb)
 	uint32_t room = NETIF_GSO_MAX - (v4 ? IPV4_HLEN : IP6_HLEN) -
 			TCP_MAX_HLEN;
 	unsigned int tso = v4 ? NETIF_OFF_TSO4 : NETIF_OFF_TSO6;
+	uint32_t mss = tcp_seg_mss(tcb);
 
-	if (!ifp || !(ifp->offload & tso) || !tcb->mss || tcb->mss >= room)
-		return tcb->mss;
-	return room / tcb->mss * tcb->mss;
+	if (!ifp || !(ifp->offload & tso) || !mss || mss >= room)
+		return mss;
+	return room / mss * mss;
 }
 
 /** tcp_offload_csum() - the device towards @k's peer finishes checksums. */

@@ -167,6 +167,33 @@ static bool fill_opts(struct tcb *tcb, struct tcp_opts *o)
 }
 
 /**
+ * tcp_seg_mss() - the most payload a segment sent now may carry
+ * @tcb: connection
+ *
+ * tcb->mss is the effective send MSS with the timestamp option already
+ * taken off (RFC 6691, RFC 7323 3); a segment that also reports
+ * out-of-order data carries a SACK option of up to 4 + 8n octets (RFC
+ * 2018 3, padded as tcp_emit() writes it), and "the TCP options ...
+ * reduce the data length" (RFC 9293 3.7.1), or the datagram would
+ * exceed the path MTU.  The blocks counted here are the most the next
+ * segment can carry: sending only uses up a D-SACK, never adds one.
+ */
+uint32_t tcp_seg_mss(struct tcb *tcb)
+{
+	struct tcp_sack_block b[TCP_SACK_MAX];
+	uint32_t opt;
+	size_t n;
+
+	if (!tcb->sack_ok)
+		return tcb->mss;
+	n = tcp_reass_sack(&tcb->reass, tcb->rcv_nxt, b, tcb->ts_ok ? 3 : 4);
+	if (!n)
+		return tcb->mss;
+	opt = 4 + 8 * (uint32_t)n;
+	return tcb->mss > opt + 8 ? tcb->mss - opt : 8;
+}
+
+/**
  * tcp_send_segment() - send @len bytes of the ring from @seq, with @flags
  * (ACK is added in every synchronised state), the current window and
  * options; an ACK-bearing segment satisfies any pending delayed ACK
@@ -183,7 +210,8 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 	if (tcb->state != TCPS_SYN_SENT)
 		flags |= TCP_ACK;
 	rc = emit_seg(tcb->eng, tcb, &tcb->key, seq, tcb->rcv_nxt, flags, win,
-		      &o, &tcb->snd, seq - tcb->snd_una, len, tcb->mss);
+		      &o, &tcb->snd, seq - tcb->snd_una, len,
+		      (uint16_t)tcp_seg_mss(tcb));
 	/* RFC 8985 6.1: RACK keeps each segment's latest send time. */
 	if (tcb->sb.rack && len)
 		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
@@ -388,6 +416,7 @@ static void skip_sacked(struct tcb *tcb)
 void tcp_output(struct tcb *tcb)
 {
 	uint32_t seg_max = tcp_tso_max(tcb); /* MSS, or more with TSO */
+	uint32_t mss = tcp_seg_mss(tcb);
 
 	if (!can_send_data(tcb))
 		goto out;
@@ -408,12 +437,12 @@ void tcp_output(struct tcb *tcb)
 		len = avail < seg_max ? avail : seg_max;
 		if (len > usable)
 			len = usable;
-		if (len > tcb->mss && len < avail)
-			len -= len % tcb->mss; /* TSO: whole MSS pieces */
+		if (len > mss && len < avail)
+			len -= len % mss; /* TSO: whole MSS pieces */
 		fin = tcb->shut_wr && tcb->snd_nxt + len == end;
 		if (len == 0 && !(fin && avail == 0))
 			break;
-		if (len < tcb->mss && len < avail + 1 &&
+		if (len < mss && len < avail + 1 &&
 		    !short_segment_ok(tcb, len, avail, fin))
 			break;
 		if (fin)
@@ -475,8 +504,8 @@ void tcp_send_loss_probe(struct tcb *tcb)
 	    seq_lt(tcb->snd_max, edge)) {
 		seq = tcb->snd_max;
 		len = seq_min(end, edge) - seq;
-		if (len > tcb->mss)
-			len = tcb->mss;
+		if (len > tcp_seg_mss(tcb))
+			len = tcp_seg_mss(tcb);
 		tcp_send_segment(tcb, seq, len, TCP_PSH * (seq + len == end));
 		tcb->snd_max = seq + len;
 		tcb->snd_nxt = tcb->snd_max;
@@ -485,8 +514,8 @@ void tcp_send_loss_probe(struct tcb *tcb)
 		uint32_t dend = tcb->fin_sent ? end : tcb->snd_max;
 
 		len = dend - tcb->snd_una;
-		if (len > tcb->mss)
-			len = tcb->mss;
+		if (len > tcp_seg_mss(tcb))
+			len = tcp_seg_mss(tcb);
 		seq = dend - len;
 		if (tcb->fin_sent)
 			flags |= TCP_FIN;
@@ -519,8 +548,8 @@ void tcp_retransmit_head(struct tcb *tcb)
 	}
 	end = data_end(tcb);
 	len = end - tcb->snd_una;
-	if (len > tcb->mss)
-		len = tcb->mss;
+	if (len > tcp_seg_mss(tcb))
+		len = tcp_seg_mss(tcb);
 	if (tcb->fin_sent && tcb->snd_una + len == end)
 		flags |= TCP_FIN;
 	if (!len && !(flags & TCP_FIN))

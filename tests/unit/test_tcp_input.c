@@ -1490,3 +1490,40 @@ Test(tcp_input, ack_echoing_the_retransmission_keeps_the_reduction)
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPLossUndo, 0);
 	cr_assert_lt(c->cc.cwnd, 4 * mss);
 }
+
+/*
+ * RFC 9293 3.7.1, RFC 2018 3: a data segment that also reports
+ * out-of-order data carries the SACK option inside the same MTU, so its
+ * payload shrinks by the option; without that the datagram is too big
+ * for the path and IPv4 refuses it (DF), silently losing every data
+ * segment of a two-way transfer over a lossy path.
+ */
+Test(tcp_input, data_segment_with_sack_blocks_fits_the_mtu)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 0);
+	static uint8_t data[4 * 1448];
+	uint32_t mss = c->mss, budget = c->mss + 12; /* MSS + timestamps */
+	struct ft_seg s;
+	int n = 0;
+
+	cr_assert(c->ts_ok);
+	ft_send_raw(&pp, pp.seq + 100, pp.ack, TCP_ACK, NULL, "late", 4);
+	ft_send_raw(&pp, pp.seq + 300, pp.ack, TCP_ACK, NULL, "later", 5);
+	ft_drain();
+	cr_assert_eq(tcp_send(c, data, sizeof(data), 0), (ssize_t)sizeof(data));
+	while (ft_pop(&s)) {
+		if (s.th.payload_len) {
+			cr_assert(s.th.opt.present & TCP_OPT_SACK);
+			cr_assert_leq(s.th.payload_len + s.th.doff * 4u - 20u,
+				      budget, "segment %d: %zu + %u > %u", n,
+				      s.th.payload_len, s.th.doff * 4u - 20u,
+				      budget);
+			n++;
+		}
+		ft_free(&s);
+	}
+	cr_assert_geq(n, 4);
+	cr_assert_eq(l3_eng.stats.ip.IpFragFails, 0);
+	cr_assert_eq(tcp_seg_mss(c), mss - (4 + 8 * 2), "two blocks");
+}
