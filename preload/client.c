@@ -284,6 +284,20 @@ static int handshake(struct hs *h, uint32_t flags)
 	return rc;
 }
 
+/*
+ * state_span() - the state region at @off of arena @ar, if all of its
+ * SHIM_STATE_LEN bytes lie inside the arena (the engine's word is not
+ * enough), else NULL
+ */
+static void *state_span(const struct ipc_arena *ar, uint64_t off)
+{
+	void *p = ipc_arena_region(ar, off);
+
+	if (!p || off > ar->lay.size || ar->lay.size - off < SHIM_STATE_LEN)
+		return NULL;
+	return p;
+}
+
 static int describe(void)
 {
 	struct ipc_cmd c = { .op = IPC_OP_NOP, .arg = { SHIM_NOP_DESCRIBE } };
@@ -294,7 +308,7 @@ static int describe(void)
 		return rc;
 	if (cpl.err)
 		return -cpl.err;
-	eng.state = shim_region(cpl.val[0]);
+	eng.state = state_span(&eng.arena, cpl.val[0]);
 	eng.max_socks = (uint32_t)cpl.val[1];
 	/* The table must fit its region: the engine's word is not enough. */
 	if (!eng.state || eng.max_socks > SHIM_MAX_SOCKS)
@@ -707,7 +721,7 @@ int shim_pre_child_open(uint32_t *parent_id, uint64_t *secret)
 		pre.state_off = cpl.val[0];
 		pre.max_socks = (uint32_t)cpl.val[1];
 		if (pre.max_socks > SHIM_MAX_SOCKS ||
-		    !ipc_arena_region(&pre.h.arena, pre.state_off))
+		    !state_span(&pre.h.arena, pre.state_off))
 			rc = -EPROTO;
 	}
 	if (rc)
@@ -770,7 +784,7 @@ void shim_child_adopt(void)
 	eng.arena = pre.h.arena;
 	eng.cmd = pre.h.cmd;
 	eng.client_id = pre.h.client_id;
-	eng.state = ipc_arena_region(&eng.arena, pre.state_off);
+	eng.state = state_span(&eng.arena, pre.state_off);
 	eng.max_socks = pre.max_socks;
 	pre.open = false;
 	/* Our own secret, for our own children. */

@@ -129,6 +129,10 @@ struct app {
 	struct shim_sock_state *state;
 	uint16_t gen[SHIM_MAX_SOCKS];
 	unsigned int nsocks;
+	/* Slots taken (from slot_new() until released): finding a free slot
+	 * and visiting the live ones cost a word per 64 slots, not a look
+	 * at every slot. */
+	uint64_t used[SHIM_MAX_SOCKS / 64];
 	struct app_sock socks[SHIM_MAX_SOCKS];
 	uint8_t buf[APP_DGRAM_MAX + 1];
 };
@@ -508,6 +512,7 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 }
 
 static void sock_release(struct app *a, struct app_sock *s);
+static void slot_drop(struct app *a, struct app_sock *s);
 
 /*
  * tcp_service() - everything a stream socket may need: drain tx, fill
@@ -611,8 +616,30 @@ static void sock_release(struct app *a, struct app_sock *s)
 	atomic_store_explicit(&st->id, 0, memory_order_release);
 	atomic_store_explicit(&st->events, SHIM_EV_CLOSED,
 			      memory_order_release);
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 	a->nsocks--;
+}
+
+/* slot_drop() - @s is free again. */
+static void slot_drop(struct app *a, struct app_sock *s)
+{
+	unsigned int slot = (unsigned int)(s - a->socks);
+
+	memset(s, 0, sizeof(*s));
+	a->used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+/* next_used() - the first taken slot at or after @slot, or SHIM_MAX_SOCKS. */
+static unsigned int next_used(const struct app *a, unsigned int slot)
+{
+	while (slot < SHIM_MAX_SOCKS) {
+		uint64_t w = a->used[slot / 64] >> (slot % 64);
+
+		if (w)
+			return slot + (unsigned int)__builtin_ctzll(w);
+		slot = (slot / 64 + 1) * 64;
+	}
+	return SHIM_MAX_SOCKS;
 }
 
 /* open_rings() - format and open @s's two rings for its kind. */
@@ -654,10 +681,12 @@ static int open_rings(struct app *a, struct app_sock *s)
 static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 {
 	struct app_sock *s = NULL;
-	unsigned int slot;
+	unsigned int slot = 0, w;
 
-	for (slot = 0; slot < SHIM_MAX_SOCKS; slot++)
-		if (!a->socks[slot].id) {
+	for (w = 0; w < SHIM_MAX_SOCKS / 64; w++)
+		if (a->used[w] != UINT64_MAX) {
+			slot = w * 64 +
+			       (unsigned int)__builtin_ctzll(~a->used[w]);
 			s = &a->socks[slot];
 			break;
 		}
@@ -665,6 +694,7 @@ static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 		*err = -EMFILE;
 		return NULL;
 	}
+	a->used[w] |= 1ull << (slot % 64);
 	s->kind = kind;
 	*err = -ENOBUFS;
 	if (ipc_arena_alloc(&a->arena, &s->tx_off))
@@ -679,7 +709,7 @@ static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 	(void)ipc_arena_free(&a->arena, s->tx_off);
 	(void)ipc_arena_free(&a->arena, s->rx_off);
 fail:
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 	return NULL;
 }
 
@@ -687,7 +717,7 @@ static void slot_abandon(struct app *a, struct app_sock *s)
 {
 	(void)ipc_arena_free(&a->arena, s->tx_off);
 	(void)ipc_arena_free(&a->arena, s->rx_off);
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 }
 
 /* slot_commit() - give @s its id and state words, hook up readiness. */
@@ -1325,7 +1355,8 @@ void app_doorbell(struct app *a)
 
 		if (dead)
 			break;
-		for (i = 0; i < SHIM_MAX_SOCKS; i++) {
+		for (i = next_used(a, 0); i < SHIM_MAX_SOCKS;
+		     i = next_used(a, i + 1)) {
 			struct app_sock *s = &a->socks[i];
 
 			if (!s->id)
@@ -1389,7 +1420,7 @@ void app_detach(struct app *a)
 	struct app **pp = &t->apps;
 	unsigned int i;
 
-	for (i = 0; i < SHIM_MAX_SOCKS; i++)
+	for (i = next_used(a, 0); i < SHIM_MAX_SOCKS; i = next_used(a, i + 1))
 		if (a->socks[i].id)
 			sock_release(a, &a->socks[i]);
 	while (*pp && *pp != a)
@@ -1426,6 +1457,7 @@ static void reject(struct engine *eng, int fd, int err)
 /* app_setup() - arena, rings, doorbells; 0 or -errno. */
 static int app_setup(struct app *a)
 {
+	uint32_t i;
 	void *r;
 	int rc;
 
@@ -1435,6 +1467,15 @@ static int app_setup(struct app *a)
 	rc = ipc_arena_alloc(&a->arena, &a->cmd_off);
 	if (!rc)
 		rc = ipc_arena_alloc(&a->arena, &a->state_off);
+	/* The state region spans consecutive regions: a fresh arena hands
+	 * them out in order. */
+	for (i = 1; !rc && i < SHIM_STATE_REGIONS; i++) {
+		uint64_t off;
+
+		rc = ipc_arena_alloc(&a->arena, &off);
+		if (!rc && off != a->state_off + (uint64_t)i * SHIM_REGION_LEN)
+			rc = -EINVAL;
+	}
 	if (rc)
 		return rc;
 	r = ipc_arena_region(&a->arena, a->cmd_off);

@@ -225,6 +225,69 @@ Test(app, datagrams_flow_both_ways_through_the_rings)
 	fapp_close(&f);
 }
 
+/*
+ * SHIM_MAX_SOCKS sockets per app, each with its own slot, state words and
+ * rings (the last slot's too); one more is EMFILE, as socket() at the fd
+ * limit; a closed slot is reused under a new generation.
+ */
+static struct fapp f_many;
+
+Test(app, sockets_run_out_at_shim_max_socks_with_emfile)
+{
+	static uint32_t ids[SHIM_MAX_SOCKS];
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET, SOCK_DGRAM, 0 } };
+	struct ipc_rec_meta meta;
+	struct ipc_cpl cpl;
+	struct fsock last;
+	char buf[8];
+	size_t reclen;
+	unsigned int i;
+
+	fapp_attach(&f_many);
+	describe(&f_many);
+	cr_assert_leq((uint64_t)((uint8_t *)f_many.state - f_many.arena.base) +
+			      SHIM_STATE_LEN,
+		      f_many.arena.lay.size);
+	for (i = 0; i < SHIM_MAX_SOCKS - 1; i++) {
+		cr_assert_eq(cmd(&f_many, &c, &cpl), 0, "socket %u", i);
+		ids[i] = (uint32_t)cpl.result;
+		cr_assert_eq(SHIM_ID_SLOT(ids[i]), i);
+	}
+	fsock_open(&f_many, &last);
+	ids[i] = last.id;
+	cr_assert_eq(SHIM_ID_SLOT(last.id), SHIM_MAX_SOCKS - 1);
+	cr_assert_eq(app_nsocks(f_many.a), SHIM_MAX_SOCKS);
+	cr_assert_eq(cmd(&f_many, &c, &cpl), EMFILE);
+
+	/* The last slot is a working socket: its state words and scratch
+	 * area are inside the state region, its rings carry a datagram. */
+	cr_assert_eq(atomic_load(&f_many.state[SHIM_MAX_SOCKS - 1].id),
+		     last.id);
+	memset((uint8_t *)f_many.state + SHIM_SCRATCH_OFF +
+		       (size_t)(SHIM_MAX_SOCKS - 1) * SHIM_SCRATCH_LEN,
+	       0xa5, SHIM_SCRATCH_LEN);
+	cr_assert_eq(addr_cmd(&f_many, IPC_OP_BIND, last.id, L3_US, 5001), 0);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5001, (const uint8_t *)"last", 4);
+	cr_assert_eq(
+		ipc_recring_recv(&last.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		4);
+	cr_assert_eq(memcmp(buf, "last", 4), 0);
+
+	/* A freed slot in the middle is found again, under a new id. */
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = ids[1000] };
+	cr_assert_eq(cmd(&f_many, &c, NULL), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_SOCKET,
+			      .arg = { AF_INET, SOCK_DGRAM, 0 } };
+	cr_assert_eq(cmd(&f_many, &c, &cpl), 0);
+	cr_assert_eq(SHIM_ID_SLOT((uint32_t)cpl.result), 1000);
+	cr_assert_neq((uint32_t)cpl.result, ids[1000]);
+	cr_assert_eq(cmd(&f_many, &c, &cpl), EMFILE);
+	app_detach(f_many.a);
+	cr_assert_eq(l3_eng.udp->nsocks, 0);
+	fapp_close(&f_many);
+}
+
 /* Ids the engine never gave, stale ids and bad lengths: errors, counted. */
 Test(app, bad_ids_and_lengths_are_refused_and_counted)
 {
