@@ -472,8 +472,12 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	if (!shim_enabled())
 		return shim_real.sendmsg(fd, m, flags);
 	s = send_sock(fd, m->msg_name, m->msg_namelen);
-	if (!s)
+	if (!s) {
+		/* Engine sockets sent with SCM_RIGHTS (scm.c). */
+		if (m->msg_control && m->msg_controllen)
+			scm_pass(m);
 		return shim_real.sendmsg(fd, m, flags);
+	}
 	/* Ancillary data (IP_PKTINFO, ...) is not carried yet: ignored. */
 	if (s->type == SOCK_STREAM) {
 		rc = stream_sendv(s, m->msg_iov, m->msg_iovlen, flags);
@@ -532,8 +536,16 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	int mflags = 0;
 	uint8_t *buf;
 
-	if (!shim_enabled() || !(s = esock_get(fd)))
+	if (!shim_enabled())
 		return shim_real.recvmsg(fd, m, flags);
+	s = esock_get(fd);
+	if (!s) {
+		rc = shim_real.recvmsg(fd, m, flags);
+		/* Engine sockets received with SCM_RIGHTS (scm.c). */
+		if (rc >= 0)
+			scm_adopt(m);
+		return rc;
+	}
 	namelen = m->msg_name ? m->msg_namelen : 0;
 	if (m->msg_iovlen == 1) {
 		rc = esock_recv(s, m->msg_iov[0].iov_base,

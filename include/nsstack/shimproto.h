@@ -79,6 +79,14 @@
  * "Sharing"): the engine socket closes when its last holder closes or
  * dies; the oldest open holder receives (bytes, datagrams); every holder
  * may send; any holder of a listener may accept, and all are woken.
+ *
+ * Passing (SCM_RIGHTS, stack/app_pass.c): on the control socket, PASS of
+ * one of the app's own socket ids returns a new anchor the engine made
+ * (one end of a socketpair it keeps the other end of), which the app puts
+ * in place of the socket's fd before sending it; ADOPT of a received fd
+ * makes the receiver a holder of the socket whose anchor it is, by the
+ * fd's inode, as SHARE does for a fork child.  A pass keeps its socket
+ * open while any copy of its anchor exists (in flight too).
  */
 #ifndef NSSTACK_SHIMPROTO_H
 #define NSSTACK_SHIMPROTO_H
