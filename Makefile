@@ -38,7 +38,8 @@ STACK_SRC := $(filter-out $(MAIN_SRC),$(sort $(wildcard stack/*.c)))
 IPC_SRC := $(sort $(wildcard ipc/*.c))
 # The preload library; the parts without libc hooks are unit-tested too.
 PRELOAD_SRC := $(sort $(wildcard preload/*.c))
-PRELOAD_CORE_SRC := preload/fdtable.c preload/decide.c preload/epoll_core.c
+PRELOAD_CORE_SRC := preload/fdtable.c preload/decide.c preload/epoll_core.c \
+	preload/scm_core.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Test doubles (fake engine, fake device), linked only where a test uses them.
 SUPPORT_SRC := $(sort $(wildcard tests/unit/fake_*.c))

@@ -68,6 +68,12 @@ static size_t msg_len(uint16_t type)
 		return IPC_MSG_WELCOME_LEN;
 	case IPC_MSG_REJECT:
 		return IPC_MSG_REJECT_LEN;
+	case IPC_MSG_PASS:
+	case IPC_MSG_ADOPT:
+		/* One length for both (a socket id, or nothing, and padding). */
+		return IPC_MSG_PASS_LEN;
+	case IPC_MSG_RESULT:
+		return IPC_MSG_RESULT_LEN;
 	default:
 		return 0;
 	}
@@ -92,6 +98,13 @@ static bool msg_valid(const struct ipc_msg *m)
 		       !(m->u.hello.flags & ~IPC_HELLO_F_ALL);
 	case IPC_MSG_REJECT:
 		return m->u.reject.err >= 1 && m->u.reject.err <= 4095;
+	case IPC_MSG_PASS:
+		return m->u.pass.sock != 0;
+	case IPC_MSG_ADOPT:
+		return true;
+	case IPC_MSG_RESULT:
+		return m->u.result.err <= 4095 &&
+		       !(m->u.result.flags & ~IPC_RES_F_ALL);
 	case IPC_MSG_WELCOME:
 		lay.size = w->arena_size;
 		lay.region_off = w->region_off;
@@ -151,6 +164,17 @@ int ipc_msg_decode(const void *buf, size_t len, struct ipc_msg *out)
 	case IPC_MSG_REJECT:
 		m.u.reject.err = ld_le32(p + 8);
 		break;
+	case IPC_MSG_PASS:
+		m.u.pass.sock = ld_le32(p + 8);
+		break;
+	case IPC_MSG_RESULT:
+		m.u.result.err = ld_le32(p + 8);
+		m.u.result.sock = ld_le32(p + 12);
+		m.u.result.offs = ld_le64(p + 16);
+		m.u.result.type = ld_le32(p + 24);
+		m.u.result.family = ld_le32(p + 28);
+		m.u.result.flags = ld_le32(p + 32);
+		break;
 	}
 	if (!msg_valid(&m))
 		return -EBADMSG;
@@ -198,6 +222,17 @@ ssize_t ipc_msg_encode(const struct ipc_msg *m, void *buf, size_t cap)
 		break;
 	case IPC_MSG_REJECT:
 		st_le32(p + 8, m->u.reject.err);
+		break;
+	case IPC_MSG_PASS:
+		st_le32(p + 8, m->u.pass.sock);
+		break;
+	case IPC_MSG_RESULT:
+		st_le32(p + 8, m->u.result.err);
+		st_le32(p + 12, m->u.result.sock);
+		st_le64(p + 16, m->u.result.offs);
+		st_le32(p + 24, m->u.result.type);
+		st_le32(p + 28, m->u.result.family);
+		st_le32(p + 32, m->u.result.flags);
 		break;
 	}
 	return (ssize_t)len;

@@ -56,6 +56,34 @@ struct ipc_reject {
 };
 
 /**
+ * struct ipc_pass - app -> engine: make a passable anchor for socket @sock
+ * (one of the app's own ids); answered by a RESULT carrying the new
+ * anchor fd, which the app puts in place of its own before it sends it
+ * @sock:	the socket id
+ */
+struct ipc_pass {
+	uint32_t sock;
+};
+
+/**
+ * struct ipc_result - engine -> app: the answer to PASS or ADOPT
+ * @err:	0 or a positive errno
+ * @sock:	the socket id in the receiving app (ADOPT), or the PASS's
+ * @offs:	ADOPT: tx ring offset | rx ring offset << 32
+ * @type:	ADOPT: SOCK_STREAM or SOCK_DGRAM
+ * @family:	ADOPT: AF_INET or AF_INET6
+ * @flags:	ADOPT: IPC_RES_F_*
+ */
+struct ipc_result {
+	uint32_t err;
+	uint32_t sock;
+	uint64_t offs;
+	uint32_t type;
+	uint32_t family;
+	uint32_t flags;
+};
+
+/**
  * struct ipc_msg - a decoded control message
  * @type:	enum ipc_msg_type
  * @version:	the sender's IPC_VERSION
@@ -68,6 +96,8 @@ struct ipc_msg {
 		struct ipc_hello hello;
 		struct ipc_welcome welcome;
 		struct ipc_reject reject;
+		struct ipc_pass pass;
+		struct ipc_result result;
 	} u;
 };
 

@@ -245,11 +245,12 @@ static int handshake(struct hs *h, uint32_t flags)
 	n = ipc_msg_encode(&m, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
+	shim_ctl_busy++;
 	n = ipc_ctl_send(h->ctl_fd, buf, (size_t)n, NULL, 0);
-	if (n < 0)
-		return (int)n;
-	n = ipc_ctl_recv(h->ctl_fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
-			 &nfds, &dropped);
+	if (n >= 0)
+		n = ipc_ctl_recv(h->ctl_fd, buf, sizeof(buf), fds,
+				 IPC_CTL_MAX_FDS, &nfds, &dropped);
+	shim_ctl_busy--;
 	if (n < 0)
 		return (int)n;
 	rc = ipc_msg_decode(buf, (size_t)n, &m);
@@ -284,6 +285,20 @@ static int handshake(struct hs *h, uint32_t flags)
 	return rc;
 }
 
+/*
+ * state_span() - the state region at @off of arena @ar, if all of its
+ * SHIM_STATE_LEN bytes lie inside the arena (the engine's word is not
+ * enough), else NULL
+ */
+static void *state_span(const struct ipc_arena *ar, uint64_t off)
+{
+	void *p = ipc_arena_region(ar, off);
+
+	if (!p || off > ar->lay.size || ar->lay.size - off < SHIM_STATE_LEN)
+		return NULL;
+	return p;
+}
+
 static int describe(void)
 {
 	struct ipc_cmd c = { .op = IPC_OP_NOP, .arg = { SHIM_NOP_DESCRIBE } };
@@ -294,7 +309,7 @@ static int describe(void)
 		return rc;
 	if (cpl.err)
 		return -cpl.err;
-	eng.state = shim_region(cpl.val[0]);
+	eng.state = state_span(&eng.arena, cpl.val[0]);
 	eng.max_socks = (uint32_t)cpl.val[1];
 	/* The table must fit its region: the engine's word is not enough. */
 	if (!eng.state || eng.max_socks > SHIM_MAX_SOCKS)
@@ -573,6 +588,81 @@ out:
 	return rc;
 }
 
+/* One request and its RESULT at a time on the control socket. */
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Non-zero while this thread talks on a control socket: ipc/ctlsock.c's
+ * sendmsg() and recvmsg() land in our own hooks, whose SCM_RIGHTS
+ * handling (scm.c) must leave the engine's fds alone. */
+__thread int shim_ctl_busy;
+
+/**
+ * shim_ctl_call() - a PASS or ADOPT on the control socket, and its RESULT
+ * @req:	the request
+ * @fd_out:	an fd to send with it, or -1
+ * @res:	the engine's RESULT
+ * @fd_in:	set to the fd that came with the RESULT, or -1 (may be NULL
+ *		when none is expected: one that comes is closed)
+ *
+ * The control socket's SO_RCVTIMEO (5 s) bounds the wait.  Other threads
+ * asleep on the control socket may wake once meanwhile (POLLIN) and go
+ * back to sleep.
+ *
+ * Return: 0 (then @res->err says how it went), or -errno.
+ */
+int shim_ctl_call(const struct ipc_msg *req, int fd_out, struct ipc_result *res,
+		  int *fd_in)
+{
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	int fds[IPC_CTL_MAX_FDS];
+	size_t nfds = 0, i;
+	struct ipc_msg m;
+	ssize_t n;
+	int rc;
+
+	if (fd_in)
+		*fd_in = -1;
+	n = ipc_msg_encode(req, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	pthread_mutex_lock(&ctl_lock);
+	shim_ctl_busy++;
+	n = ipc_ctl_send(eng.ctl_fd, buf, (size_t)n,
+			 fd_out >= 0 ? &fd_out : NULL, fd_out >= 0 ? 1 : 0);
+	if (n >= 0)
+		n = ipc_ctl_recv(eng.ctl_fd, buf, sizeof(buf), fds,
+				 IPC_CTL_MAX_FDS, &nfds, NULL);
+	shim_ctl_busy--;
+	pthread_mutex_unlock(&ctl_lock);
+	if (n <= 0) {
+		for (i = 0; i < nfds; i++)
+			shim_real.close(fds[i]);
+		return n < 0 ? (int)n : -ENETDOWN;
+	}
+	rc = ipc_msg_decode(buf, (size_t)n, &m);
+	if (!rc && m.type != IPC_MSG_RESULT)
+		rc = -EPROTO;
+	for (i = 0; i < nfds; i++) {
+		if (!rc && i == 0 && fd_in)
+			*fd_in = fds[0];
+		else
+			shim_real.close(fds[i]);
+	}
+	if (!rc)
+		*res = m.u.result;
+	return rc;
+}
+
+/** shim_engine_pid() - the engine's pid (SO_PEERCRED), or -1. */
+pid_t shim_engine_pid(void)
+{
+	struct ucred cr;
+
+	if (eng.ctl_fd < 0 || ipc_ctl_peercred(eng.ctl_fd, &cr))
+		return -1;
+	return cr.pid;
+}
+
 /** shim_region() - a region of our arena named by the engine, or NULL. */
 void *shim_region(uint64_t off)
 {
@@ -707,7 +797,7 @@ int shim_pre_child_open(uint32_t *parent_id, uint64_t *secret)
 		pre.state_off = cpl.val[0];
 		pre.max_socks = (uint32_t)cpl.val[1];
 		if (pre.max_socks > SHIM_MAX_SOCKS ||
-		    !ipc_arena_region(&pre.h.arena, pre.state_off))
+		    !state_span(&pre.h.arena, pre.state_off))
 			rc = -EPROTO;
 	}
 	if (rc)
@@ -770,7 +860,7 @@ void shim_child_adopt(void)
 	eng.arena = pre.h.arena;
 	eng.cmd = pre.h.cmd;
 	eng.client_id = pre.h.client_id;
-	eng.state = ipc_arena_region(&eng.arena, pre.state_off);
+	eng.state = state_span(&eng.arena, pre.state_off);
 	eng.max_socks = pre.max_socks;
 	pre.open = false;
 	/* Our own secret, for our own children. */

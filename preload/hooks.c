@@ -102,6 +102,24 @@ static void set_pending6(int fd, int type)
 					 memory_order_relaxed);
 }
 
+/*
+ * The engine refused a new socket because this process has SHIM_MAX_SOCKS
+ * open (EMFILE) or no ring is left (ENOBUFS): the call that would have
+ * made it fails so, as the kernel fails socket() at its fd limit, instead
+ * of quietly going to the kernel stack.  Set by convert(), taken by the
+ * hook that called decide().
+ */
+static __thread int exhausted;
+
+/* take_exhausted() - -EMFILE/-ENOBUFS left by decide() (cleared), or 0. */
+static int take_exhausted(void)
+{
+	int rc = exhausted;
+
+	exhausted = 0;
+	return rc;
+}
+
 /* ret() - a 0/-errno result as libc returns it. */
 static long ret(long rc)
 {
@@ -143,6 +161,11 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 		return NULL;
 	rc = esock_create(family, type | (fl & O_NONBLOCK ? SOCK_NONBLOCK : 0),
 			  &s);
+	if (rc == -EMFILE || rc == -ENOBUFS) {
+		shim_log("fd %d: no engine socket (%s)", fd, strerror(-rc));
+		exhausted = rc;
+		return NULL;
+	}
 	if (rc) {
 		shim_log("fd %d: no engine socket (%s), kernel", fd,
 			 strerror(-rc));
@@ -211,6 +234,7 @@ static struct shim_sock *decide(int fd, enum shim_route r, uint16_t op,
 	struct shim_sock *s;
 	int saved = errno;
 
+	exhausted = 0;
 	if (r == ROUTE_UNDECIDED)
 		return NULL;
 	if (r == ROUTE_KERNEL) {
@@ -263,6 +287,9 @@ EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
 			esock_put(s);
 			return 0;
 		}
+		rc = take_exhausted();
+		if (rc)
+			return (int)ret(rc);
 	}
 	return shim_real.bind(fd, sa, len);
 }
@@ -290,6 +317,9 @@ EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 			esock_put(s);
 			return (int)ret(rc);
 		}
+		rc = take_exhausted();
+		if (rc)
+			return (int)ret(rc);
 	}
 	return shim_real.connect(fd, sa, len);
 }
@@ -442,8 +472,12 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	if (!shim_enabled())
 		return shim_real.sendmsg(fd, m, flags);
 	s = send_sock(fd, m->msg_name, m->msg_namelen);
-	if (!s)
+	if (!s) {
+		/* Engine sockets sent with SCM_RIGHTS (scm.c). */
+		if (m->msg_control && m->msg_controllen)
+			scm_pass(m);
 		return shim_real.sendmsg(fd, m, flags);
+	}
 	/* Ancillary data (IP_PKTINFO, ...) is not carried yet: ignored. */
 	if (s->type == SOCK_STREAM) {
 		rc = stream_sendv(s, m->msg_iov, m->msg_iovlen, flags);
@@ -502,8 +536,16 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	int mflags = 0;
 	uint8_t *buf;
 
-	if (!shim_enabled() || !(s = esock_get(fd)))
+	if (!shim_enabled())
 		return shim_real.recvmsg(fd, m, flags);
+	s = esock_get(fd);
+	if (!s) {
+		rc = shim_real.recvmsg(fd, m, flags);
+		/* Engine sockets received with SCM_RIGHTS (scm.c). */
+		if (rc >= 0)
+			scm_adopt(m);
+		return rc;
+	}
 	namelen = m->msg_name ? m->msg_namelen : 0;
 	if (m->msg_iovlen == 1) {
 		rc = esock_recv(s, m->msg_iov[0].iov_base,

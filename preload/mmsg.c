@@ -67,6 +67,11 @@ EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
 			errno = ENOSYS;
 			return -1;
 		}
+		/* Engine sockets sent with SCM_RIGHTS (scm.c). */
+		for (i = 0; shim_enabled() && i < n && i < MMSG_MAX; i++)
+			if (v[i].msg_hdr.msg_control &&
+			    v[i].msg_hdr.msg_controllen)
+				scm_pass(&v[i].msg_hdr);
 		return real_sendmmsg(fd, v, n, flags);
 	}
 	if (n > MMSG_MAX)
@@ -95,11 +100,18 @@ EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
 
 	pthread_once(&mmsg_once, mmsg_init);
 	if (!shim_enabled() || !is_engine(fd)) {
+		int got;
+
 		if (!real_recvmmsg) {
 			errno = ENOSYS;
 			return -1;
 		}
-		return real_recvmmsg(fd, v, n, flags, timeout);
+		got = real_recvmmsg(fd, v, n, flags, timeout);
+		/* Engine sockets received with SCM_RIGHTS (scm.c). */
+		for (i = 0; shim_enabled() && got > 0 && i < (unsigned int)got;
+		     i++)
+			scm_adopt(&v[i].msg_hdr);
+		return got;
 	}
 	if (timeout) {
 		if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||

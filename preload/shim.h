@@ -95,6 +95,8 @@ enum shim_conn {
  * @shut_wr:	stream: shutdown(SHUT_WR) was called
  * @rcvtimeo:	SO_RCVTIMEO (zero: wait forever)
  * @sndtimeo:	SO_SNDTIMEO
+ * @pass_ino:	st_ino of the last anchor the engine made to pass it
+ *		(scm.c), 0 if none: sending that anchor again needs no PASS
  */
 struct shim_sock {
 	struct fdt_obj obj;
@@ -109,6 +111,7 @@ struct shim_sock {
 	_Atomic int conn;
 	_Atomic bool listening, shut_rd, shut_wr;
 	struct timeval rcvtimeo, sndtimeo;
+	_Atomic unsigned long pass_ino;
 };
 
 /* client.c: the engine connection */
@@ -139,6 +142,16 @@ int shim_inherit(const char *spec);
 size_t shim_parse_nums(const char **p, unsigned long long *v, size_t max,
 		       char sep);
 void shim_child_unmap_parent(void);
+struct ipc_msg;
+struct ipc_result;
+int shim_ctl_call(const struct ipc_msg *req, int fd_out, struct ipc_result *res,
+		  int *fd_in);
+pid_t shim_engine_pid(void);
+extern __thread int shim_ctl_busy;
+
+/* scm.c: engine sockets in SCM_RIGHTS on AF_UNIX sockets */
+void scm_pass(const struct msghdr *m);
+void scm_adopt(struct msghdr *m);
 
 /* sock.c: engine sockets */
 int esock_create(int domain, int type, struct shim_sock **out);

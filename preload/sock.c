@@ -139,17 +139,14 @@ int esock_create(int domain, int type, struct shim_sock **out)
 }
 
 /**
- * esock_scratch() - @s's scratch area in the state region (shimproto.h),
- * or NULL if the region is too small for it; hold @s->cmd_lock around a
+ * esock_scratch() - @s's scratch area in the state region (shimproto.h,
+ * whose whole span the attach checked); hold @s->cmd_lock around a
  * command that uses it
  */
 uint8_t *esock_scratch(const struct shim_sock *s)
 {
 	uint32_t slot = SHIM_ID_SLOT(s->id);
 
-	if (shim_region_len() <
-	    SHIM_SCRATCH_OFF + SHIM_MAX_SOCKS * SHIM_SCRATCH_LEN)
-		return NULL;
 	return (uint8_t *)(s->st - slot) + SHIM_SCRATCH_OFF +
 	       (size_t)slot * SHIM_SCRATCH_LEN;
 }

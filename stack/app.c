@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_priv.h"
 #include "arena.h"
 #include "bytering.h"
 #include "cmdring.h"
@@ -70,82 +71,12 @@
 #include "socket.h"
 #include "tcp.h"
 
-/* Most apps attached at once. */
-#define APP_MAX 64
-/* Work done per doorbell before yielding to the rest of the loop. */
-#define APP_BATCH 64
-/* Largest datagram the engine sends (IPv4 UDP payload limit). */
-#define APP_DGRAM_MAX 65507u
-
-/* What an app socket is in the engine, and which rings carry its data. */
-enum app_kind {
-	APP_UDP, /* struct sock, record rings */
-	APP_TCP, /* struct tcb, byte rings */
-};
-
-/* One data ring: records for datagram sockets, bytes for stream ones. */
-union app_ring {
-	struct ipc_recring rec;
-	struct ipc_bytering byte;
-};
-
-struct app_sock {
-	struct app *app;
-	enum app_kind kind;
-	union {
-		struct sock *sk;
-		struct tcb *tcb;
-	};
-	uint32_t id;  /* 0: slot free */
-	bool broken;  /* its tx ring held garbage: serviced no more */
-	bool busy;    /* inside tcp_service(): callbacks only set @again */
-	bool again;   /* a callback came while busy: run once more */
-	bool shut_wr; /* SHUTDOWN(SHUT_WR) waits for the tx ring to drain */
-	bool closing; /* CLOSE waits for the tx ring to drain */
-	bool wr_dead; /* TCP takes no more data: tx bytes are dropped */
-	uint64_t tx_off, rx_off;
-	union app_ring tx; /* engine consumes */
-	union app_ring rx; /* engine produces */
-	/* Other apps hold it too (fork), or NULL. */
-	struct app_share *sh;
-};
-
-struct app {
-	struct app *next;
-	struct engine *eng;
-	uint32_t client_id;
-	uint64_t secret; /* proves descent in SHARE (fork re-attach) */
-	bool child;	 /* attached with IPC_HELLO_F_CHILD */
-	pid_t pid;
-	uid_t uid;
-	int fd; /* control socket: its hang-up is the app's death */
-	struct loop_watch *watch;
-	int efd_engine; /* the engine sleeps on it; the app rings it */
-	struct loop_watch *efd_watch;
-	int efd_app; /* the app's threads sleep on it */
-	struct ipc_arena arena;
-	uint64_t cmd_off, state_off;
-	struct ipc_cmdring cmd;
-	struct shim_sock_state *state;
-	uint16_t gen[SHIM_MAX_SOCKS];
-	unsigned int nsocks;
-	struct app_sock socks[SHIM_MAX_SOCKS];
-	uint8_t buf[APP_DGRAM_MAX + 1];
-};
-
-struct app_table {
-	struct app *apps;
-	unsigned int napps;
-	uint32_t next_id;
-	struct app_stats stats;
-};
-
 /* Sockets shared by several apps (fork): see "Sharing" below. */
 static bool rx_owner(const struct app_sock *s);
 static void share_each(struct app_sock *s, void (*fn)(struct app_sock *));
 static bool share_leave(struct app_sock *s);
 
-static struct app_stats *stats_of(struct engine *eng)
+struct app_stats *stats_of(struct engine *eng)
 {
 	return &eng->apps->stats;
 }
@@ -221,7 +152,7 @@ static void dgram_source(const struct sock *sk, const struct sock_dgram *d,
  * full ring applies back-pressure through the socket's rcvbuf, as the
  * kernel's receive queue does.
  */
-static void pump_rx(struct app *a, struct app_sock *s)
+void pump_rx(struct app *a, struct app_sock *s)
 {
 	struct sock *sk = s->sk;
 	bool sent = false;
@@ -508,6 +439,7 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 }
 
 static void sock_release(struct app *a, struct app_sock *s);
+static void slot_drop(struct app *a, struct app_sock *s);
 
 /*
  * tcp_service() - everything a stream socket may need: drain tx, fill
@@ -520,7 +452,7 @@ static void sock_release(struct app *a, struct app_sock *s);
  *
  * Return: true if any tx byte was taken.
  */
-static bool tcp_service(struct app *a, struct app_sock *s)
+bool tcp_service(struct app *a, struct app_sock *s)
 {
 	bool did = false;
 	ssize_t left;
@@ -565,7 +497,7 @@ static void on_tcp_ready(struct tcb *tcb, unsigned int events, void *arg)
 	share_each(arg, service_one);
 }
 
-static struct app_sock *sock_lookup(struct app *a, uint32_t id)
+struct app_sock *sock_lookup(struct app *a, uint32_t id)
 {
 	uint32_t slot = SHIM_ID_SLOT(id);
 
@@ -582,15 +514,23 @@ static struct app_sock *sock_lookup(struct app *a, uint32_t id)
  */
 static void tcp_let_go(struct app_sock *s)
 {
-	static const struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
-	ssize_t unread = ipc_bytering_used(&s->rx.byte);
-
-	tcp_set_ready(s->tcb, NULL, NULL);
 	/* A ring the app scribbled on counts as unread. */
-	if (unread != 0 && s->tcb->state != TCPS_LISTEN)
-		(void)tcp_setsockopt(s->tcb, SOL_SOCKET, SO_LINGER, &abort_now,
+	app_tcp_close(s->tcb, ipc_bytering_used(&s->rx.byte) != 0);
+}
+
+/**
+ * app_tcp_close() - close @tcb as close(2) does: reset if @unread (bytes
+ * the app never read), else FIN after the data
+ */
+void app_tcp_close(struct tcb *tcb, bool unread)
+{
+	static const struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
+
+	tcp_set_ready(tcb, NULL, NULL);
+	if (unread && tcb->state != TCPS_LISTEN)
+		(void)tcp_setsockopt(tcb, SOL_SOCKET, SO_LINGER, &abort_now,
 				     sizeof(abort_now));
-	(void)tcp_close(s->tcb);
+	(void)tcp_close(tcb);
 }
 
 /* sock_release() - close the engine socket and free its rings. */
@@ -598,8 +538,9 @@ static void sock_release(struct app *a, struct app_sock *s)
 {
 	struct shim_sock_state *st = state_of(a, s);
 
-	if (share_leave(s)) {
-		/* Other apps still hold it: only this holder goes. */
+	if (share_leave(s) || pass_park(a, s)) {
+		/* Other apps still hold it, or its anchor lives elsewhere
+		 * (SCM_RIGHTS): only this holder goes. */
 	} else if (s->kind == APP_UDP) {
 		sock_set_ready(s->sk, NULL, NULL);
 		sock_close(s->sk);
@@ -611,8 +552,30 @@ static void sock_release(struct app *a, struct app_sock *s)
 	atomic_store_explicit(&st->id, 0, memory_order_release);
 	atomic_store_explicit(&st->events, SHIM_EV_CLOSED,
 			      memory_order_release);
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 	a->nsocks--;
+}
+
+/* slot_drop() - @s is free again. */
+static void slot_drop(struct app *a, struct app_sock *s)
+{
+	unsigned int slot = (unsigned int)(s - a->socks);
+
+	memset(s, 0, sizeof(*s));
+	a->used[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+/* next_used() - the first taken slot at or after @slot, or SHIM_MAX_SOCKS. */
+unsigned int next_used(const struct app *a, unsigned int slot)
+{
+	while (slot < SHIM_MAX_SOCKS) {
+		uint64_t w = a->used[slot / 64] >> (slot % 64);
+
+		if (w)
+			return slot + (unsigned int)__builtin_ctzll(w);
+		slot = (slot / 64 + 1) * 64;
+	}
+	return SHIM_MAX_SOCKS;
 }
 
 /* open_rings() - format and open @s's two rings for its kind. */
@@ -651,13 +614,15 @@ static int open_rings(struct app *a, struct app_sock *s)
  * Nothing is published until slot_commit(); slot_abandon() undoes.
  * Return: the slot, or NULL with *@err set (-EMFILE, -ENOBUFS).
  */
-static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
+struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 {
 	struct app_sock *s = NULL;
-	unsigned int slot;
+	unsigned int slot = 0, w;
 
-	for (slot = 0; slot < SHIM_MAX_SOCKS; slot++)
-		if (!a->socks[slot].id) {
+	for (w = 0; w < SHIM_MAX_SOCKS / 64; w++)
+		if (a->used[w] != UINT64_MAX) {
+			slot = w * 64 +
+			       (unsigned int)__builtin_ctzll(~a->used[w]);
 			s = &a->socks[slot];
 			break;
 		}
@@ -665,6 +630,7 @@ static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 		*err = -EMFILE;
 		return NULL;
 	}
+	a->used[w] |= 1ull << (slot % 64);
 	s->kind = kind;
 	*err = -ENOBUFS;
 	if (ipc_arena_alloc(&a->arena, &s->tx_off))
@@ -679,7 +645,7 @@ static struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err)
 	(void)ipc_arena_free(&a->arena, s->tx_off);
 	(void)ipc_arena_free(&a->arena, s->rx_off);
 fail:
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 	return NULL;
 }
 
@@ -687,11 +653,11 @@ static void slot_abandon(struct app *a, struct app_sock *s)
 {
 	(void)ipc_arena_free(&a->arena, s->tx_off);
 	(void)ipc_arena_free(&a->arena, s->rx_off);
-	memset(s, 0, sizeof(*s));
+	slot_drop(a, s);
 }
 
 /* slot_commit() - give @s its id and state words, hook up readiness. */
-static void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
+void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
 {
 	unsigned int slot = (unsigned int)(s - a->socks);
 	struct shim_sock_state *st = &a->state[slot];
@@ -1036,10 +1002,28 @@ static void share_each(struct app_sock *s, void (*fn)(struct app_sock *))
  * still holds, as from one kernel receive queue.  @from's app left or
  * closed: its ring is ours to consume; garbage indices move nothing.
  */
+static void move_one(void *arg, const uint8_t *p, size_t n)
+{
+	struct app_sock *to = arg;
+
+	(void)ipc_bytering_write(&to->rx.byte, p, n);
+}
+
 static void move_rx(struct app_sock *from, struct app_sock *to)
 {
-	struct app *a = from->app;
-	void *r = ipc_arena_region(&a->arena, from->rx_off);
+	app_rx_drain(from->app, from, move_one, to);
+	(void)ipc_bytering_kick(&to->rx.byte, to->app->efd_app);
+}
+
+/**
+ * app_rx_drain() - hand @fn the stream bytes in @s's rx ring that its app
+ * never read (the app left or closed: the ring is ours to consume);
+ * garbage indices hand over nothing
+ */
+void app_rx_drain(struct app *a, struct app_sock *s,
+		  void (*fn)(void *arg, const uint8_t *p, size_t n), void *arg)
+{
+	void *r = ipc_arena_region(&a->arena, s->rx_off);
 	struct ipc_bytering view;
 	ssize_t n;
 
@@ -1047,9 +1031,7 @@ static void move_rx(struct app_sock *from, struct app_sock *to)
 				    ipc_ring_cap_for(SHIM_REGION_LEN), false))
 		return;
 	while ((n = ipc_bytering_read(&view, a->buf, sizeof(a->buf))) > 0)
-		if (ipc_bytering_write(&to->rx.byte, a->buf, (size_t)n) != n)
-			break;
-	(void)ipc_bytering_kick(&to->rx.byte, to->app->efd_app);
+		fn(arg, a->buf, (size_t)n);
 }
 
 /*
@@ -1118,10 +1100,8 @@ static int app_secret(uint64_t *out)
  */
 static int op_share(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 {
-	struct app_sock *ps, *s;
-	struct app_share *sh;
+	struct app_sock *ps;
 	struct app *p = NULL;
-	int rc;
 
 	if (c->arg[0] && c->arg[0] <= UINT32_MAX)
 		p = app_find(a->eng, (uint32_t)c->arg[0]);
@@ -1133,6 +1113,21 @@ static int op_share(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 	ps = sock_lookup(p, c->sock);
 	if (!ps)
 		return -EBADF;
+	return share_into(a, ps, cpl);
+}
+
+/**
+ * share_into() - a new holder in @a of @ps's engine socket (@a holds it
+ * not yet); the completion gets its id and ring offsets
+ *
+ * Return: 0 or -errno (EPROTO, ENOMEM, EMFILE, ENOBUFS).
+ */
+int share_into(struct app *a, struct app_sock *ps, struct ipc_cpl *cpl)
+{
+	struct app_share *sh;
+	struct app_sock *s;
+	int rc;
+
 	if (ps->broken)
 		return -EPROTO;
 	sh = ps->sh;
@@ -1325,7 +1320,8 @@ void app_doorbell(struct app *a)
 
 		if (dead)
 			break;
-		for (i = 0; i < SHIM_MAX_SOCKS; i++) {
+		for (i = next_used(a, 0); i < SHIM_MAX_SOCKS;
+		     i = next_used(a, i + 1)) {
 			struct app_sock *s = &a->socks[i];
 
 			if (!s->id)
@@ -1366,17 +1362,31 @@ static void efd_event(void *arg, int events)
 static void ctl_event(void *arg, int events)
 {
 	struct app *a = arg;
-	char buf[IPC_MSG_MAX_LEN];
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	int fds[IPC_CTL_MAX_FDS];
+	size_t nfds = 0;
 	ssize_t n;
 
 	if (events >= 0) {
-		n = recv(a->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
-			return; /* nothing else is spoken after WELCOME yet */
+		n = ipc_ctl_recv(a->fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
+				 &nfds, NULL);
+		if (n > 0 || n == -EMSGSIZE) {
+			/* PASS or ADOPT; it closes every fd that came. */
+			pass_ctl_msg(a, buf, n > 0 ? (size_t)n : 0, fds, nfds);
+			return;
+		}
+		if (n == -EAGAIN || n == -EINTR)
+			return;
 	}
 	log_info("app %u (pid %d) detached, %u sockets released", a->client_id,
 		 (int)a->pid, a->nsocks);
 	app_detach(a);
+}
+
+/** app_ctl_ready() - the app's control socket is readable (tests). */
+void app_ctl_ready(struct app *a)
+{
+	ctl_event(a, LOOP_READABLE);
 }
 
 /**
@@ -1389,9 +1399,10 @@ void app_detach(struct app *a)
 	struct app **pp = &t->apps;
 	unsigned int i;
 
-	for (i = 0; i < SHIM_MAX_SOCKS; i++)
+	for (i = next_used(a, 0); i < SHIM_MAX_SOCKS; i = next_used(a, i + 1))
 		if (a->socks[i].id)
 			sock_release(a, &a->socks[i]);
+	pass_app_gone(a);
 	while (*pp && *pp != a)
 		pp = &(*pp)->next;
 	if (*pp) {
@@ -1426,6 +1437,7 @@ static void reject(struct engine *eng, int fd, int err)
 /* app_setup() - arena, rings, doorbells; 0 or -errno. */
 static int app_setup(struct app *a)
 {
+	uint32_t i;
 	void *r;
 	int rc;
 
@@ -1435,6 +1447,15 @@ static int app_setup(struct app *a)
 	rc = ipc_arena_alloc(&a->arena, &a->cmd_off);
 	if (!rc)
 		rc = ipc_arena_alloc(&a->arena, &a->state_off);
+	/* The state region spans consecutive regions: a fresh arena hands
+	 * them out in order. */
+	for (i = 1; !rc && i < SHIM_STATE_REGIONS; i++) {
+		uint64_t off;
+
+		rc = ipc_arena_alloc(&a->arena, &off);
+		if (!rc && off != a->state_off + (uint64_t)i * SHIM_REGION_LEN)
+			rc = -EINVAL;
+	}
 	if (rc)
 		return rc;
 	r = ipc_arena_region(&a->arena, a->cmd_off);
@@ -1609,6 +1630,8 @@ static const struct {
 	STAT(ShimBadRings),    STAT(ShimRxDrops),    STAT(ShimTxDatagrams),
 	STAT(ShimRxDatagrams), STAT(ShimTcpTxBytes), STAT(ShimTcpRxBytes),
 	STAT(ShimAccepts),     STAT(ShimShares),     STAT(ShimShareDenied),
+	STAT(ShimPasses),      STAT(ShimAdopts),     STAT(ShimAdoptDenied),
+	STAT(ShimCtlBad),
 };
 
 /* `nsctl apps`: attached apps, their sockets, and the counters. */
@@ -1640,6 +1663,8 @@ static int cmd_apps(struct ctl_req *req)
 				       json_object_new_int64((int64_t)v));
 	}
 	json_object_object_add(o, "apps", list);
+	json_object_object_add(o, "passes",
+			       json_object_new_int64(app_npasses(req->eng)));
 	json_object_object_add(o, "counters", cnt);
 	req->data = o;
 	return 0;
@@ -1665,6 +1690,7 @@ void app_fini(struct engine *eng)
 		return;
 	while (eng->apps->apps)
 		app_detach(eng->apps->apps);
+	pass_fini(eng);
 	free(eng->apps);
 	eng->apps = NULL;
 }

@@ -31,6 +31,11 @@ struct app;
  * @ShimAccepts:	connections handed to apps by ACCEPT
  * @ShimShares:		sockets shared into a forked child (SHARE)
  * @ShimShareDenied:	SHAREs refused: unknown parent or wrong secret
+ * @ShimPasses:		anchors made to pass a socket (PASS)
+ * @ShimAdopts:		sockets adopted from a received fd (ADOPT)
+ * @ShimAdoptDenied:	ADOPTs of an fd that is no passed anchor
+ * @ShimCtlBad:		control messages after WELCOME that were malformed,
+ *			of an unknown type, or came with the wrong fds
  */
 struct app_stats {
 	uint64_t ShimAttaches;
@@ -45,6 +50,10 @@ struct app_stats {
 	uint64_t ShimAccepts;
 	uint64_t ShimShares;
 	uint64_t ShimShareDenied;
+	uint64_t ShimPasses;
+	uint64_t ShimAdopts;
+	uint64_t ShimAdoptDenied;
+	uint64_t ShimCtlBad;
 };
 
 int app_init(struct engine *eng);
@@ -60,5 +69,10 @@ void app_detach(struct app *a);
 struct app *app_find(struct engine *eng, uint32_t client_id);
 unsigned int app_count(const struct engine *eng);
 unsigned int app_nsocks(const struct app *a);
+/* For tests: what the loop does when the control socket is readable, when
+ * a passed anchor's peer may have hung up; anchors alive. */
+void app_ctl_ready(struct app *a);
+void app_pass_poll(struct engine *eng);
+unsigned int app_npasses(const struct engine *eng);
 
 #endif /* NSSTACK_APP_H */

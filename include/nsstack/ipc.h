@@ -234,17 +234,34 @@ enum ipc_msg_type {
 	IPC_MSG_HELLO = 1,   /* app -> engine: attach me */
 	IPC_MSG_WELCOME = 2, /* engine -> app: your arena, with fds */
 	IPC_MSG_REJECT = 3,  /* engine -> app: no, with an errno */
+	/* After WELCOME, on the same connection (SCM_RIGHTS of engine
+	 * sockets, shimproto.h "Passing"); each is answered by a RESULT. */
+	IPC_MSG_PASS = 4,   /* app -> engine: a passable anchor for a socket */
+	IPC_MSG_ADOPT = 5,  /* app -> engine: this fd came to me; its socket */
+	IPC_MSG_RESULT = 6, /* engine -> app: how PASS or ADOPT went */
 };
 
 #define IPC_MSG_HDR_LEN 8u
 #define IPC_MSG_HELLO_LEN (IPC_MSG_HDR_LEN + 8u)
 #define IPC_MSG_WELCOME_LEN (IPC_MSG_HDR_LEN + 48u)
 #define IPC_MSG_REJECT_LEN (IPC_MSG_HDR_LEN + 4u)
+#define IPC_MSG_PASS_LEN (IPC_MSG_HDR_LEN + 8u)
+#define IPC_MSG_ADOPT_LEN IPC_MSG_PASS_LEN /* 8 reserved bytes */
+#define IPC_MSG_RESULT_LEN (IPC_MSG_HDR_LEN + 32u)
 #define IPC_MSG_MAX_LEN 256u
 
 /* HELLO flags */
 #define IPC_HELLO_F_CHILD 0x1u /* re-attach of a forked child */
 #define IPC_HELLO_F_ALL IPC_HELLO_F_CHILD
+
+/* RESULT flags: what the adopted socket is (ADOPT) */
+#define IPC_RES_F_LISTEN 0x1u	 /* a listener */
+#define IPC_RES_F_CONNDONE 0x2u	 /* stream: connected (or was) */
+#define IPC_RES_F_CONNECTED 0x4u /* datagram: connect()ed */
+#define IPC_RES_F_SHUT_RD 0x8u	 /* stream: shut down for reading */
+#define IPC_RES_F_SHUT_WR 0x10u	 /* stream: shut down for writing */
+#define IPC_RES_F_HELD 0x20u	 /* the app already holds it: same id */
+#define IPC_RES_F_ALL 0x3fu
 
 /* Most fds one control message may carry. */
 #define IPC_CTL_MAX_FDS 8u

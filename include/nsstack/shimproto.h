@@ -17,8 +17,8 @@
  * Commands (struct ipc_cmd; "addr" is up to 28 bytes of a sockaddr packed
  * into arg[1..4], its length in arg[0]):
  *
- *   NOP        arg0 = SHIM_NOP_DESCRIBE -> val0 = state table offset,
- *              val1 = sockets per app;
+ *   NOP        arg0 = SHIM_NOP_DESCRIBE -> val0 = state region offset
+ *              (SHIM_STATE_LEN bytes from there), val1 = sockets per app;
  *              arg0 = SHIM_NOP_FORKKEY -> val0 = this app's secret (64
  *              random bits), val1 = its client id
  *   SOCKET     arg0 domain, arg1 type, arg2 protocol -> result = socket id,
@@ -79,6 +79,14 @@
  * "Sharing"): the engine socket closes when its last holder closes or
  * dies; the oldest open holder receives (bytes, datagrams); every holder
  * may send; any holder of a listener may accept, and all are woken.
+ *
+ * Passing (SCM_RIGHTS, stack/app_pass.c): on the control socket, PASS of
+ * one of the app's own socket ids returns a new anchor the engine made
+ * (one end of a socketpair it keeps the other end of), which the app puts
+ * in place of the socket's fd before sending it; ADOPT of a received fd
+ * makes the receiver a holder of the socket whose anchor it is, by the
+ * fd's inode, as SHARE does for a fork child.  A pass keeps its socket
+ * open while any copy of its anchor exists (in flight too).
  */
 #ifndef NSSTACK_SHIMPROTO_H
 #define NSSTACK_SHIMPROTO_H
@@ -88,12 +96,15 @@
 
 #include "nsstack/ipc.h"
 
-/* Sockets one attached process may have open in the engine. */
-#define SHIM_MAX_SOCKS 256u
+/*
+ * Sockets one attached process may have open in the engine.  The arena is
+ * a sparse memfd sized for all of them (about 1 GiB of address space), but
+ * only pages that are touched cost memory: a ring's header page when the
+ * socket is made, its data pages as bytes flow.
+ */
+#define SHIM_MAX_SOCKS 4096u
 /* Bytes per region: one ring of 128 KiB, so a 64 KiB datagram fits. */
 #define SHIM_REGION_LEN (IPC_RING_HDR_LEN + (128u << 10))
-/* Regions: a command ring, the state table, and two rings per socket. */
-#define SHIM_NREGIONS (2u + 2u * SHIM_MAX_SOCKS)
 /* Command slots per command ring. */
 #define SHIM_CMD_SLOTS 64u
 
@@ -108,6 +119,17 @@
 #define SHIM_SCRATCH_LEN ((size_t)256)
 /* Where the scratch areas start in the state region. */
 #define SHIM_SCRATCH_OFF ((size_t)SHIM_MAX_SOCKS * IPC_CACHELINE)
+/*
+ * The state region: the state table, then the scratch areas.  It spans
+ * SHIM_STATE_REGIONS consecutive arena regions, allocated right after the
+ * command ring when the arena is made; the shim checks that the whole
+ * span lies inside the arena before it reads a word of it.
+ */
+#define SHIM_STATE_LEN (SHIM_SCRATCH_OFF + SHIM_MAX_SOCKS * SHIM_SCRATCH_LEN)
+#define SHIM_STATE_REGIONS                                                     \
+	((uint32_t)((SHIM_STATE_LEN + SHIM_REGION_LEN - 1) / SHIM_REGION_LEN))
+/* Regions: a command ring, the state region, and two rings per socket. */
+#define SHIM_NREGIONS (1u + SHIM_STATE_REGIONS + 2u * SHIM_MAX_SOCKS)
 
 /*
  * A socket id is (generation << 16) | slot: a stale id of a closed and
@@ -157,11 +179,11 @@ struct shim_sock_state {
 
 _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,
 	       "one state slot per cache line");
-_Static_assert(SHIM_MAX_SOCKS * sizeof(struct shim_sock_state) <=
-		       SHIM_REGION_LEN,
-	       "state table fits one region");
-_Static_assert(SHIM_SCRATCH_OFF + SHIM_MAX_SOCKS * SHIM_SCRATCH_LEN <=
-		       SHIM_REGION_LEN,
-	       "state table and scratch areas fit one region");
+_Static_assert(SHIM_MAX_SOCKS * sizeof(struct shim_sock_state) ==
+		       SHIM_SCRATCH_OFF,
+	       "scratch areas follow the state table");
+_Static_assert(SHIM_MAX_SOCKS <= 0x10000u, "a slot fits a socket id");
+_Static_assert((uint64_t)SHIM_REGION_LEN *SHIM_NREGIONS < IPC_ARENA_MAX_SIZE,
+	       "the arena fits IPC_ARENA_MAX_SIZE");
 
 #endif /* NSSTACK_SHIMPROTO_H */

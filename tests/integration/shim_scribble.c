@@ -9,7 +9,7 @@
  *   shim_scribble HOST PORT SEED ROUNDS
  *
  * Each round writes a few random runs of bytes (random offset, mostly in
- * the first MiB where the rings in use are; random length and content)
+ * the first 2 MiB where the rings in use are; random length and content)
  * into the arena, then sends and receives without blocking so
  * the engine reads the damaged rings.  The program may well be killed by
  * its own shim's reaction to the damage (or exit on an error); that is
@@ -98,10 +98,11 @@ int main(int argc, char **argv)
 	}
 	for (long r = 0; r < rounds; r++) {
 		for (int k = 0; k < 4; k++) {
-			/* Mostly the first MiB: the command ring, the state
-			 * table and the first sockets' rings live there. */
-			size_t span = rnd() % 4 ? (len < 1u << 20 ? len
-								  : 1u << 20)
+			/* Mostly the first 2 MiB: the command ring, the
+			 * state region (1.25 MiB) and the first sockets'
+			 * rings live there. */
+			size_t span = rnd() % 4 ? (len < 2u << 20 ? len
+								  : 2u << 20)
 						: len;
 			size_t off = rnd() % span;
 			size_t n = 1 + rnd() % 512;

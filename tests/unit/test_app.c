@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,69 @@ Test(app, datagrams_flow_both_ways_through_the_rings)
 	cr_assert_eq(app_nsocks(f.a), 0);
 	cr_assert_eq(l3_eng.udp->nsocks, 0);
 	fapp_close(&f);
+}
+
+/*
+ * SHIM_MAX_SOCKS sockets per app, each with its own slot, state words and
+ * rings (the last slot's too); one more is EMFILE, as socket() at the fd
+ * limit; a closed slot is reused under a new generation.
+ */
+static struct fapp f_many;
+
+Test(app, sockets_run_out_at_shim_max_socks_with_emfile)
+{
+	static uint32_t ids[SHIM_MAX_SOCKS];
+	struct ipc_cmd c = { .op = IPC_OP_SOCKET,
+			     .arg = { AF_INET, SOCK_DGRAM, 0 } };
+	struct ipc_rec_meta meta;
+	struct ipc_cpl cpl;
+	struct fsock last;
+	char buf[8];
+	size_t reclen;
+	unsigned int i;
+
+	fapp_attach(&f_many);
+	describe(&f_many);
+	cr_assert_leq((uint64_t)((uint8_t *)f_many.state - f_many.arena.base) +
+			      SHIM_STATE_LEN,
+		      f_many.arena.lay.size);
+	for (i = 0; i < SHIM_MAX_SOCKS - 1; i++) {
+		cr_assert_eq(cmd(&f_many, &c, &cpl), 0, "socket %u", i);
+		ids[i] = (uint32_t)cpl.result;
+		cr_assert_eq(SHIM_ID_SLOT(ids[i]), i);
+	}
+	fsock_open(&f_many, &last);
+	ids[i] = last.id;
+	cr_assert_eq(SHIM_ID_SLOT(last.id), SHIM_MAX_SOCKS - 1);
+	cr_assert_eq(app_nsocks(f_many.a), SHIM_MAX_SOCKS);
+	cr_assert_eq(cmd(&f_many, &c, &cpl), EMFILE);
+
+	/* The last slot is a working socket: its state words and scratch
+	 * area are inside the state region, its rings carry a datagram. */
+	cr_assert_eq(atomic_load(&f_many.state[SHIM_MAX_SOCKS - 1].id),
+		     last.id);
+	memset((uint8_t *)f_many.state + SHIM_SCRATCH_OFF +
+		       (size_t)(SHIM_MAX_SOCKS - 1) * SHIM_SCRATCH_LEN,
+	       0xa5, SHIM_SCRATCH_LEN);
+	cr_assert_eq(addr_cmd(&f_many, IPC_OP_BIND, last.id, L3_US, 5001), 0);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5001, (const uint8_t *)"last", 4);
+	cr_assert_eq(
+		ipc_recring_recv(&last.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		4);
+	cr_assert_eq(memcmp(buf, "last", 4), 0);
+
+	/* A freed slot in the middle is found again, under a new id. */
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = ids[1000] };
+	cr_assert_eq(cmd(&f_many, &c, NULL), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_SOCKET,
+			      .arg = { AF_INET, SOCK_DGRAM, 0 } };
+	cr_assert_eq(cmd(&f_many, &c, &cpl), 0);
+	cr_assert_eq(SHIM_ID_SLOT((uint32_t)cpl.result), 1000);
+	cr_assert_neq((uint32_t)cpl.result, ids[1000]);
+	cr_assert_eq(cmd(&f_many, &c, &cpl), EMFILE);
+	app_detach(f_many.a);
+	cr_assert_eq(l3_eng.udp->nsocks, 0);
+	fapp_close(&f_many);
 }
 
 /* Ids the engine never gave, stale ids and bad lengths: errors, counted. */
@@ -1434,4 +1498,250 @@ Test(app6, inet6_listener_hands_the_peer_over_in_the_scratch_area)
 	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_us.b, 16), 0);
 	cr_assert_eq(ntohs(s6.sin6_port), 80);
 	fapp_close(&f);
+}
+
+/*
+ * Passing sockets with SCM_RIGHTS (app_pass.c): PASS and ADOPT on the
+ * fake app's control socket, as the shim sends them.
+ */
+
+/* ctl_call() - @m (with @fd_out if >= 0) to @f's engine; the RESULT's
+ * err, *@res filled, *@fd_in the fd that came with it or -1. */
+static uint32_t ctl_call(struct fapp *f, const struct ipc_msg *m, int fd_out,
+			 struct ipc_result *res, int *fd_in)
+{
+	uint8_t buf[IPC_MSG_MAX_LEN];
+	int fds[IPC_CTL_MAX_FDS];
+	size_t nfds = 0;
+	struct ipc_msg r;
+	ssize_t n;
+
+	n = ipc_msg_encode(m, buf, sizeof(buf));
+	cr_assert_gt(n, 0);
+	cr_assert_eq(ipc_ctl_send(f->fd, buf, (size_t)n,
+				  fd_out >= 0 ? &fd_out : NULL, fd_out >= 0),
+		     n);
+	app_ctl_ready(f->a);
+	n = ipc_ctl_recv(f->fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS, &nfds,
+			 NULL);
+	cr_assert_gt(n, 0);
+	cr_assert_eq(ipc_msg_decode(buf, (size_t)n, &r), 0);
+	cr_assert_eq(r.type, IPC_MSG_RESULT);
+	*res = r.u.result;
+	cr_assert_leq(nfds, 1);
+	if (fd_in)
+		*fd_in = nfds ? fds[0] : -1;
+	else if (nfds)
+		close(fds[0]);
+	return res->err;
+}
+
+/* pass() - PASS of @f's socket @id: the new anchor (or -1), RESULT err. */
+static uint32_t pass(struct fapp *f, uint32_t id, int *anchor)
+{
+	struct ipc_msg m = { .type = IPC_MSG_PASS, .version = IPC_VERSION };
+	struct ipc_result res;
+
+	m.u.pass.sock = id;
+	return ctl_call(f, &m, -1, &res, anchor);
+}
+
+/* adopt() - ADOPT of @fd by @f; RESULT err, the stream's rings opened. */
+static uint32_t adopt(struct fapp *f, int fd, struct fstream *out,
+		      struct ipc_result *res)
+{
+	struct ipc_msg m = { .type = IPC_MSG_ADOPT, .version = IPC_VERSION };
+	uint32_t err = ctl_call(f, &m, fd, res, NULL);
+
+	if (err || !out)
+		return err;
+	out->id = res->sock;
+	out->tx_off = res->offs & 0xffffffffu;
+	out->rx_off = res->offs >> 32;
+	if (res->type == SOCK_STREAM)
+		fstream_rings(f, out);
+	return 0;
+}
+
+static unsigned int open_fds(void)
+{
+	unsigned int n = 0;
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/*
+ * The sender passes a connection and closes it before anyone adopts it:
+ * the socket waits, parked, with the bytes the sender never read; the
+ * adopter reads them first, then what TCP still held, and can send.
+ * When the adopter and the anchor are gone, the connection closes.
+ */
+Test(app, passed_stream_outlives_its_sender_until_adopted)
+{
+	struct fapp p, r;
+	struct fstream s, rs;
+	struct ipc_result res;
+	struct ft_peer pp;
+	uint8_t buf[16];
+	int anchor;
+	bool fin;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &s);
+	fstream_connect(&p, &s, &pp);
+	cr_assert_eq(pass(&p, s.id, &anchor), 0);
+	cr_assert_geq(anchor, 0);
+	cr_assert_eq(app_npasses(&l3_eng), 1);
+	cr_assert_eq(app_stats(&l3_eng)->ShimPasses, 1);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
+	ft_drain();
+	cr_assert_eq(ipc_bytering_used(&s.rx), 5);
+	/* The sender closes and goes: no FIN, no RST. */
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&p, &c, NULL), 0);
+	app_detach(p.a);
+	fapp_close(&p);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 0);
+	cr_assert_not(fin);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "late", 4);
+	ft_drain();
+	app_pass_poll(&l3_eng); /* the anchor is open here: nothing ends */
+	cr_assert_eq(app_npasses(&l3_eng), 1);
+
+	fapp_attach(&r);
+	describe(&r);
+	cr_assert_eq(adopt(&r, anchor, &rs, &res), 0);
+	cr_assert_eq(res.type, SOCK_STREAM);
+	cr_assert_eq(res.family, AF_INET);
+	cr_assert_eq(res.flags, IPC_RES_F_CONNDONE);
+	cr_assert_eq(app_stats(&l3_eng)->ShimAdopts, 1);
+	cr_assert(sevents(&r, rs.id) & SHIM_EV_CONNECTED);
+	cr_assert_eq(ipc_bytering_read(&rs.rx, buf, sizeof(buf)), 9);
+	cr_assert_eq(memcmp(buf, "earlylate", 9), 0);
+	cr_assert_eq(ipc_bytering_write(&rs.tx, "back", 4), 4);
+	app_doorbell(r.a);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 4);
+	cr_assert_eq(memcmp(buf, "back", 4), 0);
+	pp.ack += 4;
+	/* Sent to itself again: the same socket, no second holder. */
+	cr_assert_eq(adopt(&r, anchor, NULL, &res), 0);
+	cr_assert_eq(res.flags & IPC_RES_F_HELD, IPC_RES_F_HELD);
+	cr_assert_eq(res.sock, rs.id);
+	cr_assert_eq(app_nsocks(r.a), 1);
+
+	/* The adopter closes; the anchor still lives (here): parked. */
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = rs.id };
+	cr_assert_eq(cmd(&r, &c, NULL), 0);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 0);
+	cr_assert_not(fin);
+	/* The last copy of the anchor closes: the pass ends, FIN. */
+	close(anchor);
+	app_pass_poll(&l3_eng);
+	cr_assert_eq(app_npasses(&l3_eng), 0);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 0);
+	cr_assert(fin);
+	app_detach(r.a);
+	fapp_close(&r);
+}
+
+/* A listener passed while its sender keeps it: both hold it, both accept. */
+Test(app, passed_listener_is_shared_with_its_sender)
+{
+	struct fapp p, r;
+	struct fstream s, rs;
+	struct ipc_result res;
+	int anchor;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &s);
+	cr_assert_eq(addr_cmd(&p, IPC_OP_BIND, s.id, L3_US, 8080), 0);
+	struct ipc_cmd c = { .op = IPC_OP_LISTEN, .sock = s.id, .arg = { 8 } };
+	cr_assert_eq(cmd(&p, &c, NULL), 0);
+	cr_assert_eq(pass(&p, s.id, &anchor), 0);
+	fapp_attach(&r);
+	describe(&r);
+	cr_assert_eq(adopt(&r, anchor, &rs, &res), 0);
+	cr_assert_eq(res.flags, IPC_RES_F_LISTEN);
+	cr_assert_eq(app_nsocks(p.a), 1);
+	cr_assert_eq(app_nsocks(r.a), 1);
+	cr_assert_eq(app_stats(&l3_eng)->ShimShares, 1);
+	/* Closing every holder and the anchor closes the listener. */
+	app_detach(p.a);
+	app_detach(r.a);
+	cr_assert_not_null(l3_eng.tcp->all);
+	close(anchor);
+	app_pass_poll(&l3_eng);
+	cr_assert_eq(app_npasses(&l3_eng), 0);
+	cr_assert_null(l3_eng.tcp->all);
+	fapp_close(&p);
+	fapp_close(&r);
+}
+
+/*
+ * Only the anchor the engine made adopts: not another socket, not a
+ * guessed id, not a file; malformed messages are refused and counted;
+ * every fd that came is closed.
+ */
+Test(app, adopt_needs_the_anchor_itself)
+{
+	struct fapp p, x;
+	struct fstream s;
+	struct ipc_result res;
+	struct ipc_msg m;
+	uint8_t junk[IPC_MSG_MAX_LEN];
+	int sv[2], pfd[2], anchor, fd0;
+	unsigned int before;
+
+	fapp_attach(&p);
+	describe(&p);
+	fstream_open(&p, &s);
+	fapp_attach(&x);
+	describe(&x);
+	before = open_fds();
+	/* Another app's id is not ours to pass. */
+	cr_assert_eq(pass(&x, s.id, &anchor), EBADF);
+	cr_assert_eq(anchor, -1);
+	cr_assert_eq(pass(&p, s.id + 1, &anchor), EBADF);
+	/* Sockets and files the engine did not make adopt nothing. */
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cr_assert_eq(pipe(pfd), 0);
+	cr_assert_eq(adopt(&x, sv[0], NULL, &res), ENOENT);
+	cr_assert_eq(adopt(&x, pfd[0], NULL, &res), ENOENT);
+	cr_assert_eq(adopt(&x, x.fd, NULL, &res), ENOENT);
+	cr_assert_eq(app_stats(&l3_eng)->ShimAdoptDenied, 3);
+	/* The real anchor does. */
+	cr_assert_eq(pass(&p, s.id, &anchor), 0);
+	cr_assert_eq(adopt(&x, anchor, NULL, &res), 0);
+	cr_assert_eq(app_nsocks(x.a), 1);
+	/* Wrong fd counts and garbage: EBADMSG, counted, fds closed. */
+	m = (struct ipc_msg){ .type = IPC_MSG_ADOPT, .version = IPC_VERSION };
+	cr_assert_eq(ctl_call(&x, &m, -1, &res, NULL), EBADMSG);
+	m = (struct ipc_msg){ .type = IPC_MSG_PASS, .version = IPC_VERSION };
+	m.u.pass.sock = s.id;
+	cr_assert_eq(ctl_call(&p, &m, sv[1], &res, NULL), EBADMSG);
+	memset(junk, 0xa5, sizeof(junk));
+	cr_assert_eq(ipc_ctl_send(x.fd, junk, 40, &sv[1], 1), 40);
+	app_ctl_ready(x.a);
+	cr_assert_gt(recv(x.fd, junk, sizeof(junk), 0), 0);
+	cr_assert_eq(ipc_msg_decode(junk, IPC_MSG_RESULT_LEN, &m), 0);
+	cr_assert_eq(m.u.result.err, EBADMSG);
+	cr_assert_eq(app_stats(&l3_eng)->ShimCtlBad, 3);
+	fd0 = open_fds();
+	cr_assert_eq((unsigned int)fd0, before + 4 + 1 + 1,
+		     "engine kept fds: %d, before %u", fd0, before);
+	close(sv[0]);
+	close(sv[1]);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(anchor);
+	app_pass_poll(&l3_eng);
+	app_detach(p.a);
+	app_detach(x.a);
+	fapp_close(&p);
+	fapp_close(&x);
 }

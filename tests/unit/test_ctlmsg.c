@@ -151,3 +151,84 @@ Test(ctlmsg, inconsistent_fields_are_ebadmsg)
 	expect_bad(welcome, 52, 2);		   /* wrong fd count */
 	expect_bad(welcome, 12, 0x10);		   /* arena_size > 2^34 */
 }
+
+/*
+ * PASS, ADOPT and RESULT (SCM_RIGHTS of engine sockets): bytes written out
+ * by hand, little-endian, against decode and encode; every truncation and
+ * every out-of-range field is EBADMSG.
+ */
+static const uint8_t pass_bytes[] = { 4,    0,	  16,	0,    1, 0, 0, 0,
+				      0x05, 0x00, 0x02, 0x00, 0, 0, 0, 0 };
+static const uint8_t adopt_bytes[] = { 5, 0, 16, 0, 1, 0, 0, 0,
+				       0, 0, 0,	 0, 0, 0, 0, 0 };
+static const uint8_t result_bytes[] = {
+	6,    0,    40,	  0,	1,    0,    0,	  0,	/* header */
+	0,    0,    0,	  0,				/* err */
+	0x07, 0x00, 0x03, 0x00,				/* sock 0x30007 */
+	0x00, 0x10, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, /* offs */
+	1,    0,    0,	  0,				/* SOCK_STREAM */
+	10,   0,    0,	  0,				/* AF_INET6 */
+	0x22, 0,    0,	  0,				/* CONNDONE|HELD */
+	0,    0,    0,	  0,
+};
+
+Test(ctlmsg, pass_adopt_result_decode_encode_and_truncate)
+{
+	const struct {
+		const uint8_t *b;
+		size_t len;
+	} all[] = { { pass_bytes, sizeof(pass_bytes) },
+		    { adopt_bytes, sizeof(adopt_bytes) },
+		    { result_bytes, sizeof(result_bytes) } };
+	uint8_t out[IPC_MSG_MAX_LEN];
+	struct ipc_msg m;
+	size_t i, cut;
+
+	cr_assert_eq(ipc_msg_decode(pass_bytes, sizeof(pass_bytes), &m), 0);
+	cr_assert_eq(m.type, IPC_MSG_PASS);
+	cr_assert_eq(m.u.pass.sock, 0x20005);
+	cr_assert_eq(ipc_msg_decode(adopt_bytes, sizeof(adopt_bytes), &m), 0);
+	cr_assert_eq(m.type, IPC_MSG_ADOPT);
+	cr_assert_eq(ipc_msg_decode(result_bytes, sizeof(result_bytes), &m), 0);
+	cr_assert_eq(m.type, IPC_MSG_RESULT);
+	cr_assert_eq(m.u.result.err, 0);
+	cr_assert_eq(m.u.result.sock, 0x30007);
+	cr_assert_eq(m.u.result.offs, 0x200000001000ull);
+	cr_assert_eq(m.u.result.type, 1);
+	cr_assert_eq(m.u.result.family, 10);
+	cr_assert_eq(m.u.result.flags, IPC_RES_F_CONNDONE | IPC_RES_F_HELD);
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		cr_assert_eq(ipc_msg_decode(all[i].b, all[i].len, &m), 0);
+		cr_assert_eq(ipc_msg_encode(&m, out, sizeof(out)),
+			     (ssize_t)all[i].len);
+		cr_assert_eq(memcmp(out, all[i].b, all[i].len), 0, "msg %zu",
+			     i);
+		for (cut = 0; cut < all[i].len; cut++) {
+			uint8_t *p = tu_exact(all[i].b, cut);
+
+			cr_assert_eq(ipc_msg_decode(p, cut, &m), -EBADMSG,
+				     "msg %zu cut at %zu", i, cut);
+			free(p);
+		}
+	}
+}
+
+Test(ctlmsg, pass_and_result_fields_out_of_range_are_ebadmsg)
+{
+	uint8_t b[sizeof(result_bytes)];
+	struct ipc_msg m;
+
+	memcpy(b, pass_bytes, sizeof(pass_bytes));
+	memset(b + 8, 0, 4); /* socket id 0 */
+	cr_assert_eq(ipc_msg_decode(b, sizeof(pass_bytes), &m), -EBADMSG);
+	memcpy(b, result_bytes, sizeof(result_bytes));
+	b[32] = 0x40; /* an unknown flag */
+	cr_assert_eq(ipc_msg_decode(b, sizeof(b), &m), -EBADMSG);
+	memcpy(b, result_bytes, sizeof(result_bytes));
+	b[9] = 0x10; /* err 4096 */
+	cr_assert_eq(ipc_msg_decode(b, sizeof(b), &m), -EBADMSG);
+	/* A RESULT the length of a PASS. */
+	memcpy(b, result_bytes, sizeof(result_bytes));
+	b[2] = 16;
+	cr_assert_eq(ipc_msg_decode(b, 16, &m), -EBADMSG);
+}

@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "decide.h"
 #include "fdtable.h"
+#include "scm_core.h"
 #include "testutil.h"
 
 struct obj {
@@ -233,4 +235,86 @@ Test(decide, inet6_destinations_follow_the_ipv4_rules)
 	cr_assert_eq(shim_decide_dest(SA(lo), sizeof(lo)), ROUTE_KERNEL);
 	cr_assert_eq(shim_decide_dest(SA(any), sizeof(any)), ROUTE_KERNEL);
 	cr_assert_eq(shim_decide_dest(SA(dns), sizeof(dns)), ROUTE_KERNEL);
+}
+
+/*
+ * scm_rights(): the fds of every SCM_RIGHTS message in a control buffer,
+ * skipping other messages, never reading past msg_controllen (the
+ * program's buffer on sendmsg() may be malformed).
+ */
+static void put_cmsg(uint8_t *buf, size_t *off, int level, int type,
+		     const void *data, size_t len)
+{
+	struct cmsghdr c = { .cmsg_len = CMSG_LEN(len),
+			     .cmsg_level = level,
+			     .cmsg_type = type };
+
+	memcpy(buf + *off, &c, sizeof(c));
+	memcpy(buf + *off + CMSG_LEN(0), data, len);
+	*off += CMSG_SPACE(len);
+}
+
+Test(scm_core, takes_fds_of_every_rights_message_in_order)
+{
+	union {
+		uint8_t b[256];
+		struct cmsghdr align;
+	} u;
+	int two[2] = { 7, 9 }, one = 11, got[8];
+	struct ucred cr = { .pid = 1 };
+	struct msghdr m = { .msg_control = u.b };
+	size_t off = 0;
+
+	memset(&u, 0, sizeof(u));
+	put_cmsg(u.b, &off, SOL_SOCKET, SCM_RIGHTS, two, sizeof(two));
+	put_cmsg(u.b, &off, SOL_SOCKET, SCM_CREDENTIALS, &cr, sizeof(cr));
+	put_cmsg(u.b, &off, SOL_SOCKET, SCM_RIGHTS, &one, sizeof(one));
+	m.msg_controllen = off;
+	cr_assert_eq(scm_rights(&m, got, 8), 3);
+	cr_assert_eq(got[0], 7);
+	cr_assert_eq(got[1], 9);
+	cr_assert_eq(got[2], 11);
+	/* @max bounds what is stored. */
+	cr_assert_eq(scm_rights(&m, got, 2), 2);
+	/* The last message without its trailing padding is whole (as the
+	 * kernel takes it); cut inside its data, it is not read at all. */
+	m.msg_controllen = off - 1;
+	cr_assert_eq(scm_rights(&m, got, 8), 3);
+	m.msg_controllen = off - 5;
+	cr_assert_eq(scm_rights(&m, got, 8), 2);
+	m.msg_control = NULL;
+	cr_assert_eq(scm_rights(&m, got, 8), 0);
+}
+
+Test(scm_core, malformed_lengths_stop_the_walk)
+{
+	union {
+		uint8_t b[128];
+		struct cmsghdr align;
+	} u;
+	int fds[4] = { 3, 4, 5, 6 }, got[8];
+	struct msghdr m = { .msg_control = u.b };
+	struct cmsghdr c;
+	size_t off = 0;
+
+	memset(&u, 0, sizeof(u));
+	put_cmsg(u.b, &off, SOL_SOCKET, SCM_RIGHTS, fds, sizeof(fds));
+	m.msg_controllen = off;
+	/* cmsg_len past the buffer. */
+	memcpy(&c, u.b, sizeof(c));
+	c.cmsg_len = off + 64;
+	memcpy(u.b, &c, sizeof(c));
+	cr_assert_eq(scm_rights(&m, got, 8), 0);
+	/* cmsg_len shorter than a header (would loop forever at 0). */
+	c.cmsg_len = 3;
+	memcpy(u.b, &c, sizeof(c));
+	cr_assert_eq(scm_rights(&m, got, 8), 0);
+	/* A buffer shorter than a header. */
+	c.cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(u.b, &c, sizeof(c));
+	m.msg_controllen = sizeof(c) - 1;
+	cr_assert_eq(scm_rights(&m, got, 8), 0);
+	m.msg_controllen = off;
+	cr_assert_eq(scm_rights(&m, got, 8), 4);
+	cr_assert_eq(got[3], 6);
 }
