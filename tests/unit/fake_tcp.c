@@ -223,15 +223,18 @@ struct tcb *ft_listen(uint16_t port, int backlog)
 }
 
 /**
- * ft_passive_af() - the peer connects to @ln over @af (its SYN carries
- * @syn, or the Linux defaults when NULL); Return: the accepted connection
+ * ft_syn_af() - the peer's SYN, with options @syn (the Linux defaults when
+ * NULL), to engine port @lport over @af; the SYN-ACK is checked and
+ * consumed
+ *
+ * @pp is reset to the peer's view: SND.NXT past the SYN, acknowledging
+ * the engine's SYN, no timestamps on what it sends next.
  */
-struct tcb *ft_passive_af(int af, struct ft_peer *pp, struct tcb *ln,
-			  const struct tcp_opts *syn)
+void ft_syn_af(int af, struct ft_peer *pp, uint16_t lport,
+	       const struct tcp_opts *syn)
 {
 	struct tcp_opts o;
 	struct tcp_view th;
-	struct tcb *c;
 
 	if (syn)
 		o = *syn;
@@ -239,17 +242,41 @@ struct tcb *ft_passive_af(int af, struct ft_peer *pp, struct tcb *ln,
 		ft_syn_opts(&o);
 	memset(pp, 0, sizeof(*pp));
 	pp->port = FT_PPORT;
-	pp->lport = ln->key.lport;
+	pp->lport = lport;
 	pp->seq = FT_PEER_ISN;
 	pp->win = 65535;
-	pp->ts = o.present & TCP_OPT_TS;
-	pp->tsval = o.tsval + 1;
 	ft_send_raw_af(af, pp, pp->seq, 0, TCP_SYN, &o, NULL, 0);
 	pp->seq++;
 	cr_assert(recv_hdr(af, pp, &th));
 	cr_assert_eq(th.flags, TCP_SYN | TCP_ACK);
 	cr_assert_eq(th.ack, FT_PEER_ISN + 1);
 	pp->ack = th.seq + 1;
+}
+
+/** ft_syn() - ft_syn_af() for IPv4. */
+void ft_syn(struct ft_peer *pp, uint16_t lport, const struct tcp_opts *syn)
+{
+	ft_syn_af(AF_INET, pp, lport, syn);
+}
+
+/**
+ * ft_passive_af() - the peer connects to @ln over @af (its SYN carries
+ * @syn, or the Linux defaults when NULL); Return: the accepted connection
+ */
+struct tcb *ft_passive_af(int af, struct ft_peer *pp, struct tcb *ln,
+			  const struct tcp_opts *syn)
+{
+	struct tcp_opts o;
+	struct tcb *c;
+
+	if (syn)
+		o = *syn;
+	else
+		ft_syn_opts(&o);
+	ft_syn_af(af, pp, ln->key.lport, &o);
+	/* Timestamps on the ACK and after it, if the SYN offered them. */
+	pp->ts = o.present & TCP_OPT_TS;
+	pp->tsval = o.tsval + 1;
 	ft_send_af(af, pp, TCP_ACK, NULL, 0);
 	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
 	cr_assert_eq(c->state, TCPS_ESTABLISHED);
@@ -283,26 +310,43 @@ static socklen_t peer_addr(int af, struct sockaddr_storage *ss)
 }
 
 /**
- * ft_active_af() - the engine connects to the peer over @af, which
- * answers with a SYN-ACK carrying @synack (Linux defaults when NULL)
- * Return: the established connection; the engine's ACK was consumed.
+ * ft_connect_af() - an engine socket of family @af connecting to the
+ * peer (its SYN is the next segment sent); Return: the TCB, SYN-SENT
  */
-struct tcb *ft_active_af(int af, struct ft_peer *pp,
-			 const struct tcp_opts *synack)
+struct tcb *ft_connect_af(int af)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen = peer_addr(af, &ss);
+	struct tcb *c;
+
+	cr_assert_eq(tcp_socket_af(&l3_eng, af, &c), 0);
+	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&ss, sslen),
+		     -EINPROGRESS);
+	return c;
+}
+
+/** ft_connect() - ft_connect_af() for IPv4. */
+struct tcb *ft_connect(void)
+{
+	return ft_connect_af(AF_INET);
+}
+
+/**
+ * ft_answer_syn_af() - the peer answers the engine's SYN (the next
+ * segment sent over @af) with a SYN-ACK carrying @synack (the Linux
+ * defaults when NULL); the engine's ACK is checked and consumed
+ *
+ * @pp is reset to the peer's view, with timestamps if both SYNs had them.
+ */
+void ft_answer_syn_af(int af, struct ft_peer *pp, const struct tcp_opts *synack)
+{
 	struct tcp_opts o;
 	struct tcp_view th;
-	struct tcb *c;
 
 	if (synack)
 		o = *synack;
 	else
 		ft_syn_opts(&o);
-	cr_assert_eq(tcp_socket_af(&l3_eng, af, &c), 0);
-	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&ss, sslen),
-		     -EINPROGRESS);
 	cr_assert(pop_hdr(af, &th));
 	cr_assert_eq(th.flags, TCP_SYN);
 	memset(pp, 0, sizeof(*pp));
@@ -320,10 +364,29 @@ struct tcb *ft_active_af(int af, struct ft_peer *pp,
 	ft_send_raw_af(af, pp, pp->seq, pp->ack, TCP_SYN | TCP_ACK, &o, NULL,
 		       0);
 	pp->seq++;
-	cr_assert_eq(c->state, TCPS_ESTABLISHED);
 	cr_assert(recv_hdr(af, pp, &th));
 	cr_assert_eq(th.flags & (TCP_SYN | TCP_ACK | TCP_RST), TCP_ACK);
 	cr_assert_eq(th.ack, pp->seq);
+}
+
+/** ft_answer_syn() - ft_answer_syn_af() for IPv4. */
+void ft_answer_syn(struct ft_peer *pp, const struct tcp_opts *synack)
+{
+	ft_answer_syn_af(AF_INET, pp, synack);
+}
+
+/**
+ * ft_active_af() - the engine connects to the peer over @af, which
+ * answers with a SYN-ACK carrying @synack (Linux defaults when NULL)
+ * Return: the established connection; the engine's ACK was consumed.
+ */
+struct tcb *ft_active_af(int af, struct ft_peer *pp,
+			 const struct tcp_opts *synack)
+{
+	struct tcb *c = ft_connect_af(af);
+
+	ft_answer_syn_af(af, pp, synack);
+	cr_assert_eq(c->state, TCPS_ESTABLISHED);
 	return c;
 }
 

@@ -57,10 +57,18 @@ void ft_send_af(int af, struct ft_peer *pp, uint16_t flags, const void *data,
 		size_t len);
 void ft_send(struct ft_peer *pp, uint16_t flags, const void *data, size_t len);
 struct tcb *ft_listen(uint16_t port, int backlog);
+void ft_syn_af(int af, struct ft_peer *pp, uint16_t lport,
+	       const struct tcp_opts *syn);
+void ft_syn(struct ft_peer *pp, uint16_t lport, const struct tcp_opts *syn);
 struct tcb *ft_passive_af(int af, struct ft_peer *pp, struct tcb *ln,
 			  const struct tcp_opts *syn);
 struct tcb *ft_passive(struct ft_peer *pp, struct tcb *ln,
 		       const struct tcp_opts *syn);
+struct tcb *ft_connect_af(int af);
+struct tcb *ft_connect(void);
+void ft_answer_syn_af(int af, struct ft_peer *pp,
+		      const struct tcp_opts *synack);
+void ft_answer_syn(struct ft_peer *pp, const struct tcp_opts *synack);
 struct tcb *ft_active_af(int af, struct ft_peer *pp,
 			 const struct tcp_opts *synack);
 struct tcb *ft_active(struct ft_peer *pp, const struct tcp_opts *synack);
