@@ -501,9 +501,8 @@ int stream_fionread(struct shim_sock *s)
  */
 short stream_revents(struct shim_sock *s, short events)
 {
-	/* The error before the events: the engine stores them the other way
-	 * round, so seeing an error means seeing the state that came with
-	 * it (a refused connect: ERR and HUP together, as on Linux). */
+	/* The error before the events: "State before error" in
+	 * nsstack/shimproto.h. */
 	bool errp = err_pending(s);
 	uint32_t ev = events_of(s);
 	short rev = 0, in = events & (POLLIN | POLLRDNORM);
