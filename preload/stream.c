@@ -108,6 +108,26 @@ int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
 	return rc ? rc : -EIO;
 }
 
+/*
+ * connect_outcome() - how a started handshake stands by events @ev: 0
+ * (connected) or -errno (failed), with s->conn updated, or 1 (going on)
+ */
+static int connect_outcome(struct shim_sock *s, uint32_t ev)
+{
+	int err;
+
+	if (ev & SHIM_EV_CONNECTED) {
+		atomic_store(&s->conn, SHIM_CONN_DONE);
+		return 0;
+	}
+	if (err_pending(s) || (ev & SHIM_EV_HUP)) {
+		atomic_store(&s->conn, SHIM_CONN_NONE);
+		err = esock_take_error(s);
+		return err ? -err : -ECONNREFUSED;
+	}
+	return 1;
+}
+
 /**
  * stream_connect_wait() - what connect() returns once the handshake is
  * under way: EINPROGRESS when non-blocking, else the outcome
@@ -127,15 +147,9 @@ int stream_connect_wait(struct shim_sock *s)
 		return -EINPROGRESS;
 	for (;;) {
 		ev = events_of(s);
-		if (ev & SHIM_EV_CONNECTED) {
-			atomic_store(&s->conn, SHIM_CONN_DONE);
-			return 0;
-		}
-		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
-			atomic_store(&s->conn, SHIM_CONN_NONE);
-			rc = esock_take_error(s);
-			return rc ? -rc : -ECONNREFUSED;
-		}
+		rc = connect_outcome(s, ev);
+		if (rc <= 0)
+			return rc;
 		rc = wait_state(s, ev, deadline);
 		if (rc == -EAGAIN)
 			return -EINPROGRESS;
@@ -152,7 +166,6 @@ int stream_connect_wait(struct shim_sock *s)
 int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
 		   socklen_t len)
 {
-	uint32_t ev;
 	int rc;
 
 	switch (atomic_load(&s->conn)) {
@@ -160,16 +173,9 @@ int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
 		return -EISCONN;
 	case SHIM_CONN_STARTED:
 		/* Linux: the first connect() after completion returns 0. */
-		ev = events_of(s);
-		if (ev & SHIM_EV_CONNECTED) {
-			atomic_store(&s->conn, SHIM_CONN_DONE);
-			return 0;
-		}
-		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
-			atomic_store(&s->conn, SHIM_CONN_NONE);
-			rc = esock_take_error(s);
-			return rc ? -rc : -ECONNREFUSED;
-		}
+		rc = connect_outcome(s, events_of(s));
+		if (rc <= 0)
+			return rc;
 		return s->nonblock ? -EALREADY : stream_connect_wait(s);
 	default:
 		break;
