@@ -266,62 +266,58 @@ EXPORT int socket(int domain, int type, int protocol)
 	return fd;
 }
 
-EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
+/*
+ * addr_call() - bind(2) (@op IPC_OP_BIND) or connect(2) (IPC_OP_CONNECT):
+ * in the engine for an engine socket, or for a pending one the decision
+ * sends there; else the kernel's call
+ */
+static int addr_call(uint16_t op, int fd, const struct sockaddr *sa,
+		     socklen_t len)
 {
+	bool is_bind = op == IPC_OP_BIND;
 	struct shim_sock *s;
 	int rc;
 
 	if (!shim_enabled())
-		return shim_real.bind(fd, sa, len);
+		goto kernel;
 	s = esock_get(fd);
 	if (s) {
-		rc = esock_bind(s, sa, len);
+		rc = is_bind ? esock_bind(s, sa, len)
+			     : esock_connect(s, sa, len);
 		esock_put(s);
 		return (int)ret(rc);
 	}
 	if (is_pending(fd)) {
 		s = decide(fd,
-			   shim_decide_bind(sa, len, shim_bind_any_engine()),
-			   IPC_OP_BIND, sa, len);
+			   is_bind ? shim_decide_bind(sa, len,
+						      shim_bind_any_engine())
+				   : shim_decide_dest(sa, len),
+			   op, sa, len);
 		if (s) {
+			/* A stream socket's handshake is under way. */
+			rc = !is_bind && s->type == SOCK_STREAM
+				     ? stream_connect_wait(s)
+				     : 0;
 			esock_put(s);
-			return 0;
+			return (int)ret(rc);
 		}
 		rc = take_exhausted();
 		if (rc)
 			return (int)ret(rc);
 	}
-	return shim_real.bind(fd, sa, len);
+kernel:
+	return is_bind ? shim_real.bind(fd, sa, len)
+		       : shim_real.connect(fd, sa, len);
+}
+
+EXPORT int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	return addr_call(IPC_OP_BIND, fd, sa, len);
 }
 
 EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
-	struct shim_sock *s;
-	int rc;
-
-	if (!shim_enabled())
-		return shim_real.connect(fd, sa, len);
-	s = esock_get(fd);
-	if (s) {
-		rc = esock_connect(s, sa, len);
-		esock_put(s);
-		return (int)ret(rc);
-	}
-	if (is_pending(fd)) {
-		s = decide(fd, shim_decide_dest(sa, len), IPC_OP_CONNECT, sa,
-			   len);
-		if (s) {
-			/* A stream socket's handshake is under way. */
-			rc = s->type == SOCK_STREAM ? stream_connect_wait(s)
-						    : 0;
-			esock_put(s);
-			return (int)ret(rc);
-		}
-		rc = take_exhausted();
-		if (rc)
-			return (int)ret(rc);
-	}
-	return shim_real.connect(fd, sa, len);
+	return addr_call(IPC_OP_CONNECT, fd, sa, len);
 }
 
 /**

@@ -9,7 +9,8 @@
  * ICMP unreachable) come back as the socket's pending error, returned by
  * the next call as the kernel does for ICMP errors.  Receives copy straight
  * out of the rx ring.  A blocking call arms the ring's wake-me flag and
- * the state word's, re-checks, and only then sleeps (ipc/README.md).
+ * the state word's, re-checks, and only then sleeps (ipc/README.md,
+ * wait.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 
 #include "shim.h"
+#include "wait.h"
 
 /* IPv4 UDP payload limit. */
 #define DGRAM_MAX 65507u
@@ -277,7 +279,9 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 		   const struct sockaddr *sa, socklen_t salen)
 {
 	struct ipc_rec_meta meta = { 0 };
-	int64_t deadline = -1;
+	struct esock_wait w = { .flags = ESOCK_WAIT_RING,
+				.ring = &s->tx.rec.b,
+				.lock = &s->tx_lock };
 	ssize_t rc;
 	int err;
 
@@ -307,8 +311,8 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	}
 	if (len > DGRAM_MAX)
 		return -EMSGSIZE;
-	if (tv_ms(&s->sndtimeo) >= 0)
-		deadline = now_ms() + tv_ms(&s->sndtimeo);
+	w.need = ipc_recring_need(len);
+	w.deadline = esock_deadline(&s->sndtimeo);
 	pthread_mutex_lock(&s->tx_lock);
 	for (;;) {
 		rc = ipc_recring_send(&s->tx.rec, &meta, buf, len);
@@ -317,25 +321,9 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 			break;
 		if (s->nonblock || (flags & MSG_DONTWAIT))
 			break;
-		if (ipc_recring_wait_prepare(&s->tx.rec,
-					     ipc_recring_need(len)) == 0) {
-			pthread_mutex_unlock(&s->tx_lock);
-			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
-					NULL);
-			pthread_mutex_lock(&s->tx_lock);
-			ipc_recring_wait_cancel(&s->tx.rec);
-			if (rc == -ETIMEDOUT && deadline >= 0 &&
-			    esock_left_ms(deadline) == 0) {
-				rc = -EAGAIN;
-				break;
-			}
-			if (rc == -EINTR || rc == -ENETDOWN) {
-				rc = rc == -ENETDOWN ? -ECONNRESET : rc;
-				break;
-			}
-		} else {
-			ipc_recring_wait_cancel(&s->tx.rec);
-		}
+		rc = esock_wait(s, &w);
+		if (rc)
+			break;
 	}
 	pthread_mutex_unlock(&s->tx_lock);
 	if (rc == -EPROTO)
@@ -354,7 +342,9 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 		   struct sockaddr *sa, socklen_t *salen, int *msg_flags)
 {
 	struct ipc_rec_meta meta = { 0 };
-	int64_t deadline = -1;
+	struct esock_wait w = { .flags = ESOCK_WAIT_RING | ESOCK_WAIT_STATE,
+				.ring = &s->rx.rec.b,
+				.lock = &s->rx_lock };
 	size_t reclen = 0;
 	ssize_t rc;
 	int err;
@@ -366,8 +356,7 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 			*salen = 0;
 		return rc;
 	}
-	if (tv_ms(&s->rcvtimeo) >= 0)
-		deadline = now_ms() + tv_ms(&s->rcvtimeo);
+	w.deadline = esock_deadline(&s->rcvtimeo);
 	pthread_mutex_lock(&s->rx_lock);
 	for (;;) {
 		err = esock_take_error(s);
@@ -392,27 +381,9 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 		}
 		if (s->nonblock || (flags & MSG_DONTWAIT))
 			break;
-		esock_arm_state(s);
-		if (ipc_recring_wait_prepare(&s->rx.rec, 0) == 0 &&
-		    !atomic_load(&s->st->err)) {
-			pthread_mutex_unlock(&s->rx_lock);
-			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
-					NULL);
-			pthread_mutex_lock(&s->rx_lock);
-			if (rc == -ETIMEDOUT && deadline >= 0 &&
-			    esock_left_ms(deadline) == 0)
-				rc = -EAGAIN;
-		} else {
-			rc = 0;
-		}
-		ipc_recring_wait_cancel(&s->rx.rec);
-		esock_disarm_state(s);
-		if (rc == -EAGAIN || rc == -EINTR)
+		rc = esock_wait(s, &w);
+		if (rc)
 			break;
-		if (rc == -ENETDOWN) {
-			rc = -ECONNRESET;
-			break;
-		}
 	}
 	pthread_mutex_unlock(&s->rx_lock);
 	if (rc < 0)

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "shim.h"
+#include "wait.h"
 
 /* POLLOUT needs this much tx ring space, as the kernel wants a third of
  * its send buffer free: a writer woken for one byte would just spin. */
@@ -69,17 +70,11 @@ static bool err_pending(const struct shim_sock *s)
  */
 static int wait_state(struct shim_sock *s, uint32_t seen, int64_t deadline)
 {
-	int rc = 0;
+	struct esock_wait w = { .flags = ESOCK_WAIT_STATE | ESOCK_WAIT_EVENTS,
+				.seen = seen,
+				.deadline = deadline };
 
-	esock_arm_state(s);
-	if (events_of(s) == seen && !err_pending(s))
-		rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL, NULL);
-	esock_disarm_state(s);
-	if (rc == -ETIMEDOUT && deadline >= 0 && esock_left_ms(deadline) == 0)
-		return -EAGAIN;
-	if (rc == -ENETDOWN)
-		return -ECONNRESET;
-	return rc == -EINTR ? -EINTR : 0;
+	return esock_wait(s, &w);
 }
 
 /**
@@ -113,6 +108,26 @@ int stream_connect_start(struct shim_sock *s, const struct sockaddr *sa,
 	return rc ? rc : -EIO;
 }
 
+/*
+ * connect_outcome() - how a started handshake stands by events @ev: 0
+ * (connected) or -errno (failed), with s->conn updated, or 1 (going on)
+ */
+static int connect_outcome(struct shim_sock *s, uint32_t ev)
+{
+	int err;
+
+	if (ev & SHIM_EV_CONNECTED) {
+		atomic_store(&s->conn, SHIM_CONN_DONE);
+		return 0;
+	}
+	if (err_pending(s) || (ev & SHIM_EV_HUP)) {
+		atomic_store(&s->conn, SHIM_CONN_NONE);
+		err = esock_take_error(s);
+		return err ? -err : -ECONNREFUSED;
+	}
+	return 1;
+}
+
 /**
  * stream_connect_wait() - what connect() returns once the handshake is
  * under way: EINPROGRESS when non-blocking, else the outcome
@@ -132,15 +147,9 @@ int stream_connect_wait(struct shim_sock *s)
 		return -EINPROGRESS;
 	for (;;) {
 		ev = events_of(s);
-		if (ev & SHIM_EV_CONNECTED) {
-			atomic_store(&s->conn, SHIM_CONN_DONE);
-			return 0;
-		}
-		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
-			atomic_store(&s->conn, SHIM_CONN_NONE);
-			rc = esock_take_error(s);
-			return rc ? -rc : -ECONNREFUSED;
-		}
+		rc = connect_outcome(s, ev);
+		if (rc <= 0)
+			return rc;
 		rc = wait_state(s, ev, deadline);
 		if (rc == -EAGAIN)
 			return -EINPROGRESS;
@@ -157,7 +166,6 @@ int stream_connect_wait(struct shim_sock *s)
 int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
 		   socklen_t len)
 {
-	uint32_t ev;
 	int rc;
 
 	switch (atomic_load(&s->conn)) {
@@ -165,16 +173,9 @@ int stream_connect(struct shim_sock *s, const struct sockaddr *sa,
 		return -EISCONN;
 	case SHIM_CONN_STARTED:
 		/* Linux: the first connect() after completion returns 0. */
-		ev = events_of(s);
-		if (ev & SHIM_EV_CONNECTED) {
-			atomic_store(&s->conn, SHIM_CONN_DONE);
-			return 0;
-		}
-		if (err_pending(s) || (ev & SHIM_EV_HUP)) {
-			atomic_store(&s->conn, SHIM_CONN_NONE);
-			rc = esock_take_error(s);
-			return rc ? -rc : -ECONNREFUSED;
-		}
+		rc = connect_outcome(s, events_of(s));
+		if (rc <= 0)
+			return rc;
 		return s->nonblock ? -EALREADY : stream_connect_wait(s);
 	default:
 		break;
@@ -334,7 +335,9 @@ static int send_blocked(struct shim_sock *s, uint32_t ev)
 ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 {
 	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
-	int64_t deadline = esock_deadline(&s->sndtimeo);
+	struct esock_wait w = { .ring = &s->tx.byte,
+				.lock = &s->tx_lock,
+				.deadline = esock_deadline(&s->sndtimeo) };
 	size_t done = 0;
 	ssize_t rc = 0;
 	uint32_t ev;
@@ -366,33 +369,14 @@ ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 		rc = -EAGAIN;
 		if (nb)
 			break;
-		esock_arm_state(s);
 		/* While connecting only the state words can change things. */
-		rc = connecting
-			     ? 0
-			     : ipc_bytering_wait_prepare(
-				       &s->tx.byte, send_need(s, len - done));
-		if (rc == 0 && events_of(s) == ev && !err_pending(s)) {
-			pthread_mutex_unlock(&s->tx_lock);
-			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
-					NULL);
-			pthread_mutex_lock(&s->tx_lock);
-		} else {
-			rc = 0;
-		}
-		ipc_bytering_wait_cancel(&s->tx.byte);
-		esock_disarm_state(s);
-		if (rc == -ETIMEDOUT && deadline >= 0 &&
-		    esock_left_ms(deadline) == 0) {
-			rc = -EAGAIN;
+		w.flags = ESOCK_WAIT_STATE | ESOCK_WAIT_EVENTS |
+			  (connecting ? 0 : ESOCK_WAIT_RING);
+		w.need = send_need(s, len - done);
+		w.seen = ev;
+		rc = esock_wait(s, &w);
+		if (rc)
 			break;
-		}
-		if (rc == -EINTR)
-			break;
-		if (rc == -ENETDOWN) {
-			rc = -ECONNRESET;
-			break;
-		}
 	}
 	pthread_mutex_unlock(&s->tx_lock);
 	if (done)
@@ -453,7 +437,11 @@ ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 {
 	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
 	bool all = (flags & MSG_WAITALL) && !(flags & MSG_PEEK);
-	int64_t deadline = esock_deadline(&s->rcvtimeo);
+	struct esock_wait w = { .flags = ESOCK_WAIT_RING | ESOCK_WAIT_STATE |
+					 ESOCK_WAIT_EVENTS,
+				.ring = &s->rx.byte,
+				.lock = &s->rx_lock,
+				.deadline = esock_deadline(&s->rcvtimeo) };
 	size_t got = 0;
 	ssize_t rc = 0;
 	uint32_t ev;
@@ -488,29 +476,10 @@ ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 		rc = -EAGAIN;
 		if (nb)
 			break;
-		esock_arm_state(s);
-		rc = ipc_bytering_wait_prepare(&s->rx.byte, 0);
-		if (rc == 0 && events_of(s) == ev && !err_pending(s)) {
-			pthread_mutex_unlock(&s->rx_lock);
-			rc = shim_sleep(NULL, 0, esock_left_ms(deadline), NULL,
-					NULL);
-			pthread_mutex_lock(&s->rx_lock);
-		} else {
-			rc = 0;
-		}
-		ipc_bytering_wait_cancel(&s->rx.byte);
-		esock_disarm_state(s);
-		if (rc == -ETIMEDOUT && deadline >= 0 &&
-		    esock_left_ms(deadline) == 0) {
-			rc = -EAGAIN;
+		w.seen = ev;
+		rc = esock_wait(s, &w);
+		if (rc)
 			break;
-		}
-		if (rc == -EINTR)
-			break;
-		if (rc == -ENETDOWN) {
-			rc = -ECONNRESET;
-			break;
-		}
 	}
 	pthread_mutex_unlock(&s->rx_lock);
 	if (got)
@@ -538,9 +507,8 @@ int stream_fionread(struct shim_sock *s)
  */
 short stream_revents(struct shim_sock *s, short events)
 {
-	/* The error before the events: the engine stores them the other way
-	 * round, so seeing an error means seeing the state that came with
-	 * it (a refused connect: ERR and HUP together, as on Linux). */
+	/* The error before the events: "State before error" in
+	 * nsstack/shimproto.h. */
 	bool errp = err_pending(s);
 	uint32_t ev = events_of(s);
 	short rev = 0, in = events & (POLLIN | POLLRDNORM);

@@ -320,8 +320,7 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 		atomic_fetch_or_explicit(&st->events, want,
 					 memory_order_release);
 	}
-	/* The error last: an app woken by it sees the state that came with
-	 * it (a refused connect is ERR with HUP, as poll(2) reports it). */
+	/* The error last: "State before error" in nsstack/shimproto.h. */
 	if (tcb->err) {
 		int err = 0;
 		socklen_t len = sizeof(err);

@@ -156,13 +156,29 @@
 	(SHIM_EV_CONNECTED | SHIM_EV_RDHUP | SHIM_EV_HUP | SHIM_EV_WRHUP |     \
 	 SHIM_EV_ACCEPT)
 
+/*
+ * State before error: the order of the state words (struct shim_sock_state
+ * below), which both sides keep.  The engine publishes a change of a
+ * socket's state in this order: first the SHIM_EV_* stream bits in
+ * events (tcp_publish() in stack/app.c), then the pending error, err
+ * before SHIM_EV_ERR (post_error()), every store a release.  The shim
+ * reads in the opposite order: err first, then events, both with acquire
+ * (stream_revents() in preload/stream.c).  So a reader that sees an error
+ * also sees the state that came with it: a refused connect shows ERR and
+ * HUP together, as poll(2) reports it on Linux.  Read the other way
+ * round, events could be loaded before the change and err after it: the
+ * error without its HUP.  (The same release/acquire pairing orders the rx
+ * ring's bytes before RDHUP and HUP; see the stream bits above.)
+ */
+
 /**
  * struct shim_sock_state - one socket's state words, one cache line each,
  * written by the engine, read by the shim without a round trip
  * @id:		the socket id owning this slot (0: free)
  * @events:	SHIM_EV_* bits
  * @err:	pending error (positive errno) for SO_ERROR and the next call;
- *		the shim takes it with an exchange
+ *		the shim takes it with an exchange.  Stored after @events,
+ *		loaded before it: "State before error" above
  * @wait:	non-zero while an app thread sleeps waiting for @events;
  *		the engine takes it and rings the app's doorbell
  * @tcp_state:	stream sockets: the engine TCB's state (enum tcp_state

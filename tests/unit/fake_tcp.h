@@ -2,7 +2,9 @@
 /*
  * fake_tcp.h - the peer side of TCP unit tests: build segments with
  * tcp_emit() as 192.0.2.1 would send them, parse what the engine sent,
- * and drive handshakes to a known state
+ * and drive handshakes to a known state.  The ft_*_af() functions do the
+ * same for either family (AF_INET6: the peer of fake_tcp6.h); the others
+ * are their AF_INET forms.
  */
 #ifndef NSSTACK_FAKE_TCP_H
 #define NSSTACK_FAKE_TCP_H
@@ -43,14 +45,32 @@ void ft_syn_opts(struct tcp_opts *o);
 bool ft_pop(struct ft_seg *s);
 bool ft_recv(struct ft_peer *pp, struct ft_seg *s);
 void ft_free(struct ft_seg *s);
+size_t ft_drain_af(int af);
 size_t ft_drain(void);
+void ft_send_raw_af(int af, const struct ft_peer *pp, uint32_t seq,
+		    uint32_t ack, uint16_t flags, const struct tcp_opts *o,
+		    const void *data, size_t len);
 void ft_send_raw(const struct ft_peer *pp, uint32_t seq, uint32_t ack,
 		 uint16_t flags, const struct tcp_opts *o, const void *data,
 		 size_t len);
+void ft_send_af(int af, struct ft_peer *pp, uint16_t flags, const void *data,
+		size_t len);
 void ft_send(struct ft_peer *pp, uint16_t flags, const void *data, size_t len);
 struct tcb *ft_listen(uint16_t port, int backlog);
+void ft_syn_af(int af, struct ft_peer *pp, uint16_t lport,
+	       const struct tcp_opts *syn);
+void ft_syn(struct ft_peer *pp, uint16_t lport, const struct tcp_opts *syn);
+struct tcb *ft_passive_af(int af, struct ft_peer *pp, struct tcb *ln,
+			  const struct tcp_opts *syn);
 struct tcb *ft_passive(struct ft_peer *pp, struct tcb *ln,
 		       const struct tcp_opts *syn);
+struct tcb *ft_connect_af(int af);
+struct tcb *ft_connect(void);
+void ft_answer_syn_af(int af, struct ft_peer *pp,
+		      const struct tcp_opts *synack);
+void ft_answer_syn(struct ft_peer *pp, const struct tcp_opts *synack);
+struct tcb *ft_active_af(int af, struct ft_peer *pp,
+			 const struct tcp_opts *synack);
 struct tcb *ft_active(struct ft_peer *pp, const struct tcp_opts *synack);
 void ft_advance_ms(uint64_t ms);
 

@@ -84,17 +84,10 @@ void ft6_free(struct ft6_seg *s)
 	s->p = NULL;
 }
 
-/** ft6_drain() - drop everything sent; Return: TCP segments dropped. */
+/** ft6_drain() - ft_drain_af() for IPv6. */
 size_t ft6_drain(void)
 {
-	struct ft6_seg s;
-	size_t n = 0;
-
-	while (ft6_pop(&s)) {
-		n++;
-		ft6_free(&s);
-	}
-	return n;
+	return ft_drain_af(AF_INET6);
 }
 
 /** ft6_rx() - an IPv6 packet from the peer's MAC, payload @pl. */
@@ -121,49 +114,18 @@ void ft6_rx(const struct ip6_addr *src, const struct ip6_addr *dst, uint8_t nh,
 	fake_rx(l3_if, frame, ETH_HLEN + (size_t)n);
 }
 
-/** ft6_send_raw() - one segment from [ft6_peer], exactly as given. */
+/** ft6_send_raw() - ft_send_raw_af() for IPv6: from [ft6_peer]. */
 void ft6_send_raw(const struct ft_peer *pp, uint32_t seq, uint32_t ack,
 		  uint16_t flags, const struct tcp_opts *o, const void *data,
 		  size_t len)
 {
-	static uint8_t buf[70000];
-	struct tcp_view v = { 0 };
-	int hlen, n;
-
-	v.sport = pp->port;
-	v.dport = pp->lport;
-	v.seq = seq;
-	v.ack = ack;
-	v.flags = flags;
-	v.window = pp->win;
-	if (o)
-		v.opt = *o;
-	v.payload = data;
-	v.payload_len = len;
-	hlen = tcp_hdr_len(&v);
-	cr_assert_gt(hlen, 0);
-	n = tcp_emit(buf, sizeof(buf), &v,
-		     csum_pseudo6(&ft6_peer, &ft6_us, IP6_NH_TCP,
-				  (uint32_t)(hlen + (int)len)));
-	cr_assert_gt(n, 0);
-	ft6_rx(&ft6_peer, &ft6_us, IP6_NH_TCP, buf, (size_t)n);
+	ft_send_raw_af(AF_INET6, pp, seq, ack, flags, o, data, len);
 }
 
-/** ft6_send() - ft_send() over IPv6. */
+/** ft6_send() - ft_send_af() for IPv6. */
 void ft6_send(struct ft_peer *pp, uint16_t flags, const void *data, size_t len)
 {
-	struct tcp_opts o = { 0 };
-
-	if (pp->ts) {
-		o.present = TCP_OPT_TS;
-		o.tsval = pp->tsval++;
-		o.tsecr = pp->tsecr;
-	}
-	if (!(flags & TCP_SYN) && !(flags & TCP_RST))
-		flags |= TCP_ACK;
-	ft6_send_raw(pp, pp->seq, (flags & TCP_ACK) ? pp->ack : 0, flags, &o,
-		     data, len);
-	pp->seq += (uint32_t)len + !!(flags & TCP_SYN) + !!(flags & TCP_FIN);
+	ft_send_af(AF_INET6, pp, flags, data, len);
 }
 
 /** ft6_listen() - an AF_INET6 listener on [::]:@port. */
@@ -183,76 +145,15 @@ struct tcb *ft6_listen(uint16_t port, int backlog, bool v6only)
 	return ln;
 }
 
-/** ft6_passive() - ft_passive() over IPv6. */
+/** ft6_passive() - ft_passive_af() for IPv6. */
 struct tcb *ft6_passive(struct ft_peer *pp, struct tcb *ln,
 			const struct tcp_opts *syn)
 {
-	struct tcp_opts o;
-	struct ft6_seg s;
-	struct tcb *c;
-
-	if (syn)
-		o = *syn;
-	else
-		ft_syn_opts(&o);
-	memset(pp, 0, sizeof(*pp));
-	pp->port = FT_PPORT;
-	pp->lport = ln->key.lport;
-	pp->seq = FT_PEER_ISN;
-	pp->win = 65535;
-	pp->ts = o.present & TCP_OPT_TS;
-	pp->tsval = o.tsval + 1;
-	ft6_send_raw(pp, pp->seq, 0, TCP_SYN, &o, NULL, 0);
-	pp->seq++;
-	cr_assert(ft6_recv(pp, &s));
-	cr_assert_eq(s.th.flags, TCP_SYN | TCP_ACK);
-	cr_assert_eq(s.th.ack, FT_PEER_ISN + 1);
-	pp->ack = s.th.seq + 1;
-	ft6_free(&s);
-	ft6_send(pp, TCP_ACK, NULL, 0);
-	cr_assert_eq(tcp_accept(ln, &c, NULL, NULL), 0);
-	cr_assert_eq(c->state, TCPS_ESTABLISHED);
-	return c;
+	return ft_passive_af(AF_INET6, pp, ln, syn);
 }
 
-/** ft6_active() - ft_active() to [ft6_peer]:FT_PPORT. */
+/** ft6_active() - ft_active_af() to [ft6_peer]:FT_PPORT. */
 struct tcb *ft6_active(struct ft_peer *pp, const struct tcp_opts *synack)
 {
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
-				     .sin6_port = htons(FT_PPORT) };
-	struct tcp_opts o;
-	struct ft6_seg s;
-	struct tcb *c;
-
-	memcpy(sin6.sin6_addr.s6_addr, ft6_peer.b, 16);
-	if (synack)
-		o = *synack;
-	else
-		ft_syn_opts(&o);
-	cr_assert_eq(tcp_socket_af(&l3_eng, AF_INET6, &c), 0);
-	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&sin6, sizeof(sin6)),
-		     -EINPROGRESS);
-	cr_assert(ft6_pop(&s));
-	cr_assert_eq(s.th.flags, TCP_SYN);
-	memset(pp, 0, sizeof(*pp));
-	pp->port = FT_PPORT;
-	pp->lport = s.th.sport;
-	pp->seq = FT_PEER_ISN;
-	pp->ack = s.th.seq + 1;
-	pp->win = 65535;
-	pp->ts = (o.present & TCP_OPT_TS) && (s.th.opt.present & TCP_OPT_TS);
-	if (pp->ts) {
-		o.tsecr = s.th.opt.tsval;
-		pp->tsecr = s.th.opt.tsval;
-	}
-	pp->tsval = o.tsval + 1;
-	ft6_free(&s);
-	ft6_send_raw(pp, pp->seq, pp->ack, TCP_SYN | TCP_ACK, &o, NULL, 0);
-	pp->seq++;
-	cr_assert_eq(c->state, TCPS_ESTABLISHED);
-	cr_assert(ft6_recv(pp, &s));
-	cr_assert_eq(s.th.flags & (TCP_SYN | TCP_ACK | TCP_RST), TCP_ACK);
-	cr_assert_eq(s.th.ack, pp->seq);
-	ft6_free(&s);
-	return c;
+	return ft_active_af(AF_INET6, pp, synack);
 }

@@ -574,28 +574,12 @@ static uint32_t serr(struct fapp *f, uint32_t id)
 static void fstream_connect(struct fapp *f, struct fstream *s,
 			    struct ft_peer *pp)
 {
-	struct tcp_opts o;
-	struct ft_seg seg;
+	struct tcp_opts o = { .present = TCP_OPT_MSS, .mss = 1460 };
 
 	cr_assert_eq(addr_cmd(f, IPC_OP_CONNECT, s->id, L3_PEER, FT_PPORT),
 		     EINPROGRESS);
 	cr_assert_eq(sevents(f, s->id) & (SHIM_EV_CONNECTED | SHIM_EV_HUP), 0);
-	cr_assert(ft_pop(&seg));
-	cr_assert_eq(seg.th.flags, TCP_SYN);
-	memset(pp, 0, sizeof(*pp));
-	pp->port = FT_PPORT;
-	pp->lport = seg.th.sport;
-	pp->seq = FT_PEER_ISN;
-	pp->ack = seg.th.seq + 1;
-	pp->win = 65535;
-	ft_free(&seg);
-	memset(&o, 0, sizeof(o));
-	o.present = TCP_OPT_MSS;
-	o.mss = 1460;
-	ft_send_raw(pp, pp->seq, pp->ack, TCP_SYN | TCP_ACK, &o, NULL, 0);
-	pp->seq++;
-	cr_assert(ft_recv(pp, &seg)); /* the handshake's ACK */
-	ft_free(&seg);
+	ft_answer_syn(pp, &o);
 	cr_assert(sevents(f, s->id) & SHIM_EV_CONNECTED);
 }
 
@@ -851,7 +835,6 @@ Test(app, accept_hands_over_queued_connections)
 	struct fapp f;
 	struct fstream ln, s;
 	struct ft_peer pp;
-	struct ft_seg seg;
 	struct ipc_cmd c;
 	struct ipc_cpl cpl;
 	struct tcp_opts o;
@@ -874,17 +857,8 @@ Test(app, accept_hands_over_queued_connections)
 	cr_assert_eq(cmd(&f, &c, NULL), EAGAIN);
 	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
 	/* The peer connects and sends before anyone accepts. */
-	memset(&pp, 0, sizeof(pp));
-	pp.port = FT_PPORT;
-	pp.lport = 80;
-	pp.seq = FT_PEER_ISN;
-	pp.win = 65535;
 	memset(&o, 0, sizeof(o));
-	ft_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
-	pp.seq++;
-	cr_assert(ft_recv(&pp, &seg));
-	pp.ack = seg.th.seq + 1;
-	ft_free(&seg);
+	ft_syn(&pp, 80, &o);
 	ft_send(&pp, TCP_ACK, NULL, 0);
 	ft_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
 	ft_drain();
@@ -1164,7 +1138,6 @@ Test(app, shared_listener_serves_whoever_accepts)
 	struct fapp p, ch;
 	struct fstream ln, cl;
 	struct ft_peer pp;
-	struct ft_seg seg;
 	struct tcp_opts o;
 	struct ipc_cmd c;
 	struct ipc_cpl cpl;
@@ -1183,17 +1156,8 @@ Test(app, shared_listener_serves_whoever_accepts)
 	fapp_attach_flags(&ch, IPC_HELLO_F_CHILD);
 	describe(&ch);
 	cr_assert_eq(share(&ch, pid_, key, ln.id, &cl), 0);
-	memset(&pp, 0, sizeof(pp));
-	pp.port = FT_PPORT;
-	pp.lport = 80;
-	pp.seq = FT_PEER_ISN;
-	pp.win = 65535;
 	memset(&o, 0, sizeof(o));
-	ft_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
-	pp.seq++;
-	cr_assert(ft_recv(&pp, &seg));
-	pp.ack = seg.th.seq + 1;
-	ft_free(&seg);
+	ft_syn(&pp, 80, &o);
 	ft_send(&pp, TCP_ACK, NULL, 0);
 	ft_drain();
 	cr_assert(sevents(&p, ln.id) & SHIM_EV_ACCEPT);
@@ -1408,22 +1372,10 @@ Test(app6, inet6_stream_socket_connects_to_an_ipv6_peer)
 
 	cr_assert_eq(addr6_cmd(&f, IPC_OP_CONNECT, s.id, &ft6_peer, FT_PPORT),
 		     EINPROGRESS);
-	cr_assert(ft6_pop(&seg));
-	cr_assert_eq(seg.th.flags, TCP_SYN);
-	memset(&pp, 0, sizeof(pp));
-	pp.port = FT_PPORT;
-	pp.lport = seg.th.sport;
-	pp.seq = FT_PEER_ISN;
-	pp.ack = seg.th.seq + 1;
-	pp.win = 65535;
-	ft6_free(&seg);
 	memset(&o, 0, sizeof(o));
 	o.present = TCP_OPT_MSS;
 	o.mss = 1440;
-	ft6_send_raw(&pp, pp.seq, pp.ack, TCP_SYN | TCP_ACK, &o, NULL, 0);
-	pp.seq++;
-	cr_assert(ft6_recv(&pp, &seg)); /* the handshake's ACK */
-	ft6_free(&seg);
+	ft_answer_syn_af(AF_INET6, &pp, &o);
 	cr_assert(sevents(&f, s.id) & SHIM_EV_CONNECTED);
 	s6 = getname6(&f, s.id, SHIM_NAME_PEER);
 	cr_assert_eq(memcmp(s6.sin6_addr.s6_addr, ft6_peer.b, 16), 0);
@@ -1448,7 +1400,6 @@ Test(app6, inet6_listener_hands_the_peer_over_in_the_scratch_area)
 	struct fapp f;
 	struct fstream ln, s;
 	struct ft_peer pp;
-	struct ft6_seg seg;
 	struct sockaddr_in6 s6;
 	struct ipc_cmd c;
 	struct ipc_cpl cpl;
@@ -1465,18 +1416,8 @@ Test(app6, inet6_listener_hands_the_peer_over_in_the_scratch_area)
 			      .sock = ln.id,
 			      .arg = { 8 } };
 	cr_assert_eq(cmd(&f, &c, NULL), 0);
-	memset(&pp, 0, sizeof(pp));
-	pp.port = FT_PPORT;
-	pp.lport = 80;
-	pp.seq = FT_PEER_ISN;
-	pp.win = 65535;
 	memset(&o, 0, sizeof(o));
-	ft6_send_raw(&pp, pp.seq, 0, TCP_SYN, &o, NULL, 0);
-	pp.seq++;
-	cr_assert(ft6_recv(&pp, &seg));
-	cr_assert_eq(seg.th.flags, TCP_SYN | TCP_ACK);
-	pp.ack = seg.th.seq + 1;
-	ft6_free(&seg);
+	ft_syn_af(AF_INET6, &pp, 80, &o);
 	ft6_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
 	ft6_drain();
 	cr_assert(sevents(&f, ln.id) & SHIM_EV_ACCEPT);

@@ -25,23 +25,12 @@ static struct tcb *estab(struct ft_peer *pp)
 /* Drive a connection (passive side) into @st; the peer's view in @pp. */
 static struct tcb *drive(struct ft_peer *pp, enum tcp_state st)
 {
-	struct tcp_opts o;
 	struct ft_seg s;
 	struct tcb *c;
 
 	if (st == TCPS_SYN_RECEIVED) {
 		ft_listen(FT_LPORT, 16);
-		ft_syn_opts(&o);
-		memset(pp, 0, sizeof(*pp));
-		pp->port = FT_PPORT;
-		pp->lport = FT_LPORT;
-		pp->seq = FT_PEER_ISN;
-		pp->win = 65535;
-		ft_send_raw(pp, pp->seq, 0, TCP_SYN, &o, NULL, 0);
-		pp->seq++;
-		cr_assert(ft_recv(pp, &s));
-		pp->ack = s.th.seq + 1;
-		ft_free(&s);
+		ft_syn(pp, FT_LPORT, NULL);
 		c = tcp_lookup(&l3_eng, L3_US, FT_LPORT, L3_PEER, FT_PPORT);
 		cr_assert_not_null(c);
 		return c;

@@ -22,14 +22,8 @@ static struct tcb *estab(struct ft_peer *pp)
 
 static struct tcb *connecting(void)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-				   .sin_port = htons(FT_PPORT),
-				   .sin_addr.s_addr = htonl(L3_PEER) };
-	struct tcb *c;
+	struct tcb *c = ft_connect();
 
-	cr_assert_eq(tcp_socket(&l3_eng, &c), 0);
-	cr_assert_eq(tcp_connect(c, (struct sockaddr *)&sin, sizeof(sin)),
-		     -EINPROGRESS);
 	ft_drain();
 	return c;
 }
