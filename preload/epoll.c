@@ -387,17 +387,14 @@ static uint32_t tx_mark(const struct shim_sock *s)
 	return esock_tx_mark(s);
 }
 
-/* named_elsewhere() - an fd still names @o.  Under ep_lock. */
+/*
+ * named_elsewhere() - an fd still names @o (the closing one is out of the
+ * table already).  Under ep_lock.  A count, not a scan: nginx closes a
+ * watched socket per request, and the table has RLIMIT_NOFILE slots.
+ */
 static bool named_elsewhere(const struct fdt_obj *o)
 {
-	bool found = false;
-	size_t i;
-
-	pthread_mutex_lock(&shim_fds.lock);
-	for (i = 0; i < shim_fds.cap && !found; i++)
-		found = shim_fds.slots[i] == o;
-	pthread_mutex_unlock(&shim_fds.lock);
-	return found;
+	return fdt_named(&shim_fds, o);
 }
 
 /**

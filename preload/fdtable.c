@@ -69,7 +69,10 @@ int fdt_set(struct fdtable *t, int fd, struct fdt_obj *o, struct fdt_obj **old)
 	atomic_fetch_add(&o->refs, 1);
 	pthread_mutex_lock(&t->lock);
 	*old = t->slots[fd];
+	if (*old)
+		(*old)->names--;
 	t->slots[fd] = o;
+	o->names++;
 	pthread_mutex_unlock(&t->lock);
 	return 0;
 }
@@ -106,9 +109,39 @@ struct fdt_obj *fdt_take(struct fdtable *t, int fd)
 		return NULL;
 	pthread_mutex_lock(&t->lock);
 	o = t->slots[fd];
+	if (o)
+		o->names--;
 	t->slots[fd] = NULL;
 	pthread_mutex_unlock(&t->lock);
 	return o;
+}
+
+/**
+ * fdt_clear_locked() - forget @fd without a reference for anyone (a fork
+ * child dropping what it cannot use); the caller holds the lock or is
+ * the only thread
+ */
+void fdt_clear_locked(struct fdtable *t, int fd)
+{
+	struct fdt_obj *o;
+
+	if (!in_range(t, fd) || !t->slots)
+		return;
+	o = t->slots[fd];
+	if (o)
+		o->names--;
+	t->slots[fd] = NULL;
+}
+
+/** fdt_named() - does any fd in @t name @o? */
+bool fdt_named(struct fdtable *t, const struct fdt_obj *o)
+{
+	bool named;
+
+	pthread_mutex_lock(&t->lock);
+	named = o->names > 0;
+	pthread_mutex_unlock(&t->lock);
+	return named;
 }
 
 /** fdt_put() - drop a reference; the last one releases the object. */

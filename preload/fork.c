@@ -216,7 +216,7 @@ static void unhook(struct fdt_obj *o)
 		if (o ? shim_fds.slots[i] == o
 		      : !fk.n || !bsearch(&key, fk.rec, fk.n, sizeof(*fk.rec),
 					  ptr_cmp))
-			shim_fds.slots[i] = NULL;
+			fdt_clear_locked(&shim_fds, (int)i);
 	}
 }
 

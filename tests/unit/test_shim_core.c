@@ -49,6 +49,40 @@ Test(fdtable, dups_share_one_object_released_by_the_last_close)
 	fdt_fini(&t);
 }
 
+/*
+ * epoll asks on every close whether another fd still names the socket
+ * (the kernel drops an epitem with the file's last reference): the table
+ * counts names, so dup, dup2 over a name, close and the fork child's
+ * clearing all keep the answer right without a scan.
+ */
+Test(fdtable, names_count_the_fds_naming_an_object)
+{
+	struct fdtable t;
+	struct obj x = { .o.release = release }, y = { .o.release = release };
+	struct fdt_obj *old;
+
+	cr_assert_eq(fdt_init(&t, 64), 0);
+	cr_assert_not(fdt_named(&t, &x.o));
+	cr_assert_eq(fdt_set(&t, 3, &x.o, &old), 0);
+	cr_assert_eq(fdt_set(&t, 7, &x.o, &old), 0); /* dup */
+	cr_assert_eq(fdt_set(&t, 9, &y.o, &old), 0);
+	cr_assert_eq(x.o.names, 2);
+	fdt_put(fdt_take(&t, 3));
+	cr_assert(fdt_named(&t, &x.o), "fd 7 still names it");
+	cr_assert_eq(fdt_set(&t, 7, &y.o, &old), 0); /* dup2(9, 7) */
+	cr_assert_eq(old, &x.o);
+	fdt_put(old);
+	cr_assert_not(fdt_named(&t, &x.o));
+	cr_assert_eq(y.o.names, 2);
+	fdt_clear_locked(&t, 9);
+	fdt_clear_locked(&t, 10); /* empty: nothing to forget */
+	cr_assert_eq(y.o.names, 1);
+	fdt_put(fdt_take(&t, 7));
+	cr_assert_not(fdt_named(&t, &y.o));
+	cr_assert_eq(fdt_count(&t), 0);
+	fdt_fini(&t);
+}
+
 Test(fdtable, out_of_range_fds_are_never_engine_fds)
 {
 	struct fdtable t;
