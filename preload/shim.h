@@ -95,6 +95,8 @@ enum shim_conn {
  * @shut_wr:	stream: shutdown(SHUT_WR) was called
  * @rcvtimeo:	SO_RCVTIMEO (zero: wait forever)
  * @sndtimeo:	SO_SNDTIMEO
+ * @linger:	stream: SO_LINGER's l_linger when l_onoff and > 0, else 0:
+ *		the last close() waits that long for the FIN to be acked
  * @pass_ino:	st_ino of the last anchor the engine made to pass it
  *		(scm.c), 0 if none: sending that anchor again needs no PASS
  */
@@ -111,6 +113,7 @@ struct shim_sock {
 	_Atomic int conn;
 	_Atomic bool listening, shut_rd, shut_wr;
 	struct timeval rcvtimeo, sndtimeo;
+	_Atomic int linger;
 	_Atomic unsigned long pass_ino;
 };
 

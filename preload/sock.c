@@ -26,13 +26,50 @@
 /* IPv4 UDP payload limit. */
 #define DGRAM_MAX 65507u
 
+/*
+ * linger_wait() - SO_LINGER with a timeout: close(2) of the last reference
+ * returns once everything sent, FIN included, is acknowledged, or after
+ * l_linger seconds (Linux: inet_release() -> sk_stream_wait_close(), for
+ * blocking and non-blocking sockets alike; after the timeout the
+ * connection goes on closing without its owner).  The engine decided
+ * (CLOSE with IPC_CLOSE_F_LINGER) that there is something to wait for.
+ */
+static void linger_wait(struct shim_sock *s)
+{
+	struct timeval tv = { .tv_sec = atomic_load(&s->linger) };
+	struct esock_wait w = { .flags = ESOCK_WAIT_STATE | ESOCK_WAIT_EVENTS,
+				.deadline = esock_deadline(&tv) };
+	uint32_t ev;
+
+	for (;;) {
+		ev = atomic_load_explicit(&s->st->events, memory_order_acquire);
+		if (ev & (SHIM_EV_FINACK | SHIM_EV_HUP | SHIM_EV_ERR |
+			  SHIM_EV_CLOSED))
+			return;
+		w.seen = ev;
+		if (esock_wait(s, &w))
+			return; /* the time is up, a signal, or no engine */
+	}
+}
+
 static void esock_release(struct fdt_obj *o)
 {
 	struct shim_sock *s = (struct shim_sock *)o;
 	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = s->id };
 	struct ipc_cpl cpl;
 
-	(void)shim_cmd(&c, &cpl);
+	if (s->type == SOCK_STREAM && atomic_load(&s->linger) &&
+	    (atomic_load_explicit(&s->st->events, memory_order_acquire) &
+	     SHIM_EV_CONNECTED)) {
+		c.flags = IPC_CLOSE_F_LINGER;
+		if (!shim_cmd(&c, &cpl) && !cpl.err && cpl.result == 1) {
+			linger_wait(s);
+			c.flags = 0;
+			(void)shim_cmd(&c, &cpl);
+		}
+	} else {
+		(void)shim_cmd(&c, &cpl);
+	}
 	pthread_mutex_destroy(&s->rx_lock);
 	pthread_mutex_destroy(&s->tx_lock);
 	pthread_mutex_destroy(&s->cmd_lock);
@@ -460,6 +497,19 @@ static int put_int(int v, void *val, socklen_t *len)
 	return 0;
 }
 
+/* The engine took SO_LINGER: remember what the last close() waits. */
+static void note_linger(struct shim_sock *s, int level, int name,
+			const void *val, socklen_t len)
+{
+	struct linger l;
+
+	if (level != SOL_SOCKET || name != SO_LINGER ||
+	    s->type != SOCK_STREAM || len < sizeof(l))
+		return;
+	memcpy(&l, val, sizeof(l));
+	atomic_store(&s->linger, l.l_onoff && l.l_linger > 0 ? l.l_linger : 0);
+}
+
 /**
  * esock_setsockopt() - setsockopt(2): timeouts are kept here (the shim
  * does the waiting), everything else is the engine's
@@ -497,13 +547,18 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 	if (len <= SHIM_OPT_MAX) {
 		if (len)
 			memcpy(&c.arg[3], val, len);
-		return esock_run(&c, &cpl);
+		rc = esock_run(&c, &cpl);
+		if (!rc)
+			note_linger(s, level, name, val, len);
+		return rc;
 	}
 	/* Longer values (struct ipv6_mreq, ...) go by the scratch area. */
 	pthread_mutex_lock(&s->cmd_lock);
 	memcpy(esock_scratch(s), val, len);
 	rc = esock_run(&c, &cpl);
 	pthread_mutex_unlock(&s->cmd_lock);
+	if (!rc)
+		note_linger(s, level, name, val, len);
 	return rc;
 }
 

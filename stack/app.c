@@ -306,6 +306,8 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 			want |= SHIM_EV_HUP;
 		if (s->wr_dead || s->shut_wr || tcp_wr_over(tcb))
 			want |= SHIM_EV_WRHUP;
+		if (tcb->fin_sent && tcb->snd_una == tcb->snd_max)
+			want |= SHIM_EV_FINACK;
 	}
 	atomic_store_explicit(&st->tcp_state, (uint32_t)tcb->state,
 			      memory_order_relaxed);
@@ -919,9 +921,25 @@ static int op_addr(struct app *a, struct app_sock *s, const struct ipc_cmd *c)
 	return rc;
 }
 
-/* op_close() - CLOSE: a stream socket lingers until its tx ring drained. */
-static int op_close(struct app *a, struct app_sock *s)
+/*
+ * op_close() - CLOSE: a stream socket lingers until its tx ring drained.
+ * With IPC_CLOSE_F_LINGER, a connected stream this app alone holds, with
+ * nothing unread (unread bytes reset it: no lingering), is only shut for
+ * writing; @cpl's result 1 sends the shim to wait for the FIN's ACK.
+ */
+static int op_close(struct app *a, struct app_sock *s, uint16_t flags,
+		    struct ipc_cpl *cpl)
 {
+	if ((flags & IPC_CLOSE_F_LINGER) && s->kind == APP_TCP && !s->sh &&
+	    !s->broken && !s->closing && !pass_held(a, s) &&
+	    (s->tcb->state == TCPS_ESTABLISHED ||
+	     s->tcb->state == TCPS_CLOSE_WAIT) &&
+	    !s->tcb->rcv.len && !ipc_bytering_used(&s->rx.byte)) {
+		s->shut_wr = true;
+		(void)tcp_service(a, s);
+		cpl->result = 1;
+		return 0;
+	}
 	if (s->kind == APP_UDP) {
 		/* Datagrams the app queued before close() still go out. */
 		(void)drain_tx(a, s);
@@ -1205,7 +1223,7 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 	case IPC_OP_SHUTDOWN:
 		return op_shutdown(a, s, c->arg[0]);
 	case IPC_OP_CLOSE:
-		return op_close(a, s);
+		return op_close(a, s, c->flags, cpl);
 	case IPC_OP_SETSOCKOPT:
 	case IPC_OP_GETSOCKOPT:
 		return op_sockopt(a, s, c, cpl);

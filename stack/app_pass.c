@@ -160,6 +160,12 @@ static void stash_one(void *arg, const uint8_t *p, size_t n)
 	ps->stash_len += n;
 }
 
+/** pass_held() - is an anchor of @s's engine socket on its way elsewhere? */
+bool pass_held(struct app *a, struct app_sock *s)
+{
+	return pass_by_obj(a->eng, s->kind, obj_of(s)) != NULL;
+}
+
 /**
  * pass_park() - @s, the last holder of its engine socket, is going: if a
  * pass holds the socket, keep it open without a holder

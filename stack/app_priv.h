@@ -118,6 +118,7 @@ void app_tcp_close(struct tcb *tcb, bool unread);
 void pass_ctl_msg(struct app *a, const void *buf, size_t len, int *fds,
 		  size_t nfds);
 bool pass_park(struct app *a, struct app_sock *s);
+bool pass_held(struct app *a, struct app_sock *s);
 void pass_app_gone(struct app *a);
 void pass_fini(struct engine *eng);
 

@@ -176,6 +176,14 @@ enum ipc_op {
 
 #define IPC_CMD_NARGS 6
 
+/*
+ * CLOSE's @flags.  LINGER: SO_LINGER with a timeout is set, so if this
+ * app is the socket's only holder the engine only shuts it for writing
+ * and completes with @result 1; the shim waits for SHIM_EV_FINACK (or the
+ * timeout) and sends a plain CLOSE.
+ */
+#define IPC_CLOSE_F_LINGER 0x1u
+
 /**
  * struct ipc_cmd - one command slot (app -> engine), 64 bytes
  * @seq:	sequence number chosen by the app, echoed in the completion

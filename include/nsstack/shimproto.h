@@ -42,7 +42,11 @@
  *   SHUTDOWN   sock, arg0 how (SHUT_RD, SHUT_WR, SHUT_RDWR).  SHUT_WR
  *              takes effect (FIN) after the bytes already in the tx ring
  *   CLOSE      sock.  A stream socket's close also waits for the tx ring
- *              to drain; unread bytes in its rx ring reset the connection
+ *              to drain; unread bytes in its rx ring reset the connection.
+ *              flags IPC_CLOSE_F_LINGER (SO_LINGER with a timeout): if
+ *              the app alone holds a connected stream with nothing
+ *              unread, only SHUT_WR now and result 1; the shim waits for
+ *              SHIM_EV_FINACK or its timeout, then CLOSEs plainly
  *   SETSOCKOPT sock, arg0 level, arg1 name, arg2 optlen (<= 256):
  *              up to SHIM_OPT_MAX (16) value bytes in arg3..arg4, longer
  *              values (struct ipv6_mreq, ...) in the socket's scratch area
@@ -152,9 +156,12 @@
 #define SHIM_EV_HUP 0x10u      /* both directions done, reset, or closed */
 #define SHIM_EV_WRHUP 0x20u    /* sending is over: send() fails with EPIPE */
 #define SHIM_EV_ACCEPT 0x40u   /* listener: the accept queue is not empty */
+#define SHIM_EV_FINACK                                                         \
+	0x80u /* our FIN and all before it are acknowledged
+				* (what a lingering close waits for) */
 #define SHIM_EV_STREAM                                                         \
 	(SHIM_EV_CONNECTED | SHIM_EV_RDHUP | SHIM_EV_HUP | SHIM_EV_WRHUP |     \
-	 SHIM_EV_ACCEPT)
+	 SHIM_EV_ACCEPT | SHIM_EV_FINACK)
 
 /*
  * State before error: the order of the state words (struct shim_sock_state

@@ -9,7 +9,8 @@
 #   (c) 100 requests over one keep-alive connection (one active open),
 #   (d) `python3 -m http.server` under the shim, fetched by kernel curl,
 #   (e) ncat both directions, (f) wget,
-#   (g) shim_tcp_check prints the same errno semantics as a kernel client
+#   (g) shim_tcp_check prints the same errno semantics as a kernel client,
+#       and close() with SO_LINGER waits as the kernel's
 #       across a veth in a second namespace,
 #   (h) SIGKILL of a shimmed curl mid-download releases its connection,
 #   (i) afterwards no socket is stuck, no app attached, the engine alive.
@@ -171,6 +172,26 @@ shim timeout 30 "$CHECK" "$KERNEL4" 8002 9 "$ENGINE4" >"$NST_DIR/shim.txt" ||
 cat "$NST_DIR/shim.txt"
 diff -u "$NST_DIR/kernel.txt" "$NST_DIR/shim.txt" ||
 	nst_fail "shim semantics differ from the kernel's"
+# SO_LINGER {1, 1 s}: close blocks until the FIN is acknowledged, at most
+# the linger time (against a peer whose window stays shut), as Linux's.
+nst_bg_ns $PY "$here/linger_peers.py" 0.0.0.0 8003 8004
+lingerpeers=${NST_PIDS[-1]}
+nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :8004' | grep -q ." ||
+	nst_fail 'linger peers did not start'
+ip netns exec "$NS2" timeout 30 $PY "$here/shim_linger.py" 198.51.100.1 \
+	8003 8004 >"$NST_DIR/linger-k.txt" 2>"$NST_DIR/linger-k.err" ||
+	nst_fail "kernel linger run: $(cat "$NST_DIR/linger-k.err")"
+shim timeout 30 $PY "$here/shim_linger.py" "$KERNEL4" 8003 8004 \
+	>"$NST_DIR/linger-s.txt" 2>"$NST_DIR/linger-s.err" ||
+	nst_fail "shim linger run: $(cat "$NST_DIR/linger-s.err")"
+cat "$NST_DIR/linger-s.txt" "$NST_DIR/linger-k.err" "$NST_DIR/linger-s.err"
+diff -u "$NST_DIR/linger-k.txt" "$NST_DIR/linger-s.txt" ||
+	nst_fail "SO_LINGER close differs from the kernel's"
+grep -q "^stalled peer: close blocked$" "$NST_DIR/linger-s.txt" ||
+	nst_fail "SO_LINGER close did not wait"
+# The stalled peer's exit resets the orphan it never read from.
+kill "$lingerpeers"
+wait "$lingerpeers" 2>/dev/null || true
 
 echo "== (h) SIGKILL mid-download releases the connection"
 # Not through shim(): $! must be curl's own PID.

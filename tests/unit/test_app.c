@@ -1686,3 +1686,70 @@ Test(app, adopt_needs_the_anchor_itself)
 	fapp_close(&p);
 	fapp_close(&x);
 }
+
+/*
+ * SO_LINGER with a timeout (IPC_CLOSE_F_LINGER): a connected stream the
+ * app alone holds is only shut for writing, with result 1; the FIN's ACK
+ * publishes SHIM_EV_FINACK, which the shim's close() waits for before
+ * the plain CLOSE (Linux: sk_stream_wait_close()).
+ */
+Test(app, lingering_close_shuts_writes_and_publishes_the_fin_ack)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	uint8_t buf[64];
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "bye", 3), 3);
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE,
+			      .flags = IPC_CLOSE_F_LINGER,
+			      .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	cr_assert_eq(cpl.result, 1, "the shim is to wait");
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &fin), 3);
+	cr_assert(fin, "the FIN follows the tx ring's bytes");
+	cr_assert_eq(sevents(&f, s.id) & SHIM_EV_FINACK, 0);
+	pp.ack += 4;
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_FINACK);
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	cr_assert_eq(cpl.result, 0);
+	fapp_close(&f);
+}
+
+/* Unread bytes reset the connection at close: nothing to linger for. */
+Test(app, lingering_close_with_unread_bytes_closes_at_once)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	struct ft_seg seg;
+	bool rst = false;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "unread", 6);
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE,
+			      .flags = IPC_CLOSE_F_LINGER,
+			      .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	cr_assert_eq(cpl.result, 0);
+	while (ft_recv(&pp, &seg)) {
+		rst |= (seg.th.flags & TCP_RST) != 0;
+		ft_free(&seg);
+	}
+	cr_assert(rst);
+	fapp_close(&f);
+}
