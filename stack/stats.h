@@ -139,6 +139,7 @@
 	X(TcpExtTCPDSACKOldSent)                                               \
 	X(TcpExtTCPOFOQueue)                                                   \
 	X(TcpExtTCPOFODrop)                                                    \
+	X(TcpExtTCPRcvQDrop) /* drop: no memory for in-window data */          \
 	X(TcpExtTCPWinProbe)                                                   \
 	X(TcpExtTCPKeepAlive)                                                  \
 	X(TcpExtTCPSynRetrans)                                                 \

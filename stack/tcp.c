@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tcp.c - TCBs, the connection and listener tables, the one state-change
- * function, byte rings, and `nsctl ss`
+ * function, the idle-storage sweep, and `nsctl ss`
  *
  * See tcp.h for the theory of operation.  Everything that changes a TCB's
  * state goes through tcp_set_state(), which traces "A -> B", keeps
@@ -43,86 +43,6 @@ const char *tcp_state_name(enum tcp_state s)
 	return state_names[s];
 }
 
-/* ---- byte rings ---- */
-
-/** tcp_ring_alloc() - an empty ring of @cap bytes.  Return: 0 or -ENOMEM. */
-int tcp_ring_alloc(struct tcp_ring *r, size_t cap)
-{
-	uint8_t *b = malloc(cap ? cap : 1);
-
-	if (!b)
-		return -ENOMEM;
-	free(r->buf);
-	r->buf = b;
-	r->cap = cap;
-	r->head = 0;
-	r->len = 0;
-	return 0;
-}
-
-/** tcp_ring_free() - release the ring's memory. */
-void tcp_ring_free(struct tcp_ring *r)
-{
-	free(r->buf);
-	memset(r, 0, sizeof(*r));
-}
-
-/** tcp_ring_write() - append up to @len bytes.  Return: bytes appended. */
-size_t tcp_ring_write(struct tcp_ring *r, const uint8_t *data, size_t len)
-{
-	size_t room = r->cap - r->len, done = 0;
-
-	if (len > room)
-		len = room;
-	while (done < len) {
-		size_t tail = (r->head + r->len) % r->cap;
-		size_t chunk = r->cap - tail;
-
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy(r->buf + tail, data + done, chunk);
-		r->len += chunk;
-		done += chunk;
-	}
-	return done;
-}
-
-/**
- * tcp_ring_peek() - copy up to @len bytes starting @off bytes into the ring
- * Return: bytes copied.
- */
-size_t tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *out,
-		     size_t len)
-{
-	size_t done = 0;
-
-	if (off >= r->len)
-		return 0;
-	if (len > r->len - off)
-		len = r->len - off;
-	while (done < len) {
-		size_t pos = (r->head + off + done) % r->cap;
-		size_t chunk = r->cap - pos;
-
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy(out + done, r->buf + pos, chunk);
-		done += chunk;
-	}
-	return done;
-}
-
-/** tcp_ring_drop() - forget the first @len bytes (all, if fewer). */
-void tcp_ring_drop(struct tcp_ring *r, size_t len)
-{
-	if (len > r->len)
-		len = r->len;
-	r->head = r->cap ? (r->head + len) % r->cap : 0;
-	r->len -= len;
-	if (!r->len)
-		r->head = 0;
-}
-
 /* ---- tables ---- */
 
 static unsigned int key_hash(struct tcp_table *t, const void *k, size_t len)
@@ -143,6 +63,65 @@ static int ss_cmd(struct ctl_req *req)
  *
  * Return: 0 or -ENOMEM.
  */
+/**
+ * tcp_tcb_trim() - give back the storage @tcb holds without using it: an
+ * empty ring not written since the last trim (tcp_ring_trim()), the RACK
+ * history with nothing in flight, the piece array of an empty reassembly
+ * queue.  Each comes back on next use.
+ *
+ * Return: @tcb still holds some of that storage.
+ */
+bool tcp_tcb_trim(struct tcb *tcb)
+{
+	bool held = false;
+
+	if (tcp_ring_trim(&tcb->snd))
+		held = true;
+	if (tcp_ring_trim(&tcb->rcv))
+		held = true;
+	if (tcp_reass_trim(&tcb->reass))
+		held = true;
+	if (tcb->rack.seg && !tcb->rack.n)
+		tcp_rack_free(&tcb->rack); /* RACK's other state stays */
+	if (tcb->rack.seg)
+		held = true;
+	return held;
+}
+
+/*
+ * The idle sweep.  Rings empty after every read or ACK of a busy
+ * connection, so releasing storage right then would mean a malloc and a
+ * free per segment; instead this walks every TCB once per TCP_TRIM_US and
+ * releases only what stayed unused for a whole period: storage of an idle
+ * connection goes after one to two periods, a busy one keeps its own.
+ * It runs only while some TCB holds storage (tcp_trim_arm()).
+ */
+static void trim_fire(struct timer *tm)
+{
+	struct tcp_table *t =
+		(struct tcp_table *)(void *)((char *)tm -
+					     offsetof(struct tcp_table,
+						      t_trim));
+	bool held = false;
+
+	for (struct tcb *c = t->all; c; c = c->all_next)
+		if (tcp_tcb_trim(c))
+			held = true;
+	if (held)
+		engine_timer_arm(t->eng, &t->t_trim, TCP_TRIM_US);
+}
+
+/**
+ * tcp_trim_arm() - a TCB took storage: make sure the idle sweep runs
+ */
+void tcp_trim_arm(struct engine *eng)
+{
+	struct tcp_table *t = eng->tcp;
+
+	if (!timer_armed(&t->t_trim))
+		engine_timer_arm(eng, &t->t_trim, TCP_TRIM_US);
+}
+
 int tcp_init(struct engine *eng)
 {
 	struct tcp_table *t = calloc(1, sizeof(*t));
@@ -159,6 +138,8 @@ int tcp_init(struct engine *eng)
 	siphash_key_from_bytes(&t->hkey, sec);
 	siphash_key_from_bytes(&t->isn_key, sec + 16);
 	portsel_init(&t->ps, sec);
+	t->eng = eng;
+	timer_init(&t->t_trim, trim_fire);
 	t->cc_default = tcp_cc_find(eng->sysctl.tcp_congestion_control);
 	if (!t->cc_default)
 		t->cc_default = tcp_cc_find(TCP_CC_DEFAULT);
@@ -185,6 +166,7 @@ void tcp_fini(struct engine *eng)
 
 	if (!t)
 		return;
+	timer_cancel(&eng->timers, &t->t_trim);
 	HASH_CLEAR(hh, t->conns); /* before the TCBs holding it go */
 	while ((c = t->all)) {
 		t->all = c->all_next;

@@ -186,13 +186,22 @@ static inline bool tcp_key_is4(const struct tcp_key *k)
 	return tcp_addr_is4(&k->ra) || tcp_addr_is4(&k->la);
 }
 
-/* A byte ring: the send buffer (from SND.UNA) or the receive buffer. */
+/*
+ * A byte ring: the send buffer (from SND.UNA) or the receive buffer.
+ * Its storage is allocated on first use and grows by doubling up to @cap;
+ * an idle empty ring gives it back (tcp_ring.c).
+ */
 struct tcp_ring {
-	uint8_t *buf;
-	size_t cap;
-	size_t head; /* offset of the first byte */
+	uint8_t *buf; /* storage, NULL while none */
+	size_t cap;   /* capacity: the most the ring may hold */
+	size_t size;  /* bytes of storage, <= @cap (0 with no storage) */
+	size_t head;  /* offset of the first byte in @buf */
 	size_t len;
+	bool used; /* written since the last tcp_ring_trim() */
 };
+
+#define TCP_RING_MIN ((size_t)4096) /* first storage of a ring */
+#define TCP_TRIM_US 1000000u /* idle storage goes after 1 to 2 of these */
 
 struct tcb {
 	UT_hash_handle hh; /* connection table (by key) */
@@ -347,6 +356,8 @@ struct tcp_table {
 	uint64_t challenge_window; /* second the count below belongs to */
 	uint32_t challenge_count;
 	const struct tcp_cc_ops *cc_default;
+	struct engine *eng;
+	struct timer t_trim; /* the idle-storage sweep (tcp_trim_arm()) */
 };
 
 /* tcp.c: table, state machine, common helpers. */
@@ -381,10 +392,15 @@ void tcp_set_mss(struct tcb *tcb);
 uint32_t tcp_rcv_space(const struct tcb *tcb);
 uint8_t tcp_rcv_wscale(const struct tcb *tcb);
 struct json_object *tcp_dump(struct engine *eng);
+void tcp_trim_arm(struct engine *eng);
+bool tcp_tcb_trim(struct tcb *tcb);
 
-/* tcp_ring helpers (tcp.c). */
+/* tcp_ring.c */
 int tcp_ring_alloc(struct tcp_ring *r, size_t cap);
 void tcp_ring_free(struct tcp_ring *r);
+int tcp_ring_reserve(struct tcp_ring *r, size_t len);
+int tcp_ring_set_cap(struct tcp_ring *r, size_t cap);
+bool tcp_ring_trim(struct tcp_ring *r);
 size_t tcp_ring_write(struct tcp_ring *r, const uint8_t *data, size_t len);
 size_t tcp_ring_peek(const struct tcp_ring *r, size_t off, uint8_t *out,
 		     size_t len);

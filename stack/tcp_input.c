@@ -115,7 +115,7 @@ static int alloc_rings(struct tcb *tcb);
  */
 static int conn_established(struct tcb *tcb, bool syn_rexmit)
 {
-	if (!tcb->snd.buf && alloc_rings(tcb)) {
+	if (!tcb->snd.cap && alloc_rings(tcb)) {
 		tcp_reset_conn(tcb, ENOMEM); /* frees an unaccepted child */
 		return -ENOMEM;
 	}
@@ -680,6 +680,11 @@ static void pull_reass(struct tcb *tcb)
 	       tcb->rcv.cap - tcb->rcv.len > 0) {
 		size_t room = tcb->rcv.cap - tcb->rcv.len;
 
+		/* Storage first: what leaves the queue must fit.  Without
+		 * memory the bytes stay queued, unacknowledged. */
+		if (tcp_ring_reserve(&tcb->rcv,
+				     room < sizeof(buf) ? room : sizeof(buf)))
+			break;
 		n = tcp_reass_read(&tcb->reass, tcb->rcv_nxt, buf,
 				   room < sizeof(buf) ? room : sizeof(buf));
 		if (!n)
@@ -1257,16 +1262,23 @@ static enum step process_text(struct tcb *tcb, struct pkt *p, struct seg *s)
 		return STEP_DONE;
 	}
 	tcb->segs_in++;
+	tcp_trim_arm(tcb->eng); /* rings and queue may take storage */
 	if (s->seq == tcb->rcv_nxt) {
+		size_t room = tcb->rcv.cap - tcb->rcv.len;
+
 		n = tcp_ring_write(&tcb->rcv, s->data, s->dlen);
 		tcb->rcv_nxt += (uint32_t)n;
 		tcb->bytes_received += n;
 		if (n < s->dlen) {
 			/* Beyond the buffer: not acknowledged, the peer
-			 * sends it again (only a peer ignoring our window
-			 * gets here). */
+			 * sends it again.  Only a peer ignoring our window
+			 * gets here, or a ring whose storage could not
+			 * grow to what the window offered. */
 			s->fin = false;
-			st->TcpInRcvbufDrop++;
+			if (n < room)
+				st->TcpExtTCPRcvQDrop++;
+			else
+				st->TcpInRcvbufDrop++;
 		}
 		if (!tcp_reass_empty(&tcb->reass)) {
 			pull_reass(tcb);

@@ -23,9 +23,48 @@
  * scoreboard (tcp_sack.c's IsLost() answers from RACK when it is on).
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "tcp_rack.h"
 #include "tcp_seq.h"
+
+#define RACK_BYTES (TCP_RACK_SEGS * sizeof(struct tcp_rack_seg))
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RACK_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RACK_MALLOC 1
+#endif
+#endif
+
+/*
+ * The ring comes and goes with data in flight (tcp.c's idle sweep frees
+ * it), so like the byte rings (tcp_ring.c) it takes whole pages from
+ * mmap(): a heap block freed between live TCBs would stay resident.
+ * Sanitizer builds keep malloc() for AddressSanitizer's sake.
+ */
+static struct tcp_rack_seg *ring_get(void)
+{
+#ifdef RACK_MALLOC
+	return calloc(TCP_RACK_SEGS, sizeof(struct tcp_rack_seg));
+#else
+	void *p = mmap(NULL, RACK_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+#endif
+}
+
+static void ring_put(struct tcp_rack_seg *seg)
+{
+#ifdef RACK_MALLOC
+	free(seg);
+#else
+	if (seg)
+		munmap(seg, RACK_BYTES);
+#endif
+}
 
 static struct tcp_rack_seg *at(struct tcp_rack *r, size_t i)
 {
@@ -35,7 +74,7 @@ static struct tcp_rack_seg *at(struct tcp_rack *r, size_t i)
 /** tcp_rack_free() - release the ring. */
 void tcp_rack_free(struct tcp_rack *r)
 {
-	free(r->seg);
+	ring_put(r->seg);
 	r->seg = NULL;
 	r->n = 0;
 }
@@ -52,7 +91,7 @@ void tcp_rack_sent(struct tcp_rack *r, uint32_t start, uint32_t end,
 	if (!seq_lt(start, end))
 		return;
 	if (!r->seg) {
-		r->seg = calloc(TCP_RACK_SEGS, sizeof(*r->seg));
+		r->seg = ring_get();
 		if (!r->seg)
 			return; /* RACK blind: TLP and the RTO remain */
 		r->head = 0;

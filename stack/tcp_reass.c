@@ -71,6 +71,23 @@ void tcp_reass_free(struct tcp_reass *q)
 	tcp_reass_init(q, budget);
 }
 
+/**
+ * tcp_reass_trim() - release the piece array of an empty queue, so an
+ * idle connection does not keep it (it comes back on the next insert)
+ * @q: queue
+ *
+ * Return: the queue still holds memory.
+ */
+bool tcp_reass_trim(struct tcp_reass *q)
+{
+	if (!q->count) {
+		free(q->pieces);
+		q->pieces = NULL;
+		q->cap = 0;
+	}
+	return q->pieces != NULL;
+}
+
 /* Drop piece @i, keeping the array sorted. */
 static void piece_remove(struct tcp_reass *q, size_t i)
 {

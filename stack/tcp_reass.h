@@ -61,6 +61,7 @@ struct tcp_reass {
 
 void tcp_reass_init(struct tcp_reass *q, size_t budget);
 void tcp_reass_free(struct tcp_reass *q);
+bool tcp_reass_trim(struct tcp_reass *q);
 int tcp_reass_insert(struct tcp_reass *q, uint32_t rcv_nxt, uint32_t rcv_wnd,
 		     uint32_t seq, const uint8_t *data, uint32_t len, bool fin);
 size_t tcp_reass_ready(const struct tcp_reass *q, uint32_t rcv_nxt);

@@ -417,7 +417,8 @@ size_t tcp_send_space(const struct tcb *tcb)
  *
  * Return: bytes taken; a pending error once; -EPIPE (shut down or
  * closed: the kernel raises SIGPIPE too); -ENOTCONN; -EAGAIN (buffer
- * full, or still connecting).
+ * full, or still connecting); -ENOMEM (no memory for the buffer's
+ * storage, tcp_ring.c).
  */
 ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 {
@@ -450,8 +451,9 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 	if (!len)
 		return 0;
 	n = tcp_ring_write(&tcb->snd, buf, len);
-	if (!n)
-		return -EAGAIN;
+	if (!n) /* full, or no memory for the room it has */
+		return tcb->snd.len < tcb->snd.cap ? -ENOMEM : -EAGAIN;
+	tcp_trim_arm(tcb->eng);
 	if (flags & MSG_MORE)
 		tcb->cork = true;
 	tcp_output(tcb);
@@ -459,16 +461,14 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 	return (ssize_t)n;
 }
 
-/* A ring of a new size keeping its bytes; refused if they do not fit. */
+/*
+ * A ring of a new size keeping its bytes; refused if they do not fit.
+ * A ring not set up yet takes the size when the connection does.
+ */
 static void ring_resize(struct tcp_ring *r, size_t cap)
 {
-	struct tcp_ring n = { 0 };
-
-	if (!r->buf || cap < r->len || tcp_ring_alloc(&n, cap))
-		return;
-	n.len = tcp_ring_peek(r, 0, n.buf, r->len);
-	tcp_ring_free(r);
-	*r = n;
+	if (r->cap)
+		tcp_ring_set_cap(r, cap);
 }
 
 /*
