@@ -132,8 +132,11 @@ static void shim_init(void)
 	bind_any = !getenv("NSSHIM_BIND_ENGINE") ||
 		   env_on("NSSHIM_BIND_ENGINE");
 	shim_log_on = env_on("NSSHIM_LOG");
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		cap = rl.rlim_cur;
+	/* The hard limit: a program may raise its soft limit later (nginx's
+	 * worker_rlimit_nofile), and fds up to it must still find a slot.
+	 * Untouched pages of the table cost nothing. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		cap = rl.rlim_max == RLIM_INFINITY ? (1u << 20) : rl.rlim_max;
 	if (cap > (1u << 20))
 		cap = 1u << 20;
 	if (fdt_init(&shim_fds, cap))

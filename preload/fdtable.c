@@ -30,7 +30,7 @@ int fdt_init(struct fdtable *t, size_t cap)
 	 * calling malloc back from there deadlocks (redis-server did).
 	 */
 	p = mmap(NULL, cap * sizeof(struct fdt_obj *), PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
 	t->slots = p;

@@ -10,6 +10,7 @@
 #                           prints "<count> <errno name>"
 import errno
 import os
+import resource
 import selectors
 import socket
 import sys
@@ -77,6 +78,15 @@ def many(addr, port, n):
     print("ok %d %.1f" % (n, time.monotonic() - t0), flush=True)
 
 
+def raised(addr, port, n):
+    """As nginx's worker_rlimit_nofile: raise the soft fd limit after
+    start (the shim is initialised by then), then use fds above the old
+    limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4 * n), hard))
+    many(addr, port, n)
+
+
 def exhaust(addr):
     socks = []
     while len(socks) < 20000:
@@ -99,6 +109,8 @@ def main():
         echo_server(sys.argv[2], int(sys.argv[3]))
     elif cmd == "many":
         many(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "raise":
+        raised(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "exhaust":
         exhaust(sys.argv[2])
     else:

@@ -8,7 +8,9 @@
 #       SHIM_MAX_SOCKS (4096) succeed, the next bind() fails with EMFILE
 #       (not a silent fall-back to the kernel stack),
 #   (c) the engine's memory stays proportional to what was touched, and
-#       everything is released afterwards.
+#       everything is released afterwards,
+#   (d) a program that raises its soft RLIMIT_NOFILE after start still
+#       gets engine sockets on the fds above the old limit.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tcp_lib.sh"
 nst_require_root
@@ -56,6 +58,18 @@ out=$(shim timeout 120 $PY "$SCALE" exhaust "$ENGINE4") || nst_fail "(b) failed:
 echo "$out"
 [[ $out == "$MAXS EMFILE" ]] || nst_fail "(b) expected '$MAXS EMFILE', got '$out'"
 echo "engine after (b): $(mem)"
+
+echo "== (d) fds above a soft RLIMIT_NOFILE raised after start"
+# Started with a soft limit of 256, the program raises it (nginx's
+# worker_rlimit_nofile does) and opens 1000 connections: all of them must
+# be the engine's, up to the hard limit.
+opens0=$(nst_stat TcpActiveOpens)
+out=$(shim prlimit --nofile=256: timeout 120 $PY "$SCALE" raise "$KERNEL4" \
+	7000 1000) || nst_fail "(d) failed: $out"
+echo "$out"
+[[ $out == "ok 1000 "* ]] || nst_fail "(d) printed '$out'"
+opens=$(($(nst_stat TcpActiveOpens) - opens0))
+((opens >= 1000)) || nst_fail "(d) only $opens of 1000 went through the engine"
 
 echo "== (c) all released"
 nst_wait_for 10 is app_count 0 || nst_fail "(c) apps left: $(nsctl -j apps)"
