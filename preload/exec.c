@@ -9,7 +9,11 @@
  * fds survive the exec and describes everything in NSSHIM_INHERIT:
  *
  *   NSSHIM_INHERIT=pid,ctl,efd_engine,efd_app,arena_fd,size,cmd_off,client
- *                  ;fd,id,type,tx_off,rx_off,flags;...
+ *                  ;fd,id,type,tx_off,rx_off,flags,rcvtimeo,sndtimeo,
+ *                   linger;...
+ *
+ * (the timeouts in microseconds, linger in seconds: socket options belong
+ * to the open file, which the exec keeps).
  *
  * The next program's shim (a constructor below) maps that arena, adopts the
  * connection and re-makes each socket on its fd.  Our own connection is
@@ -28,6 +32,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +44,21 @@
 
 #define EXPORT __attribute__((visibility("default")))
 #define INHERIT "NSSHIM_INHERIT"
+/* SO_RCVTIMEO/SO_SNDTIMEO <-> microseconds in NSSHIM_INHERIT. */
+static unsigned long long tv_us(const struct timeval *tv)
+{
+	return (unsigned long long)tv->tv_sec * 1000000u +
+	       (unsigned long long)tv->tv_usec;
+}
+
+static struct timeval us_tv(unsigned long long us)
+{
+	if (us > (unsigned long long)INT32_MAX * 1000000u)
+		us = (unsigned long long)INT32_MAX * 1000000u;
+	return (struct timeval){ .tv_sec = (time_t)(us / 1000000u),
+				 .tv_usec = (suseconds_t)(us % 1000000u) };
+}
+
 /* Bits in a socket's flags field. */
 #define XF_LISTEN 0x1u
 #define XF_CONNDONE 0x2u
@@ -151,10 +171,12 @@ static bool hand_on(void)
 		fl |= s->connected ? XF_CONNECTED : 0;
 		fl |= atomic_load(&s->shut_rd) ? XF_SHUT_RD : 0;
 		fl |= atomic_load(&s->shut_wr) ? XF_SHUT_WR : 0;
-		n = snprintf(p, (size_t)(end - p), ";%zu,%u,%d,%llu,%llu,%u",
-			     fd, id, s->type,
-			     (unsigned long long)(offs & UINT32_MAX),
-			     (unsigned long long)(offs >> 32), fl);
+		n = snprintf(p, (size_t)(end - p),
+			     ";%zu,%u,%d,%llu,%llu,%u,%llu,%llu,%d", fd, id,
+			     s->type, (unsigned long long)(offs & UINT32_MAX),
+			     (unsigned long long)(offs >> 32), fl,
+			     tv_us(&s->rcvtimeo), tv_us(&s->sndtimeo),
+			     atomic_load(&s->linger));
 		esock_put(s);
 		if (n < 0 || n >= end - p)
 			break;
@@ -362,6 +384,9 @@ static void adopt(const unsigned long long *v)
 	s->connected = (v[5] & XF_CONNECTED) != 0;
 	atomic_store(&s->shut_rd, (v[5] & XF_SHUT_RD) != 0);
 	atomic_store(&s->shut_wr, (v[5] & XF_SHUT_WR) != 0);
+	s->rcvtimeo = us_tv(v[6]);
+	s->sndtimeo = us_tv(v[7]);
+	atomic_store(&s->linger, v[8] > INT_MAX ? 0 : (int)v[8]);
 	atomic_store(&s->obj.refs, 1);
 	if (!fdt_set(&shim_fds, fd, &s->obj, &old))
 		fdt_put(old);
@@ -373,7 +398,7 @@ static void adopt(const unsigned long long *v)
 __attribute__((constructor)) static void inherit_init(void)
 {
 	const char *spec = getenv(INHERIT);
-	unsigned long long v[6];
+	unsigned long long v[9];
 	int rc;
 
 	if (!spec)
@@ -392,7 +417,7 @@ __attribute__((constructor)) static void inherit_init(void)
 
 		while (p && *p == ';') {
 			p++;
-			if (shim_parse_nums(&p, v, 6, ',') != 6)
+			if (shim_parse_nums(&p, v, 9, ',') != 9)
 				break;
 			adopt(v);
 		}

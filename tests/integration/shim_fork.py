@@ -15,6 +15,8 @@
 #                                 close the original, echo through 0/1
 #   exec-inherit ADDR PORT        the connection on fd 5 (inheritable),
 #                                 exec sh, which writes and reads it
+#   exec-timeo ADDR PORT          SO_RCVTIMEO 0.3 s on fd 5, exec python:
+#                                 its recv times out with EAGAIN
 #   exec-cloexec ADDR PORT        a close-on-exec connection, then exec
 #                                 true: the peer must see FIN
 #   passfds ADDR PORT             subprocess.run(sh ..., pass_fds=[fd]) writes
@@ -28,6 +30,7 @@
 import hashlib
 import os
 import signal
+import struct
 import socket
 import socketserver
 import sys
@@ -193,6 +196,33 @@ def exec_inherit(addr, port):
                          "echo hello-exec >&5; read -r l <&5; echo got:$l"])
 
 
+# The program exec'd by exec-timeo: fd 5 keeps its SO_RCVTIMEO.
+TIMEO_CHILD = r"""
+import socket, struct, time
+s = socket.socket(fileno=5)
+sec, usec = struct.unpack("ll", s.getsockopt(socket.SOL_SOCKET,
+                                             socket.SO_RCVTIMEO, 16))
+t0 = time.monotonic()
+try:
+    s.recv(10)
+    print("recv returned")
+except BlockingIOError:
+    dt = time.monotonic() - t0
+    print("rcvtimeo %d.%06d EAGAIN %s" % (sec, usec,
+                                          "in time" if 0.25 < dt < 2 else dt))
+"""
+
+
+def exec_timeo(addr, port):
+    s = connect(addr, port)
+    s.setblocking(True)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO,
+                 struct.pack("ll", 0, 300000))
+    os.dup2(s.fileno(), 5, inheritable=True)
+    s.close()
+    os.execv(sys.executable, [sys.executable, "-c", TIMEO_CHILD])
+
+
 def exec_cloexec(addr, port):
     s = connect(addr, port)
     assert not os.get_inheritable(s.fileno())
@@ -266,6 +296,8 @@ def main():
         dup_stdio(addr, port)
     elif cmd == "exec-inherit":
         exec_inherit(addr, port)
+    elif cmd == "exec-timeo":
+        exec_timeo(addr, port)
     elif cmd == "exec-cloexec":
         exec_cloexec(addr, port)
     elif cmd == "passfds":

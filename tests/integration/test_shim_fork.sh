@@ -116,6 +116,11 @@ out=$(shim timeout 30 $PY "$FORK" exec-inherit "$KERNEL4" 7000) || nst_fail "(e2
 [[ $out == "got:hello-exec" ]] || nst_fail "(e2) sh printed '$out'"
 echo "ok exec-inherit: $out"
 
+echo "== (e2a) exec: SO_RCVTIMEO belongs to the open file, so it survives"
+out=$(shim timeout 30 $PY "$FORK" exec-timeo "$KERNEL4" 7000) || nst_fail "(e2a) failed: $out"
+[[ $out == "rcvtimeo 0.300000 EAGAIN in time" ]] || nst_fail "(e2a) printed '$out'"
+echo "ok exec-timeo: $out"
+
 echo "== (e2b) exec: a connection as stdin, its bytes already received"
 out=$(shim timeout 30 $PY "$FORK" exec-stdin "$KERNEL4" 7000) || nst_fail "(e2b) failed: $out"
 [[ $out == "line-through-stdin" ]] || nst_fail "(e2b) head printed '$out'"
