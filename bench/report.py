@@ -335,7 +335,7 @@ RATIO_METRICS = [
 
 def case_key(m):
     """What must match for a K and an S measurement to be compared."""
-    keys = ("size", "streams", "direction", "body", "mode", "conns")
+    keys = ("size", "streams", "direction", "mtu", "body", "mode", "conns")
     return tuple((k, m[k]) for k in keys if k in m)
 
 
@@ -345,6 +345,8 @@ def case_label(m):
         parts.append("%s B" % m["size"])
     if "streams" in m:
         parts.append("-P %s %s" % (m["streams"], m["direction"]))
+        if "mtu" in m:
+            parts.append("mtu %s" % m["mtu"])
     elif "direction" in m:
         parts.append(m["direction"])
     if "body" in m:

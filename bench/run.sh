@@ -6,9 +6,11 @@
 #   K  ns nsb-<pid>-k1 [kernel 192.0.2.1] ── veth ── [kernel 192.0.2.2] ns nsb-<pid>-k2
 #   S  ns nsb-<pid>-s  [kernel 192.0.2.1] ── tap ── [nsstackd 192.0.2.2]
 #
-# Both links have MTU 1500.  Every workload runs on K and on S with the same
-# program and the same parameters; bench/report.py turns the raw figures in
-# $work into bench/results/<date>-<host>.{json,md} and PNG plots.
+# Both links have MTU 1500; for the MTU 9000 iperf3 runs each topology
+# gets a second link (198.51.100.0/24) at 9000.  Every workload runs on K
+# and on S with the same program and the same parameters; bench/report.py
+# turns the raw figures in $work into bench/results/<date>-<host>.{json,md}
+# and PNG plots.
 #
 # Workloads that need the engine's TCP or libnsshim.so are detected at run
 # time and reported as skipped until those exist; then they run.
@@ -204,24 +206,27 @@ bg "$ns_s" "$nsstackd" --tap "$tap" --mtu 1500 --addr "$e_addr/24" \
 	--control "$ctl" --log-level warn --service echo:7,discard:9,chargen:19 \
 	>"$work/engine.log" 2>&1
 engine_pid=$last_pid
-# The address is usable once RFC 5227 probing is over (up to ~10 s).
-for _ in $(seq 150); do
-	state=$(nsctl -j addr 2>/dev/null | "$py" -c '
+# wait_valid ADDR: the engine's ADDR is usable once RFC 5227 probing is
+# over (up to ~10 s).
+wait_valid() {
+	local state=
+	for _ in $(seq 150); do
+		state=$(nsctl -j addr 2>/dev/null | "$py" -c '
 import json, sys
 for a in json.load(sys.stdin):
     if a["addr"] == sys.argv[1]:
-        print(a["state"])' "$e_addr" 2>/dev/null || true)
-	[[ $state == valid ]] && break
-	kill -0 "$engine_pid" 2>/dev/null || {
-		echo "bench: engine died: $(cat "$work/engine.log")" >&2
-		exit 1
-	}
-	sleep 0.1
-done
-[[ $state == valid ]] || {
-	echo "bench: engine address never became valid" >&2
+        print(a["state"])' "$1" 2>/dev/null || true)
+		[[ $state == valid ]] && return 0
+		kill -0 "$engine_pid" 2>/dev/null || {
+			echo "bench: engine died: $(cat "$work/engine.log")" >&2
+			exit 1
+		}
+		sleep 0.1
+	done
+	echo "bench: engine address $1 never became valid" >&2
 	exit 1
 }
+wait_valid "$e_addr"
 
 # What the engine can do decides which workloads run.
 have_tcp=0
@@ -499,24 +504,28 @@ done
 
 # iperf3: single stream and 4 streams, both directions; the server is on
 # 192.0.2.2 (kernel in K, shimmed iperf3 on the engine in S).
+# iperf3's server address and the links' MTU when not 1500 (the jumbo
+# runs set both).
+i_addr=$e_addr
+i_mtu=
 iperf() { # iperf TOPO STREAMS DIR(fwd|rev)
 	local topo=$1 p=$2 dir=$3 d spid rflag=
 	[[ $dir == rev ]] && rflag=" -R"
-	d=$(mdir "iperf3-$topo-P$p-$dir")
+	d=$(mdir "iperf3-$topo-P$p-$dir${i_mtu:+-mtu$i_mtu}")
 	meta "$d" workload=iperf3 topo="$topo" streams="$p" direction="$dir" \
-		seconds="$iperf_s" cc=reno \
-		tool="iperf3 -c $e_addr -t $iperf_s -P $p$rflag -J"
-	say "iperf3 $topo: -P $p $dir, ${iperf_s}s"
+		seconds="$iperf_s" cc=reno ${i_mtu:+mtu=$i_mtu} \
+		tool="iperf3 -c $i_addr -t $iperf_s -P $p$rflag -J"
+	say "iperf3 $topo: -P $p $dir, ${iperf_s}s${i_mtu:+, mtu $i_mtu}"
 	if [[ $topo == K ]]; then
-		bg "$ns_k2" iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+		bg "$ns_k2" iperf3 -s -1 -B "$i_addr" -p 5201 >"$d/server.txt" 2>&1
 	else
 		bg "$ns_s" env LD_PRELOAD="$shim" NSSHIM_SOCKET="$ctl" \
-			iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+			iperf3 -s -1 -B "$i_addr" -p 5201 >"$d/server.txt" 2>&1
 	fi
 	spid=$last_pid
 	sleep 0.5
 	snap "$d" before
-	local args=(-c "$e_addr" -p 5201 -t "$iperf_s" -P "$p" -J)
+	local args=(-c "$i_addr" -p 5201 -t "$iperf_s" -P "$p" -J)
 	[[ $dir == rev ]] && args+=(-R)
 	ip netns exec "$(topo_ns "$topo")" timeout $((iperf_s + 20)) \
 		iperf3 "${args[@]}" >"$d/iperf3.json" 2>"$d/iperf3.err" || true
@@ -555,6 +564,54 @@ for p in 1 4; do
 		fi
 	done
 done
+
+# MTU 9000: a second link on each topology (198.51.100.0/24, both ends at
+# MTU 9000; the engine's through `nsctl link add`), one iperf3 stream
+# each way.
+j_k=198.51.100.1
+j_e=198.51.100.2
+if command -v iperf3 >/dev/null &&
+	{ [[ -z $iperf_s_reason ]] || ((kernel_tcp)); }; then
+	veth_c=nbkc$((RANDOM % 100000))
+	veth_d=nbkd$((RANDOM % 100000))
+	tap_j=nbj$((RANDOM % 100000))
+	say "mtu 9000: K $veth_c $j_k <-> $veth_d $j_e; S $tap_j"
+	ip link add "$veth_c" netns "$ns_k1" mtu 9000 type veth \
+		peer name "$veth_d" netns "$ns_k2" mtu 9000
+	ip netns exec "$ns_k1" ip addr add "$j_k/24" dev "$veth_c"
+	ip netns exec "$ns_k2" ip addr add "$j_e/24" dev "$veth_d"
+	ip netns exec "$ns_k1" ip link set "$veth_c" up
+	ip netns exec "$ns_k2" ip link set "$veth_d" up
+	ip netns exec "$ns_k1" ping -c 3 -i 0.2 -W 1 -q "$j_e" >/dev/null
+	if [[ -z $iperf_s_reason ]]; then
+		ip netns exec "$ns_s" ip tuntap add dev "$tap_j" mode tap
+		ip netns exec "$ns_s" ip link set "$tap_j" mtu 9000
+		ip netns exec "$ns_s" ip addr add "$j_k/24" dev "$tap_j"
+		ip netns exec "$ns_s" ip link set "$tap_j" up
+		nsctl link add tap "$tap_j" --mtu 9000 >/dev/null
+		nsctl addr add "$j_e/24" dev "$tap_j" >/dev/null
+		wait_valid "$j_e"
+		ip netns exec "$ns_s" ping -c 3 -i 0.2 -W 1 -q "$j_e" >/dev/null
+	fi
+	i_addr=$j_e
+	i_mtu=9000
+	for dir in fwd rev; do
+		iperf K 1 "$dir"
+		if [[ -z $iperf_s_reason ]]; then
+			iperf S 1 "$dir"
+		else
+			skip "iperf3-S-P1-$dir-mtu9000" iperf3 "$iperf_s_reason"
+		fi
+	done
+	i_addr=$e_addr
+	i_mtu=
+else
+	for dir in fwd rev; do
+		skip "iperf3-K-P1-$dir-mtu9000" iperf3 \
+			"${iperf_s_reason} (no S to compare)"
+		skip "iperf3-S-P1-$dir-mtu9000" iperf3 "$iperf_s_reason"
+	done
+fi
 
 # Application workloads: nginx served to wrk, redis to redis-benchmark.
 # K runs the server on the far kernel; S runs the same server, with the
