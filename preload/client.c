@@ -556,6 +556,59 @@ bool shim_engine_gone(void)
 	return atomic_load(&engine_dead);
 }
 
+/*
+ * submit() - queue @cmd for the engine and kick it; under cmd_lock.
+ *
+ * Completions nobody waits for (shim_cmd_post()) are drained first: with
+ * the completion ring empty at each submit, the at most ring-size
+ * commands in flight always find room for their completions.  A full
+ * command ring (posted commands the engine has not fetched yet) waits for
+ * the engine to take some.
+ */
+static int submit(struct ipc_cmd *cmd)
+{
+	struct ipc_cpl stale;
+	int rc;
+
+	for (;;) {
+		(void)ipc_cpl_reap(&eng.cmd, eng.cmd.next_seq, &stale);
+		rc = ipc_cmd_submit(&eng.cmd, cmd);
+		if (rc != -EAGAIN)
+			break;
+		(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
+		if (ipc_cmdring_wait_prepare(&eng.cmd) == 0)
+			rc = shim_sleep(NULL, 0, SHIM_SHARED_NAP_MS, NULL,
+					NULL);
+		ipc_cmdring_wait_cancel(&eng.cmd);
+		if (rc == -ENETDOWN)
+			return rc;
+	}
+	if (!rc)
+		(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
+	return rc;
+}
+
+/**
+ * shim_cmd_post() - send a command without waiting for its completion
+ * @cmd:	filled by the caller except @seq
+ *
+ * For commands whose outcome the caller cannot use (CLOSE: close(2) has
+ * already succeeded); the next submit or reap skips the completion.
+ * Commands still run in order, so a socket made after this close names
+ * a fresh engine socket.
+ *
+ * Return: 0, or -errno when the engine could not be asked.
+ */
+int shim_cmd_post(struct ipc_cmd *cmd)
+{
+	int rc;
+
+	pthread_mutex_lock(&eng.cmd_lock);
+	rc = submit(cmd);
+	pthread_mutex_unlock(&eng.cmd_lock);
+	return rc;
+}
+
 /**
  * shim_cmd() - run one command in the engine and wait for its completion
  * @cmd:	filled by the caller except @seq
@@ -569,10 +622,9 @@ int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl)
 	int rc;
 
 	pthread_mutex_lock(&eng.cmd_lock);
-	rc = ipc_cmd_submit(&eng.cmd, cmd);
+	rc = submit(cmd);
 	if (rc)
 		goto out;
-	(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
 	for (;;) {
 		rc = ipc_cpl_reap(&eng.cmd, cmd->seq, cpl);
 		if (rc != -EAGAIN)

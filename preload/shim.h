@@ -125,6 +125,7 @@ bool shim_enabled(void);
 bool shim_bind_any_engine(void);
 int shim_attach(void);
 int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl);
+int shim_cmd_post(struct ipc_cmd *cmd);
 int shim_engine_efd(void);
 bool shim_engine_gone(void);
 void *shim_region(uint64_t off);
