@@ -19,6 +19,9 @@
 # loss each way and a 20 ms RTT a loss-based sender is held near the
 # Mathis bound (MSS/RTT * 1.22/sqrt(p), about 3 Mbit/s for Reno), so the
 # issue's 200 MB would take many minutes in the engine -> kernel direction.
+# The issue's full run:
+#   BULK_BYTES=200000000 CHARGEN_BYTES=200000000 tests/integration/test_tcp_netem.sh
+# (each transfer may take up to 200 s + 1 s per 250 kB).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tcp_lib.sh"
 nst_require_root
@@ -48,6 +51,9 @@ netem_teardown() {
 }
 trap netem_teardown EXIT
 
+# tmo BYTES: seconds a transfer may take, at no less than 2 Mbit/s.
+tmo() { echo $((200 + $1 / 250000)); }
+
 # Mbit/s from a tcp_client.py result line ("... 12.3 Mbit/s").
 rate() { awk '{print $(NF-1)}' <<<"$1"; }
 
@@ -75,9 +81,11 @@ t0=$SECONDS
 head -c "$ECHO_BYTES" /dev/urandom >"$NST_DIR/rand"
 echo_line=$(run 200 echo "$NST_DIR/rand") || nst_fail "echo through loss"
 echo "$echo_line"
-bulk=$(run 200 discard "$BULK_BYTES") || nst_fail "discard through loss"
+bulk=$(run "$(tmo "$BULK_BYTES")" discard "$BULK_BYTES") ||
+	nst_fail "discard through loss"
 echo "$bulk"
-gen=$(run 200 chargen "$CHARGEN_BYTES") || nst_fail "chargen through loss"
+gen=$(run "$(tmo "$CHARGEN_BYTES")" chargen "$CHARGEN_BYTES") ||
+	nst_fail "chargen through loss"
 echo "$gen"
 
 rtx=$(nst_stat TcpRetransSegs)
@@ -116,7 +124,8 @@ nst_bg ip netns exec "$NSK" socat -u TCP-LISTEN:9,reuseaddr,fork \
 nst_wait_for 10 nsx ping -c1 -W1 198.51.100.2 ||
 	nst_fail "no kernel baseline path via impair"
 sleep 0.5 # socat listening
-kbulk=$(NST_TCP_HOST=198.51.100.2 run 200 discard "$BULK_BYTES") ||
+kbulk=$(NST_TCP_HOST=198.51.100.2 run "$(tmo "$BULK_BYTES")" discard \
+	"$BULK_BYTES") ||
 	nst_fail "kernel baseline transfer"
 k=$(rate "$kbulk")
 echo "kernel->kernel $kbulk"
