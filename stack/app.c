@@ -1703,10 +1703,15 @@ int app_init(struct engine *eng)
 /** app_fini() - detach every app (closing their sockets), free the table. */
 void app_fini(struct engine *eng)
 {
+	struct app *a, *next;
+
 	if (!eng->apps)
 		return;
-	while (eng->apps->apps)
-		app_detach(eng->apps->apps);
+	/* Each detach unlinks and frees only its own app. */
+	for (a = eng->apps->apps; a; a = next) {
+		next = a->next;
+		app_detach(a);
+	}
 	pass_fini(eng);
 	free(eng->apps);
 	eng->apps = NULL;
