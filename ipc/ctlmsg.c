@@ -130,10 +130,15 @@ static bool msg_valid(const struct ipc_msg *m)
  * @len:	how many
  * @out:	filled with the host-order message on success
  *
- * Return: 0 or -EBADMSG (short, long, unknown or inconsistent input).
+ * The encoding is canonical: reserved bytes (PASS's and ADOPT's padding)
+ * must be zero, so what decodes re-encodes to the very same bytes.
+ *
+ * Return: 0 or -EBADMSG (short, long, unknown, inconsistent or
+ * non-canonical input).
  */
 int ipc_msg_decode(const void *buf, size_t len, struct ipc_msg *out)
 {
+	uint8_t canon[IPC_MSG_MAX_LEN];
 	const uint8_t *p = buf;
 	struct ipc_msg m;
 
@@ -177,6 +182,9 @@ int ipc_msg_decode(const void *buf, size_t len, struct ipc_msg *out)
 		break;
 	}
 	if (!msg_valid(&m))
+		return -EBADMSG;
+	if (ipc_msg_encode(&m, canon, sizeof(canon)) != (ssize_t)len ||
+	    memcmp(canon, p, len) != 0)
 		return -EBADMSG;
 	*out = m;
 	return 0;

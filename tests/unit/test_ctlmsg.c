@@ -227,6 +227,14 @@ Test(ctlmsg, pass_and_result_fields_out_of_range_are_ebadmsg)
 	memcpy(b, result_bytes, sizeof(result_bytes));
 	b[9] = 0x10; /* err 4096 */
 	cr_assert_eq(ipc_msg_decode(b, sizeof(b), &m), -EBADMSG);
+	/* Reserved bytes must be zero (found by fuzz_ipcmsg: an ADOPT with
+	 * a stray byte in its padding decoded, and re-encoded differently). */
+	memcpy(b, adopt_bytes, sizeof(adopt_bytes));
+	b[13] = 0x80;
+	cr_assert_eq(ipc_msg_decode(b, sizeof(adopt_bytes), &m), -EBADMSG);
+	memcpy(b, pass_bytes, sizeof(pass_bytes));
+	b[sizeof(pass_bytes) - 1] = 1;
+	cr_assert_eq(ipc_msg_decode(b, sizeof(pass_bytes), &m), -EBADMSG);
 	/* A RESULT the length of a PASS. */
 	memcpy(b, result_bytes, sizeof(result_bytes));
 	b[2] = 16;
