@@ -410,6 +410,8 @@ void tcp_ring_drop(struct tcp_ring *r, size_t len);
 void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip);
 void tcp_err(struct engine *eng, const struct ipv4_view *inner, int err,
 	     bool hard);
+bool tcp_input_parse(struct engine *eng, struct pkt *p, uint32_t pseudo,
+		     struct tcp_view *th);
 void tcp_input_common(struct engine *eng, struct pkt *p,
 		      const struct tcp_view *th, const union tcp_addr *src,
 		      const union tcp_addr *dst);
@@ -428,6 +430,7 @@ void tcp_send_rst_for(struct engine *eng, const union tcp_addr *src,
 void tcp_send_rst(struct tcb *tcb);
 int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags);
 uint32_t tcp_seg_mss(struct tcb *tcb);
+bool tcp_can_send_data(const struct tcb *tcb);
 void tcp_retransmit_head(struct tcb *tcb);
 void tcp_send_loss_probe(struct tcb *tcb);
 /* What a cookie SYN-ACK says (tcp_input.c fills it, tcp_output.c sends). */

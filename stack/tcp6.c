@@ -160,18 +160,11 @@ void tcp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip)
 			 "multicast, unspecified or v4-mapped IPv6 address");
 		return;
 	}
-	if (tcp_parse(p->data, p->len, &th)) {
-		pkt_drop(eng, p, &st->TcpInErrs, "malformed TCP");
+	if (!tcp_input_parse(eng, p,
+			     csum_pseudo6(&ip->src, &ip->dst, IP6_NH_TCP,
+					  (uint32_t)p->len),
+			     &th))
 		return;
-	}
-	/* RFC 8200 8.1: the checksum covers the IPv6 pseudo-header. */
-	if (!p->off.csum_valid &&
-	    !tcp_csum_ok(p->data, p->len,
-			 csum_pseudo6(&ip->src, &ip->dst, IP6_NH_TCP,
-				      (uint32_t)p->len))) {
-		pkt_drop(eng, p, &st->TcpInCsumErrors, "bad TCP checksum");
-		return;
-	}
 	tcp_addr_from_ip6(&src, &ip->src);
 	tcp_addr_from_ip6(&dst, &ip->dst);
 	tcp_input_common(eng, p, &th, &src, &dst);

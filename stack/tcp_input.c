@@ -867,13 +867,14 @@ static void enter_recovery(struct tcb *tcb, uint32_t delivered)
 static void limited_transmit(struct tcb *tcb)
 {
 	uint32_t end = tcb->snd_una + (uint32_t)tcb->snd.len;
-	uint32_t len;
+	uint32_t len, mss;
 
 	if (tcb->snd_nxt != tcb->snd_max || !seq_lt(tcb->snd_nxt, end))
 		return;
 	len = end - tcb->snd_nxt;
-	if (len > tcp_seg_mss(tcb))
-		len = tcp_seg_mss(tcb);
+	mss = tcp_seg_mss(tcb);
+	if (len > mss)
+		len = mss;
 	if (seq_gt(tcb->snd_nxt + len, tcb->snd_una + tcb->snd_wnd))
 		return;
 	tcp_send_segment(tcb, tcb->snd_nxt, len, 0);
@@ -1434,21 +1435,37 @@ void tcp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 			 "broadcast or multicast");
 		return;
 	}
-	if (tcp_parse(p->data, p->len, &th)) {
-		pkt_drop(eng, p, &st->TcpInErrs, "malformed TCP");
+	if (!tcp_input_parse(eng, p,
+			     csum_pseudo4(ip->src, ip->dst, IPV4_PROTO_TCP,
+					  (uint16_t)p->len),
+			     &th))
 		return;
-	}
-	/* A device with checksum offload vouches for it (netdev_vnet.c). */
-	if (!p->off.csum_valid &&
-	    !tcp_csum_ok(p->data, p->len,
-			 csum_pseudo4(ip->src, ip->dst, IPV4_PROTO_TCP,
-				      (uint16_t)p->len))) {
-		pkt_drop(eng, p, &st->TcpInCsumErrors, "bad TCP checksum");
-		return;
-	}
 	tcp_addr_set4(&src, ip->src);
 	tcp_addr_set4(&dst, ip->dst);
 	tcp_input_common(eng, p, &th, &src, &dst);
+}
+
+/**
+ * tcp_input_parse() - parse @p's TCP header and check the checksum with
+ * @pseudo, the family's pseudo-header sum (RFC 9293 3.1, RFC 8200 8.1),
+ * unless a device with checksum offload vouched for it (netdev_vnet.c)
+ *
+ * Return: true with @th filled; false when @p was dropped and counted.
+ */
+bool tcp_input_parse(struct engine *eng, struct pkt *p, uint32_t pseudo,
+		     struct tcp_view *th)
+{
+	struct tcp_stats *st = &eng->stats.tcp;
+
+	if (tcp_parse(p->data, p->len, th)) {
+		pkt_drop(eng, p, &st->TcpInErrs, "malformed TCP");
+		return false;
+	}
+	if (!p->off.csum_valid && !tcp_csum_ok(p->data, p->len, pseudo)) {
+		pkt_drop(eng, p, &st->TcpInCsumErrors, "bad TCP checksum");
+		return false;
+	}
+	return true;
 }
 
 /**

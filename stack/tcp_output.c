@@ -166,6 +166,16 @@ static bool fill_opts(struct tcb *tcb, struct tcp_opts *o)
 	return false;
 }
 
+/* tcb->mss less a SACK option of @nblocks blocks (none: tcb->mss). */
+static uint32_t mss_less_sack(const struct tcb *tcb, size_t nblocks)
+{
+	uint32_t opt = 4 + 8 * (uint32_t)nblocks;
+
+	if (!nblocks)
+		return tcb->mss;
+	return tcb->mss > opt + 8 ? tcb->mss - opt : 8;
+}
+
 /**
  * tcp_seg_mss() - the most payload a segment sent now may carry
  * @tcb: connection
@@ -181,16 +191,11 @@ static bool fill_opts(struct tcb *tcb, struct tcp_opts *o)
 uint32_t tcp_seg_mss(struct tcb *tcb)
 {
 	struct tcp_sack_block b[TCP_SACK_MAX];
-	uint32_t opt;
-	size_t n;
 
 	if (!tcb->sack_ok)
 		return tcb->mss;
-	n = tcp_reass_sack(&tcb->reass, tcb->rcv_nxt, b, tcb->ts_ok ? 3 : 4);
-	if (!n)
-		return tcb->mss;
-	opt = 4 + 8 * (uint32_t)n;
-	return tcb->mss > opt + 8 ? tcb->mss - opt : 8;
+	return mss_less_sack(tcb, tcp_reass_sack(&tcb->reass, tcb->rcv_nxt, b,
+						 tcb->ts_ok ? 3 : 4));
 }
 
 /**
@@ -209,9 +214,10 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 
 	if (tcb->state != TCPS_SYN_SENT)
 		flags |= TCP_ACK;
+	/* TSO cuts at the MSS less the SACK option fill_opts() chose. */
 	rc = emit_seg(tcb->eng, tcb, &tcb->key, seq, tcb->rcv_nxt, flags, win,
 		      &o, &tcb->snd, seq - tcb->snd_una, len,
-		      (uint16_t)tcp_seg_mss(tcb));
+		      (uint16_t)mss_less_sack(tcb, sacked ? o.sack_n : 0));
 	/* RFC 8985 6.1: RACK keeps each segment's latest send time. */
 	if (tcb->sb.rack && len)
 		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
@@ -353,7 +359,8 @@ static uint32_t data_end(const struct tcb *tcb)
 	return tcb->snd_una + (uint32_t)tcb->snd.len;
 }
 
-static bool can_send_data(const struct tcb *tcb)
+/** tcp_can_send_data() - may @tcb send data in its state (RFC 9293 3.3.2)? */
+bool tcp_can_send_data(const struct tcb *tcb)
 {
 	switch (tcb->state) {
 	case TCPS_ESTABLISHED:
@@ -418,7 +425,7 @@ void tcp_output(struct tcb *tcb)
 	uint32_t seg_max = tcp_tso_max(tcb); /* MSS, or more with TSO */
 	uint32_t mss = tcp_seg_mss(tcb);
 
-	if (!can_send_data(tcb))
+	if (!tcp_can_send_data(tcb))
 		goto out;
 	for (;;) {
 		uint32_t end = data_end(tcb);
@@ -497,15 +504,15 @@ out:
 void tcp_send_loss_probe(struct tcb *tcb)
 {
 	uint32_t end = data_end(tcb), edge = tcb->snd_una + tcb->snd_wnd;
-	uint32_t seq, len;
+	uint32_t mss = tcp_seg_mss(tcb), seq, len;
 	uint16_t flags = 0;
 
 	if (!tcb->fin_sent && seq_lt(tcb->snd_max, end) &&
 	    seq_lt(tcb->snd_max, edge)) {
 		seq = tcb->snd_max;
 		len = seq_min(end, edge) - seq;
-		if (len > tcp_seg_mss(tcb))
-			len = tcp_seg_mss(tcb);
+		if (len > mss)
+			len = mss;
 		tcp_send_segment(tcb, seq, len, TCP_PSH * (seq + len == end));
 		tcb->snd_max = seq + len;
 		tcb->snd_nxt = tcb->snd_max;
@@ -514,8 +521,8 @@ void tcp_send_loss_probe(struct tcb *tcb)
 		uint32_t dend = tcb->fin_sent ? end : tcb->snd_max;
 
 		len = dend - tcb->snd_una;
-		if (len > tcp_seg_mss(tcb))
-			len = tcp_seg_mss(tcb);
+		if (len > mss)
+			len = mss;
 		seq = dend - len;
 		if (tcb->fin_sent)
 			flags |= TCP_FIN;
@@ -535,7 +542,7 @@ void tcp_send_loss_probe(struct tcb *tcb)
  */
 void tcp_retransmit_head(struct tcb *tcb)
 {
-	uint32_t end, len;
+	uint32_t end, len, mss;
 	uint16_t flags = 0;
 
 	tcb->eng->stats.tcp.TcpRetransSegs++;
@@ -548,8 +555,9 @@ void tcp_retransmit_head(struct tcb *tcb)
 	}
 	end = data_end(tcb);
 	len = end - tcb->snd_una;
-	if (len > tcp_seg_mss(tcb))
-		len = tcp_seg_mss(tcb);
+	mss = tcp_seg_mss(tcb);
+	if (len > mss)
+		len = mss;
 	if (tcb->fin_sent && tcb->snd_una + len == end)
 		flags |= TCP_FIN;
 	if (!len && !(flags & TCP_FIN))

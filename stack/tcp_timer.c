@@ -46,22 +46,7 @@ static bool tlp_eligible(const struct tcb *tcb)
 	if (tcb->tlp_out || tcb->sb.in_recovery || tcb->cc.in_recovery ||
 	    tcb->retries || !tcp_flight(tcb) || tcb->snd_nxt != tcb->snd_max)
 		return false;
-	switch (tcb->state) {
-	case TCPS_ESTABLISHED:
-	case TCPS_CLOSE_WAIT:
-	case TCPS_FIN_WAIT_1:
-	case TCPS_CLOSING:
-	case TCPS_LAST_ACK:
-		return true;
-	case TCPS_CLOSED:
-	case TCPS_LISTEN:
-	case TCPS_SYN_SENT:
-	case TCPS_SYN_RECEIVED:
-	case TCPS_FIN_WAIT_2:
-	case TCPS_TIME_WAIT:
-	default:
-		return false;
-	}
+	return tcp_can_send_data(tcb);
 }
 
 /*
