@@ -269,21 +269,22 @@ Test(tcp6, dual_stack_socket_connects_to_ipv4_v4_mapped)
 	tcp_close(c);
 }
 
-/* An ICMPv6 Packet Too Big from the peer quoting @c's last segment. */
-static void rx_ptb(const struct tcb *c, uint32_t mtu)
+/* ICMPv6 message @m from the peer, quoting a segment of @c's (@seq,
+ * @flags) behind an IPv6 header, as a router or the peer would. */
+static void rx_icmp6_quoting(const struct tcb *c, uint32_t seq, uint16_t flags,
+			     struct icmp6_view m)
 {
 	uint8_t inner[IP6_HLEN + TCP_HLEN], msg[8 + sizeof(inner)];
 	struct tcp_view tv = { .sport = c->key.lport,
 			       .dport = c->key.rport,
-			       .seq = c->snd_una,
-			       .flags = TCP_ACK };
+			       .seq = seq,
+			       .flags = flags };
 	struct ip6_view iv = { .next_header = IP6_NH_TCP,
 			       .hop_limit = 64,
 			       .src = ft6_us,
 			       .dst = ft6_peer,
 			       .payload = inner + IP6_HLEN,
 			       .payload_len = TCP_HLEN };
-	struct icmp6_view m = { .type = ICMP6_PACKET_TOO_BIG, .mtu = mtu };
 	int n;
 
 	cr_assert_gt(tcp_emit(inner + IP6_HLEN, TCP_HLEN, &tv, 0), 0);
@@ -295,6 +296,14 @@ static void rx_ptb(const struct tcb *c, uint32_t mtu)
 				    (uint32_t)sizeof(msg)));
 	cr_assert_gt(n, 0);
 	ft6_rx(&ft6_peer, &ft6_us, IP6_NH_ICMPV6, msg, (size_t)n);
+}
+
+/* An ICMPv6 Packet Too Big from the peer quoting @c's last segment. */
+static void rx_ptb(const struct tcb *c, uint32_t mtu)
+{
+	rx_icmp6_quoting(c, c->snd_una, TCP_ACK,
+			 (struct icmp6_view){ .type = ICMP6_PACKET_TOO_BIG,
+					      .mtu = mtu });
 }
 
 Test(tcp6, packet_too_big_lowers_the_mss)
@@ -438,29 +447,8 @@ Test(tcp6, tso6_super_segment_over_ipv6)
 /* An ICMPv6 error quoting @c's SYN: type @type, code @code. */
 static void rx_icmp6_err(const struct tcb *c, uint8_t type, uint8_t code)
 {
-	uint8_t inner[IP6_HLEN + TCP_HLEN], msg[8 + sizeof(inner)];
-	struct tcp_view tv = { .sport = c->key.lport,
-			       .dport = c->key.rport,
-			       .seq = c->iss,
-			       .flags = TCP_SYN };
-	struct ip6_view iv = { .next_header = IP6_NH_TCP,
-			       .hop_limit = 64,
-			       .src = ft6_us,
-			       .dst = ft6_peer,
-			       .payload = inner + IP6_HLEN,
-			       .payload_len = TCP_HLEN };
-	struct icmp6_view m = { .type = type, .code = code };
-	int n;
-
-	cr_assert_gt(tcp_emit(inner + IP6_HLEN, TCP_HLEN, &tv, 0), 0);
-	cr_assert_gt(ip6_emit(inner, sizeof(inner), &iv), 0);
-	m.payload = inner;
-	m.payload_len = sizeof(inner);
-	n = icmp6_emit(msg, sizeof(msg), &m,
-		       csum_pseudo6(&ft6_peer, &ft6_us, IP6_NH_ICMPV6,
-				    (uint32_t)sizeof(msg)));
-	cr_assert_gt(n, 0);
-	ft6_rx(&ft6_peer, &ft6_us, IP6_NH_ICMPV6, msg, (size_t)n);
+	rx_icmp6_quoting(c, c->iss, TCP_SYN,
+			 (struct icmp6_view){ .type = type, .code = code });
 }
 
 /* RFC 1122 4.2.3.9 as Linux maps ICMPv6: a port unreachable is a hard
