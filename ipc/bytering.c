@@ -305,42 +305,46 @@ ssize_t ipc_bytering_space(const struct ipc_bytering *r)
 }
 
 /**
- * ipc_bytering_kick() - after writing or reading, ring the peer's doorbell
- * if it sleeps on this ring and this side just crossed its edge
+ * ipc_bytering_kick() - after writing or reading, ring the other side's
+ * sleepers on this ring if this side just crossed their edge
  * @r:		handle
- * @peer_efd:	the eventfd the other side sleeps on
+ * @to:		where the other side sleeps
  *
- * Return: 1 if the eventfd was written, 0 if not, or -errno.
+ * Return: 1 if a doorbell was rung, 0 if not, or -errno.
  */
-int ipc_bytering_kick(struct ipc_bytering *r, int peer_efd)
+int ipc_bytering_kick(struct ipc_bytering *r, const struct ipc_bells *to)
 {
-	int rc = ipc_spsc_kick(&r->s);
+	uint64_t ring;
+	int rc = ipc_spsc_kick(&r->s, &ring);
 
-	if (rc <= 0)
+	if (rc < 0 || !ring)
 		return rc;
-	rc = ipc_doorbell_ring(peer_efd);
+	rc = ipc_doorbell_ring_mask(to, ring);
 	return rc < 0 ? rc : 1;
 }
 
 /**
- * ipc_bytering_wait_prepare() - arm this side's wake-me flag, then
+ * ipc_bytering_wait_prepare() - arm this side's wake-me bit, then
  * re-check
  * @r:		handle
  * @need:	producer: free bytes wanted (1 means "not full"); consumer: 0
+ * @who:	the sleeper's waiter bit (doorbell.h)
  *
  * Return: 1 if ready (call ipc_bytering_wait_cancel(), do not sleep), 0 if
- * the caller may block in ipc_doorbell_wait(), or -errno.
+ * the caller may sleep on its doorbell, or -errno.
  */
-int ipc_bytering_wait_prepare(struct ipc_bytering *r, uint32_t need)
+int ipc_bytering_wait_prepare(struct ipc_bytering *r, uint32_t need,
+			      uint64_t who)
 {
-	return ipc_spsc_wait_prepare(&r->s, need);
+	return ipc_spsc_wait_prepare(&r->s, need, who);
 }
 
 /**
- * ipc_bytering_wait_cancel() - disarm this side's wake-me flag
- * @r:	handle
+ * ipc_bytering_wait_cancel() - disarm this side's wake-me bit @who
+ * @r:		handle
+ * @who:	as armed
  */
-void ipc_bytering_wait_cancel(struct ipc_bytering *r)
+void ipc_bytering_wait_cancel(struct ipc_bytering *r, uint64_t who)
 {
-	ipc_spsc_wait_cancel(&r->s);
+	ipc_spsc_wait_cancel(&r->s, who);
 }

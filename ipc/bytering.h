@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "doorbell.h"
 #include "spsc.h"
 
 /**
@@ -53,8 +54,9 @@ ssize_t ipc_bytering_peek(struct ipc_bytering *r, struct ipc_span sp[2]);
 int ipc_bytering_consume(struct ipc_bytering *r, size_t n);
 ssize_t ipc_bytering_used(const struct ipc_bytering *r);
 ssize_t ipc_bytering_space(const struct ipc_bytering *r);
-int ipc_bytering_kick(struct ipc_bytering *r, int peer_efd);
-int ipc_bytering_wait_prepare(struct ipc_bytering *r, uint32_t need);
-void ipc_bytering_wait_cancel(struct ipc_bytering *r);
+int ipc_bytering_kick(struct ipc_bytering *r, const struct ipc_bells *to);
+int ipc_bytering_wait_prepare(struct ipc_bytering *r, uint32_t need,
+			      uint64_t who);
+void ipc_bytering_wait_cancel(struct ipc_bytering *r, uint64_t who);
 
 #endif /* NSSTACK_IPC_BYTERING_H */

@@ -242,45 +242,49 @@ int ipc_cpl_reap(struct ipc_cmdring *c, uint32_t seq, struct ipc_cpl *out)
 
 /**
  * ipc_cmdring_kick() - after submitting/reaping (app) or fetching/posting
- * (engine), ring the peer if it sleeps on this ring and an edge was crossed
+ * (engine), ring the peer's sleepers on this ring if an edge was crossed
  * @c:		handle
- * @peer_efd:	the eventfd the other side sleeps on
+ * @to:		where the other side sleeps
  *
  * Both queues are checked: the app may have produced a command (engine
  * waits for data) and consumed a completion (engine waits for space).
  *
- * Return: 1 if the eventfd was written, 0 if not, or -errno.
+ * Return: 1 if a doorbell was rung, 0 if not, or -errno.
  */
-int ipc_cmdring_kick(struct ipc_cmdring *c, int peer_efd)
+int ipc_cmdring_kick(struct ipc_cmdring *c, const struct ipc_bells *to)
 {
-	int a = ipc_spsc_kick(&c->cmd), b = ipc_spsc_kick(&c->cpl), rc;
+	uint64_t a, b;
+	int ra = ipc_spsc_kick(&c->cmd, &a), rb = ipc_spsc_kick(&c->cpl, &b);
+	int rc;
 
-	if (a < 0 || b < 0)
-		return a < 0 ? a : b;
-	if (!a && !b)
+	if (ra < 0 || rb < 0)
+		return ra < 0 ? ra : rb;
+	if (!(a | b))
 		return 0;
-	rc = ipc_doorbell_ring(peer_efd);
+	rc = ipc_doorbell_ring_mask(to, a | b);
 	return rc < 0 ? rc : 1;
 }
 
 /**
- * ipc_cmdring_wait_prepare() - arm the wake-me flag of the incoming queue
+ * ipc_cmdring_wait_prepare() - arm the wake-me bit of the incoming queue
  * (completions for the app, commands for the engine), then re-check
- * @c:	handle
+ * @c:		handle
+ * @who:	the sleeper's waiter bit (doorbell.h)
  *
  * Return: 1 if something is waiting (cancel, do not sleep), 0 to sleep, or
  * -EPROTO.
  */
-int ipc_cmdring_wait_prepare(struct ipc_cmdring *c)
+int ipc_cmdring_wait_prepare(struct ipc_cmdring *c, uint64_t who)
 {
-	return ipc_spsc_wait_prepare(c->engine ? &c->cmd : &c->cpl, 0);
+	return ipc_spsc_wait_prepare(c->engine ? &c->cmd : &c->cpl, 0, who);
 }
 
 /**
- * ipc_cmdring_wait_cancel() - disarm the incoming queue's wake-me flag
- * @c:	handle
+ * ipc_cmdring_wait_cancel() - disarm the incoming queue's wake-me bit
+ * @c:		handle
+ * @who:	as armed
  */
-void ipc_cmdring_wait_cancel(struct ipc_cmdring *c)
+void ipc_cmdring_wait_cancel(struct ipc_cmdring *c, uint64_t who)
 {
-	ipc_spsc_wait_cancel(c->engine ? &c->cmd : &c->cpl);
+	ipc_spsc_wait_cancel(c->engine ? &c->cmd : &c->cpl, who);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "doorbell.h"
 #include "spsc.h"
 
 /* Most slots a command ring may have. */
@@ -45,8 +46,8 @@ int ipc_cmd_submit(struct ipc_cmdring *c, struct ipc_cmd *cmd);
 int ipc_cmd_fetch(struct ipc_cmdring *c, struct ipc_cmd *out);
 int ipc_cpl_post(struct ipc_cmdring *c, const struct ipc_cpl *cpl);
 int ipc_cpl_reap(struct ipc_cmdring *c, uint32_t seq, struct ipc_cpl *out);
-int ipc_cmdring_kick(struct ipc_cmdring *c, int peer_efd);
-int ipc_cmdring_wait_prepare(struct ipc_cmdring *c);
-void ipc_cmdring_wait_cancel(struct ipc_cmdring *c);
+int ipc_cmdring_kick(struct ipc_cmdring *c, const struct ipc_bells *to);
+int ipc_cmdring_wait_prepare(struct ipc_cmdring *c, uint64_t who);
+void ipc_cmdring_wait_cancel(struct ipc_cmdring *c, uint64_t who);
 
 #endif /* NSSTACK_IPC_CMDRING_H */

@@ -10,6 +10,11 @@
  *            28 u32 nregions   32 u32 client_id  36 u32 worker_id
  *            40 u64 cmd_ring_off 48 u32 cmd_slots 52 u32 nfds
  *   REJECT   8  u32 err
+ *   PASS     8  u32 sock       12 u32 reserved
+ *   ADOPT    8  u64 reserved
+ *   WAITER   8  u32 slot       12 u32 reserved
+ *   RESULT   8  u32 err        12 u32 sock       16 u64 offs
+ *            24 u32 type       28 u32 family     32 u32 flags
  *
  * Decoding is strict: the length field must equal the bytes received and
  * the fixed size of the type, unknown flag bits are refused, and a WELCOME
@@ -23,6 +28,7 @@
 
 #include "arena.h"
 #include "ctlmsg.h"
+#include "doorbell.h"
 
 static uint16_t ld_le16(const uint8_t *p)
 {
@@ -70,7 +76,8 @@ static size_t msg_len(uint16_t type)
 		return IPC_MSG_REJECT_LEN;
 	case IPC_MSG_PASS:
 	case IPC_MSG_ADOPT:
-		/* One length for both (a socket id, or nothing, and padding). */
+	case IPC_MSG_WAITER:
+		/* One length for all three (a number, or none, and padding). */
 		return IPC_MSG_PASS_LEN;
 	case IPC_MSG_RESULT:
 		return IPC_MSG_RESULT_LEN;
@@ -102,6 +109,8 @@ static bool msg_valid(const struct ipc_msg *m)
 		return m->u.pass.sock != 0;
 	case IPC_MSG_ADOPT:
 		return true;
+	case IPC_MSG_WAITER:
+		return m->u.waiter.slot < IPC_WAITERS;
 	case IPC_MSG_RESULT:
 		return m->u.result.err <= 4095 &&
 		       !(m->u.result.flags & ~IPC_RES_F_ALL);
@@ -130,8 +139,9 @@ static bool msg_valid(const struct ipc_msg *m)
  * @len:	how many
  * @out:	filled with the host-order message on success
  *
- * The encoding is canonical: reserved bytes (PASS's and ADOPT's padding)
- * must be zero, so what decodes re-encodes to the very same bytes.
+ * The encoding is canonical: reserved bytes (the padding of PASS, ADOPT
+ * and WAITER) must be zero, so what decodes re-encodes to the very same
+ * bytes.
  *
  * Return: 0 or -EBADMSG (short, long, unknown, inconsistent or
  * non-canonical input).
@@ -171,6 +181,9 @@ int ipc_msg_decode(const void *buf, size_t len, struct ipc_msg *out)
 		break;
 	case IPC_MSG_PASS:
 		m.u.pass.sock = ld_le32(p + 8);
+		break;
+	case IPC_MSG_WAITER:
+		m.u.waiter.slot = ld_le32(p + 8);
 		break;
 	case IPC_MSG_RESULT:
 		m.u.result.err = ld_le32(p + 8);
@@ -233,6 +246,9 @@ ssize_t ipc_msg_encode(const struct ipc_msg *m, void *buf, size_t cap)
 		break;
 	case IPC_MSG_PASS:
 		st_le32(p + 8, m->u.pass.sock);
+		break;
+	case IPC_MSG_WAITER:
+		st_le32(p + 8, m->u.waiter.slot);
 		break;
 	case IPC_MSG_RESULT:
 		st_le32(p + 8, m->u.result.err);

@@ -66,7 +66,17 @@ struct ipc_pass {
 };
 
 /**
- * struct ipc_result - engine -> app: the answer to PASS or ADOPT
+ * struct ipc_waiter - app -> engine: make a doorbell for the app's private
+ * waiter @slot, replacing any it had; answered by a RESULT carrying the
+ * sleeping end (the engine keeps the ring end)
+ * @slot:	0 .. IPC_WAITERS - 1
+ */
+struct ipc_waiter {
+	uint32_t slot;
+};
+
+/**
+ * struct ipc_result - engine -> app: the answer to PASS, ADOPT or WAITER
  * @err:	0 or a positive errno
  * @sock:	the socket id in the receiving app (ADOPT), or the PASS's
  * @offs:	ADOPT: tx ring offset | rx ring offset << 32
@@ -97,6 +107,7 @@ struct ipc_msg {
 		struct ipc_welcome welcome;
 		struct ipc_reject reject;
 		struct ipc_pass pass;
+		struct ipc_waiter waiter;
 		struct ipc_result result;
 	} u;
 };

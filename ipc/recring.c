@@ -245,36 +245,38 @@ ssize_t ipc_recring_next_len(struct ipc_recring *r)
 }
 
 /**
- * ipc_recring_kick() - ring the peer if it sleeps on this ring and this
- * side crossed its edge; call after every send or receive attempt
+ * ipc_recring_kick() - ring the other side's sleepers on this ring if
+ * this side crossed their edge; call after every send or receive attempt
  * @r:		handle
- * @peer_efd:	the eventfd the other side sleeps on
+ * @to:		where the other side sleeps
  *
- * Return: 1 if the eventfd was written, 0 if not, or -errno.
+ * Return: 1 if a doorbell was rung, 0 if not, or -errno.
  */
-int ipc_recring_kick(struct ipc_recring *r, int peer_efd)
+int ipc_recring_kick(struct ipc_recring *r, const struct ipc_bells *to)
 {
-	return ipc_bytering_kick(&r->b, peer_efd);
+	return ipc_bytering_kick(&r->b, to);
 }
 
 /**
- * ipc_recring_wait_prepare() - arm this side's wake-me flag and re-check
+ * ipc_recring_wait_prepare() - arm this side's wake-me bit and re-check
  * @r:		handle
  * @need:	producer: ipc_recring_need() of the pending datagram;
  *		consumer: 0
+ * @who:	the sleeper's waiter bit (doorbell.h)
  *
  * Return: 1 if ready (cancel, do not sleep), 0 to sleep, or -errno.
  */
-int ipc_recring_wait_prepare(struct ipc_recring *r, uint32_t need)
+int ipc_recring_wait_prepare(struct ipc_recring *r, uint32_t need, uint64_t who)
 {
-	return ipc_bytering_wait_prepare(&r->b, need);
+	return ipc_bytering_wait_prepare(&r->b, need, who);
 }
 
 /**
- * ipc_recring_wait_cancel() - disarm this side's wake-me flag
- * @r:	handle
+ * ipc_recring_wait_cancel() - disarm this side's wake-me bit @who
+ * @r:		handle
+ * @who:	as armed
  */
-void ipc_recring_wait_cancel(struct ipc_recring *r)
+void ipc_recring_wait_cancel(struct ipc_recring *r, uint64_t who)
 {
-	ipc_bytering_wait_cancel(&r->b);
+	ipc_bytering_wait_cancel(&r->b, who);
 }

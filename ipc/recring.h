@@ -41,8 +41,9 @@ ssize_t ipc_recring_recv(struct ipc_recring *r, struct ipc_rec_meta *meta,
 			 void *buf, size_t cap, unsigned int flags,
 			 size_t *reclen);
 ssize_t ipc_recring_next_len(struct ipc_recring *r);
-int ipc_recring_kick(struct ipc_recring *r, int peer_efd);
-int ipc_recring_wait_prepare(struct ipc_recring *r, uint32_t need);
-void ipc_recring_wait_cancel(struct ipc_recring *r);
+int ipc_recring_kick(struct ipc_recring *r, const struct ipc_bells *to);
+int ipc_recring_wait_prepare(struct ipc_recring *r, uint32_t need,
+			     uint64_t who);
+void ipc_recring_wait_cancel(struct ipc_recring *r, uint64_t who);
 
 #endif /* NSSTACK_IPC_RECRING_H */

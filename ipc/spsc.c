@@ -29,6 +29,7 @@ void ipc_spsc_format(struct ipc_spsc_shm *shm)
 	atomic_store_explicit(&shm->tail, 0, memory_order_relaxed);
 	atomic_store_explicit(&shm->cons_wait, 0, memory_order_relaxed);
 	atomic_store_explicit(&shm->prod_wait, 0, memory_order_relaxed);
+	atomic_store_explicit(&shm->prod_need, 0, memory_order_relaxed);
 }
 
 /**
@@ -112,16 +113,17 @@ void ipc_spsc_publish(struct ipc_spsc *s, uint32_t n)
 }
 
 /*
- * kick_consumer() - after publishing tail: should the consumer be woken?
+ * kick_consumer() - after publishing tail: which consumer threads must be
+ * woken?
  *
- * The consumer sleeps only after it saw tail == head at some tail value t
+ * A consumer sleeps only after it saw tail == head at some tail value t
  * that we published.  If t was published before our last kick, that kick's
  * fence already covered it.  So an edge exists iff head is in [kick, tail):
  * the consumer caught up with something we published since the last kick
  * and has not yet seen everything.  head outside that range means it still
  * has data it knows about (or is corrupt; it only hurts itself).
  */
-static int kick_consumer(struct ipc_spsc *s)
+static int kick_consumer(struct ipc_spsc *s, uint64_t *ring)
 {
 	uint32_t from = s->kick, head;
 
@@ -133,27 +135,33 @@ static int kick_consumer(struct ipc_spsc *s)
 		return -EPROTO;
 	if ((uint32_t)(head - from) >= (uint32_t)(s->mine - from))
 		return 0;
-	return ipc_doorbell_take(&s->shm->cons_wait);
+	*ring = ipc_doorbell_take(&s->shm->cons_wait);
+	return 0;
 }
 
 /*
- * kick_producer() - after publishing head: should the producer be woken?
+ * kick_producer() - after publishing head: which producer threads must be
+ * woken?
  *
  * A sleeping producer published its tail and saw fewer free units than it
- * wants (prod_wait), at some head we published since the last kick (same
+ * wants (prod_need), at some head we published since the last kick (same
  * argument as kick_consumer()).  Free space only grows with head, so the
  * edge is: free at the last kick < want <= free now.  Free "then" is
  * computed with today's tail: a sleeping producer's tail does not move.
+ * When several sleep, prod_need is the least of their wants (or 0 after a
+ * take raced with an arming: read as 1, an early wake at worst).
  */
-static int kick_producer(struct ipc_spsc *s)
+static int kick_producer(struct ipc_spsc *s, uint64_t *ring)
 {
 	uint32_t from = s->kick, want, tail, used;
 	int64_t free_then;
 
 	s->kick = s->mine;
-	want = atomic_load_explicit(&s->shm->prod_wait, memory_order_acquire);
-	if (!want)
+	if (!atomic_load_explicit(&s->shm->prod_wait, memory_order_acquire))
 		return 0;
+	want = atomic_load_explicit(&s->shm->prod_need, memory_order_relaxed);
+	if (want == 0 || want > s->cap)
+		want = 1;
 	tail = atomic_load_explicit(&s->shm->tail, memory_order_relaxed);
 	used = tail - s->mine;
 	if (used > s->cap)
@@ -161,48 +169,71 @@ static int kick_producer(struct ipc_spsc *s)
 	free_then = (int64_t)s->cap - (int64_t)(uint32_t)(tail - from);
 	if (free_then >= (int64_t)want || s->cap - used < want)
 		return 0;
-	return ipc_doorbell_take(&s->shm->prod_wait);
+	*ring = ipc_doorbell_take(&s->shm->prod_wait);
+	atomic_store_explicit(&s->shm->prod_need, 0, memory_order_relaxed);
+	return 0;
 }
 
 /**
- * ipc_spsc_kick() - after publishing: decide whether the other side must
- * be woken, on an empty->non-empty (or not-enough->enough space) edge only
- * @s:	either side's view
+ * ipc_spsc_kick() - after publishing: which of the other side's sleepers
+ * must be woken, on an empty->non-empty (or not-enough->enough space)
+ * edge only
+ * @s:		either side's view
+ * @ring:	set to the waiter mask to ring (ipc_doorbell_ring_mask()),
+ *		0 for none
  *
  * The seq_cst fence orders our index store before the load of the other
- * side's wake-me flag (doorbell.h).  The caller rings the other side's
- * eventfd when this returns 1.
+ * side's wake-me mask (doorbell.h).
  *
- * Return: 1 to ring, 0 not to, or -EPROTO if the other index is corrupt.
+ * Return: 0, or -EPROTO if the other index is corrupt.
  */
-int ipc_spsc_kick(struct ipc_spsc *s)
+int ipc_spsc_kick(struct ipc_spsc *s, uint64_t *ring)
 {
+	*ring = 0;
 	atomic_thread_fence(memory_order_seq_cst);
-	return s->producer ? kick_consumer(s) : kick_producer(s);
+	return s->producer ? kick_consumer(s, ring) : kick_producer(s, ring);
+}
+
+/* need_min() - lower prod_need to @need (or set it, if unset). */
+static void need_min(_Atomic uint32_t *w, uint32_t need)
+{
+	uint32_t cur = atomic_load_explicit(w, memory_order_relaxed);
+
+	while ((cur == 0 || need < cur) &&
+	       !atomic_compare_exchange_weak_explicit(w, &cur, need,
+						      memory_order_relaxed,
+						      memory_order_relaxed))
+		;
 }
 
 /**
- * ipc_spsc_wait_prepare() - arm this side's wake-me flag and re-check
+ * ipc_spsc_wait_prepare() - arm this side's wake-me mask and re-check
  * @s:		either side's view
  * @need:	producer: free units wanted (1..cap); consumer: ignored
+ * @who:	the sleeper's waiter bit (doorbell.h)
  *
- * After this, the caller sleeps (ipc_doorbell_wait()) only if the return
- * value says the queue is not ready, and calls ipc_spsc_wait_cancel() when
- * it is.  The consumer is ready when any unit is available; the producer
- * when at least @need units are free.
+ * After this, the caller sleeps only if the return value says the queue
+ * is not ready, and calls ipc_spsc_wait_cancel() with the same @who
+ * afterwards either way.  The consumer is ready when any unit is
+ * available; the producer when at least @need units are free.
  *
  * Return: 1 if ready (do not sleep), 0 if the caller may sleep, -EINVAL if
  * @need cannot ever be satisfied, or -EPROTO.
  */
-int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need)
+int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need, uint64_t who)
 {
 	int64_t n;
 
 	if (s->producer && (need == 0 || need > s->cap))
 		return -EINVAL;
-	ipc_doorbell_wait_prepare(s->producer ? &s->shm->prod_wait
-					      : &s->shm->cons_wait,
-				  s->producer ? need : 1);
+	if (s->producer) {
+		/* Before the mask's release: a waker that sees our bit sees
+		 * what we wait for. */
+		need_min(&s->shm->prod_need, need);
+		ipc_doorbell_wait_prepare(&s->shm->prod_wait, who);
+	} else {
+		ipc_doorbell_wait_prepare(&s->shm->cons_wait, who);
+	}
 	n = s->producer ? ipc_spsc_space(s) : ipc_spsc_avail(s);
 	if (n < 0)
 		return (int)n;
@@ -210,11 +241,12 @@ int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need)
 }
 
 /**
- * ipc_spsc_wait_cancel() - disarm this side's wake-me flag
- * @s:	either side's view
+ * ipc_spsc_wait_cancel() - disarm this side's wake-me bit @who
+ * @s:		either side's view
+ * @who:	as given to ipc_spsc_wait_prepare()
  */
-void ipc_spsc_wait_cancel(struct ipc_spsc *s)
+void ipc_spsc_wait_cancel(struct ipc_spsc *s, uint64_t who)
 {
-	ipc_doorbell_wait_cancel(s->producer ? &s->shm->prod_wait
-					     : &s->shm->cons_wait);
+	ipc_doorbell_wait_cancel(
+		s->producer ? &s->shm->prod_wait : &s->shm->cons_wait, who);
 }

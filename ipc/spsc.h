@@ -38,9 +38,9 @@ void ipc_spsc_open(struct ipc_spsc *s, struct ipc_spsc_shm *shm, uint32_t cap,
 int64_t ipc_spsc_space(const struct ipc_spsc *s);
 int64_t ipc_spsc_avail(const struct ipc_spsc *s);
 void ipc_spsc_publish(struct ipc_spsc *s, uint32_t n);
-int ipc_spsc_kick(struct ipc_spsc *s);
-int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need);
-void ipc_spsc_wait_cancel(struct ipc_spsc *s);
+int ipc_spsc_kick(struct ipc_spsc *s, uint64_t *ring);
+int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need, uint64_t who);
+void ipc_spsc_wait_cancel(struct ipc_spsc *s, uint64_t who);
 
 /** ipc_is_pow2() - true if @v is a non-zero power of two. */
 static inline bool ipc_is_pow2(uint64_t v)

@@ -9,19 +9,11 @@
  * fails, the failure is remembered and every later socket stays on the
  * kernel.
  *
- * This first cut has one command ring and one app doorbell per process;
- * commands are serialised by a mutex.  Threads sleeping at the same time
- * share the doorbell: one may drain a wake meant for another, so while
- * more than one thread sleeps, each sleep is capped at SHIM_SHARED_NAP_MS
- * and readiness re-checked (per-thread doorbells remove this later).
- *
- * A thread that went to sleep alone sleeps without that cap; it also
- * watches a private eventfd, published as the "solo" sleeper's, and the
- * next thread to sleep rings it so the solo sleeper re-sleeps in naps.
- * Otherwise the newcomer could drain a wake meant for the solo sleeper,
- * which would then sleep on forever (seen as a stalled 50 MB download
- * from a threaded python3 http.server: the handler thread slept in
- * send() while the main thread's poll() took its wake).
+ * One command ring per process; commands are serialised by a mutex.  A
+ * sleeping thread sleeps on its waiter's doorbell (waiter.c), which the
+ * engine rings for it alone; only a thread without a private waiter
+ * sleeps on the process's shared doorbell, in naps of SHIM_SHARED_NAP_MS,
+ * since another thread there may drain the wake meant for it.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -68,18 +60,17 @@ static int attach_rc = 1; /* 1: not tried yet; 0: attached; -errno */
 static struct {
 	int ctl_fd, efd_engine, efd_app;
 	struct ipc_arena arena;
+	struct ipc_bells to_engine; /* .shared = efd_engine */
 	struct ipc_cmdring cmd;
 	pthread_mutex_t cmd_lock;
 	struct shim_sock_state *state;
 	uint32_t max_socks;
-	_Atomic int sleepers;
-	_Atomic int solo_efd; /* private eventfd of the uncapped sleeper */
-	uint32_t client_id;   /* ours, and our secret: for a fork child */
+	uint32_t client_id; /* ours, and our secret: for a fork child */
 	uint64_t secret;
 } eng = { .ctl_fd = -1,
 	  .efd_engine = -1,
 	  .efd_app = -1,
-	  .solo_efd = -1,
+	  .to_engine = { .shared = -1 },
 	  .cmd_lock = PTHREAD_MUTEX_INITIALIZER };
 
 #define REAL(name) (shim_real.name = dlsym(RTLD_NEXT, #name))
@@ -181,8 +172,9 @@ void shim_log(const char *fmt, ...)
 	errno = saved;
 }
 
-/* move_high() - @fd re-numbered at or above SHIM_FD_FLOOR if possible. */
-static int move_high(int fd)
+/* shim_move_high() - @fd re-numbered at or above SHIM_FD_FLOOR if
+ * possible, close-on-exec. */
+int shim_move_high(int fd)
 {
 	int nfd = shim_real.fcntl(fd, F_DUPFD_CLOEXEC, SHIM_FD_FLOOR);
 
@@ -218,7 +210,7 @@ static int ctl_connect(void)
 		shim_real.close(fd);
 		return err;
 	}
-	return move_high(fd);
+	return shim_move_high(fd);
 }
 
 /* One engine connection: ours (eng), or a forked child's made ahead. */
@@ -276,8 +268,8 @@ static int handshake(struct hs *h, uint32_t flags)
 	}
 	h->cmd_off = m.u.welcome.cmd_ring_off;
 	h->client_id = m.u.welcome.client_id;
-	h->efd_engine = move_high(fds[IPC_WFD_ENGINE]);
-	h->efd_app = move_high(fds[IPC_WFD_THREAD]);
+	h->efd_engine = shim_move_high(fds[IPC_WFD_ENGINE]);
+	h->efd_app = shim_move_high(fds[IPC_WFD_THREAD]);
 	region = ipc_arena_region(&h->arena, m.u.welcome.cmd_ring_off);
 	if (!region)
 		return -EPROTO;
@@ -348,6 +340,7 @@ int shim_attach(void)
 
 		attach_rc = handshake(&h, 0);
 		eng.efd_engine = h.efd_engine;
+		eng.to_engine.shared = eng.efd_engine;
 		eng.efd_app = h.efd_app;
 		eng.arena = h.arena;
 		eng.cmd = h.cmd;
@@ -368,105 +361,34 @@ out:
 	return rc;
 }
 
-/** shim_engine_efd() - the eventfd that wakes the engine. */
-int shim_engine_efd(void)
+/** shim_engine_bells() - where to ring the engine (ring kicks). */
+const struct ipc_bells *shim_engine_bells(void)
 {
-	return eng.efd_engine;
-}
-
-static pthread_key_t solo_key;
-static pthread_once_t solo_once = PTHREAD_ONCE_INIT;
-static __thread int solo_fd = -1;
-
-/* solo_fd_close() - thread exit: @p is that thread's solo_fd (its TLS
- * outlives key destructors). */
-static void solo_fd_close(void *p)
-{
-	int fd = *(int *)p;
-
-	/* Unpublish before the number can be reused. */
-	(void)atomic_compare_exchange_strong(&eng.solo_efd, &(int){ fd }, -1);
-	shim_real.close(fd);
-	*(int *)p = -1;
-}
-
-static void solo_key_make(void)
-{
-	(void)pthread_key_create(&solo_key, solo_fd_close);
-}
-
-/* my_solo_fd() - this thread's private eventfd (made once), or -1. */
-static int my_solo_fd(void)
-{
-	int fd;
-
-	if (solo_fd >= 0)
-		return solo_fd;
-	(void)pthread_once(&solo_once, solo_key_make);
-	if (ipc_doorbell_open(&fd))
-		return -1;
-	solo_fd = move_high(fd);
-	if (pthread_setspecific(solo_key, &solo_fd)) {
-		shim_real.close(solo_fd);
-		solo_fd = -1;
-	}
-	return solo_fd;
-}
-
-/*
- * sleep_alone() - register as the solo sleeper, unless another thread
- * began sleeping meanwhile
- *
- * Store-buffering pair with wake_solo(): we publish our eventfd, then
- * look at the sleeper count; a newcomer counts itself, then takes the
- * published eventfd.  One of us sees the other.
- *
- * Return: our private eventfd to watch, or -1 (nap instead).
- */
-static int sleep_alone(void)
-{
-	int fd = my_solo_fd();
-
-	if (fd < 0)
-		return -1;
-	atomic_store(&eng.solo_efd, fd);
-	if (atomic_load(&eng.sleepers) > 1) {
-		(void)atomic_compare_exchange_strong(&eng.solo_efd,
-						     &(int){ fd }, -1);
-		return -1;
-	}
-	return fd;
-}
-
-/* wake_solo() - a newcomer: make the solo sleeper re-sleep in naps. */
-static void wake_solo(void)
-{
-	int fd = atomic_exchange(&eng.solo_efd, -1);
-
-	if (fd >= 0)
-		(void)ipc_doorbell_ring(fd);
+	return &eng.to_engine;
 }
 
 /**
- * shim_sleep() - sleep until the app doorbell rings, one of @extra is
- * ready, @timeout_ms passes or a signal arrives
+ * shim_sleep() - sleep until @w's doorbell rings, one of @extra is ready,
+ * @timeout_ms passes or a signal arrives
+ * @w:		the caller's waiter, whose bit it armed (doorbell protocol)
  * @extra:	kernel fds to watch as well (revents filled), or NULL
  * @nextra:	entries in @extra
  * @timeout_ms:	-1 for no limit
  * @sigmask:	for ppoll(), or NULL
  * @nready:	set to the number of @extra entries with revents (or NULL)
  *
- * The caller has armed its wake-me flags first (doorbell protocol).
+ * On the shared doorbell (no private waiter) the sleep is a nap of at most
+ * SHIM_SHARED_NAP_MS: the caller re-checks and sleeps again.
+ *
  * Return: 0, -ETIMEDOUT, -EINTR, or -ENETDOWN when the engine is gone.
  */
-int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
-	       const sigset_t *sigmask, int *nready)
+int shim_sleep(const struct shim_waiter *w, struct pollfd *extra, nfds_t nextra,
+	       int timeout_ms, const sigset_t *sigmask, int *nready)
 {
 	struct pollfd stack[64], *pfd = stack;
 	struct timespec ts, *tsp = NULL;
-	nfds_t n = nextra + 3, i;
-	int rc, saved = errno, solo = -1;
-	uint64_t v;
+	nfds_t n = nextra + 2, i;
+	int rc, saved = errno, bell = w->fd >= 0 ? w->fd : eng.efd_app;
 
 	if (n > sizeof(stack) / sizeof(stack[0])) {
 		pfd = calloc(n, sizeof(*pfd));
@@ -475,32 +397,20 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 	}
 	if (nextra)
 		memcpy(pfd, extra, nextra * sizeof(*pfd));
-	pfd[nextra] = (struct pollfd){ .fd = eng.efd_app, .events = POLLIN };
+	pfd[nextra] = (struct pollfd){ .fd = bell, .events = POLLIN };
+	/* The engine's hang-up only: a RESULT waiting there for another
+	 * thread's control call is none of our business (with POLLIN every
+	 * sleeper would spin until that thread read it). */
 	pfd[nextra + 1] = (struct pollfd){ .fd = eng.ctl_fd,
-					   .events = POLLIN | POLLRDHUP };
-	if (atomic_fetch_add(&eng.sleepers, 1) > 0) {
-		wake_solo();
-		if (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS)
-			timeout_ms = SHIM_SHARED_NAP_MS;
-	} else if (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS) {
-		solo = sleep_alone();
-		if (solo < 0)
-			timeout_ms = SHIM_SHARED_NAP_MS;
-	}
-	/* -1 makes ppoll skip the slot. */
-	pfd[nextra + 2] = (struct pollfd){ .fd = solo, .events = POLLIN };
+					   .events = POLLRDHUP };
+	if (w->fd < 0 && (timeout_ms < 0 || timeout_ms > SHIM_SHARED_NAP_MS))
+		timeout_ms = SHIM_SHARED_NAP_MS;
 	if (timeout_ms >= 0) {
 		ts.tv_sec = timeout_ms / 1000;
 		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
 		tsp = &ts;
 	}
 	rc = shim_real.ppoll(pfd, n, tsp, sigmask);
-	if (solo >= 0) {
-		(void)atomic_compare_exchange_strong(&eng.solo_efd,
-						     &(int){ solo }, -1);
-		(void)ipc_doorbell_drain(solo);
-	}
-	atomic_fetch_sub(&eng.sleepers, 1);
 	if (rc < 0) {
 		rc = -errno;
 		goto out;
@@ -513,7 +423,7 @@ int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
 			(*nready)++;
 	}
 	if (pfd[nextra].revents & POLLIN)
-		(void)!shim_real.read(eng.efd_app, &v, sizeof(v));
+		(void)ipc_doorbell_drain(bell);
 	if (pfd[nextra + 1].revents & (POLLHUP | POLLRDHUP | POLLERR)) {
 		atomic_store(&engine_dead, true);
 		rc = -ENETDOWN;
@@ -567,6 +477,7 @@ bool shim_engine_gone(void)
  */
 static int submit(struct ipc_cmd *cmd)
 {
+	struct shim_waiter w;
 	struct ipc_cpl stale;
 	int rc;
 
@@ -575,16 +486,20 @@ static int submit(struct ipc_cmd *cmd)
 		rc = ipc_cmd_submit(&eng.cmd, cmd);
 		if (rc != -EAGAIN)
 			break;
-		(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
-		if (ipc_cmdring_wait_prepare(&eng.cmd) == 0)
-			rc = shim_sleep(NULL, 0, SHIM_SHARED_NAP_MS, NULL,
+		(void)ipc_cmdring_kick(&eng.cmd, &eng.to_engine);
+		/* Completions come as the engine fetches: wait for one, but
+		 * only a nap (its fetching alone rings nobody). */
+		shim_waiter_get(&w);
+		if (ipc_cmdring_wait_prepare(&eng.cmd, w.bit) == 0)
+			rc = shim_sleep(&w, NULL, 0, SHIM_SHARED_NAP_MS, NULL,
 					NULL);
-		ipc_cmdring_wait_cancel(&eng.cmd);
+		ipc_cmdring_wait_cancel(&eng.cmd, w.bit);
+		shim_waiter_put(&w);
 		if (rc == -ENETDOWN)
 			return rc;
 	}
 	if (!rc)
-		(void)ipc_cmdring_kick(&eng.cmd, eng.efd_engine);
+		(void)ipc_cmdring_kick(&eng.cmd, &eng.to_engine);
 	return rc;
 }
 
@@ -619,25 +534,28 @@ int shim_cmd_post(struct ipc_cmd *cmd)
  */
 int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl)
 {
+	struct shim_waiter w;
 	int rc;
 
 	pthread_mutex_lock(&eng.cmd_lock);
 	rc = submit(cmd);
 	if (rc)
 		goto out;
+	shim_waiter_get(&w);
 	for (;;) {
 		rc = ipc_cpl_reap(&eng.cmd, cmd->seq, cpl);
 		if (rc != -EAGAIN)
 			break;
-		if (ipc_cmdring_wait_prepare(&eng.cmd) == 0) {
-			rc = shim_sleep(NULL, 0, -1, NULL, NULL);
+		if (ipc_cmdring_wait_prepare(&eng.cmd, w.bit) == 0) {
+			rc = shim_sleep(&w, NULL, 0, -1, NULL, NULL);
 			if (rc == -ENETDOWN) {
-				ipc_cmdring_wait_cancel(&eng.cmd);
+				ipc_cmdring_wait_cancel(&eng.cmd, w.bit);
 				break;
 			}
 		}
-		ipc_cmdring_wait_cancel(&eng.cmd);
+		ipc_cmdring_wait_cancel(&eng.cmd, w.bit);
 	}
+	shim_waiter_put(&w);
 out:
 	pthread_mutex_unlock(&eng.cmd_lock);
 	return rc;
@@ -659,9 +577,9 @@ __thread int shim_ctl_busy;
  * @fd_in:	set to the fd that came with the RESULT, or -1 (may be NULL
  *		when none is expected: one that comes is closed)
  *
- * The control socket's SO_RCVTIMEO (5 s) bounds the wait.  Other threads
- * asleep on the control socket may wake once meanwhile (POLLIN) and go
- * back to sleep.
+ * The control socket's SO_RCVTIMEO (5 s) bounds the wait.  Sleeping
+ * threads watch the control socket for the engine's hang-up only, so the
+ * RESULT does not wake them.
  *
  * Return: 0 (then @res->err says how it went), or -errno.
  */
@@ -789,28 +707,27 @@ static int hs_cmd(struct hs *h, struct ipc_cmd *c, struct ipc_cpl *cpl)
 	rc = ipc_cmd_submit(&h->cmd, c);
 	if (rc)
 		return rc;
-	(void)ipc_cmdring_kick(&h->cmd, h->efd_engine);
+	(void)ipc_cmdring_kick(&h->cmd,
+			       &(struct ipc_bells){ .shared = h->efd_engine });
 	for (tries = 0; tries < 500; tries++) {
 		struct pollfd p[2] = {
 			{ .fd = h->efd_app, .events = POLLIN },
 			{ .fd = h->ctl_fd, .events = POLLRDHUP },
 		};
-		uint64_t v;
-
 		rc = ipc_cpl_reap(&h->cmd, c->seq, cpl);
 		if (rc != -EAGAIN)
 			return rc ? rc : cpl->err ? -cpl->err : 0;
-		if (ipc_cmdring_wait_prepare(&h->cmd) == 0 &&
+		if (ipc_cmdring_wait_prepare(&h->cmd, IPC_WAIT_SHARED) == 0 &&
 		    shim_real.poll(p, 2, 10) > 0) {
 			if (p[1].revents) {
-				ipc_cmdring_wait_cancel(&h->cmd);
+				ipc_cmdring_wait_cancel(&h->cmd,
+							IPC_WAIT_SHARED);
 				return -ENETDOWN;
 			}
 			if (p[0].revents & POLLIN)
-				(void)!shim_real.read(h->efd_app, &v,
-						      sizeof(v));
+				(void)ipc_doorbell_drain(h->efd_app);
 		}
-		ipc_cmdring_wait_cancel(&h->cmd);
+		ipc_cmdring_wait_cancel(&h->cmd, IPC_WAIT_SHARED);
 	}
 	return -ETIMEDOUT;
 }
@@ -874,8 +791,8 @@ void shim_pre_child_close(void)
  * connection and take the one the parent made for us (if any)
  *
  * Runs single-threaded before fork() returns: locks a vanished thread may
- * have held are re-made, and the forking thread's private eventfd (shared
- * with the parent) is let go.  Without a prepared connection the child
+ * have held are re-made, and the private waiters' doorbells (the
+ * parent's) are let go.  Without a prepared connection the child
  * attaches afresh on its first engine socket.
  */
 void shim_child_adopt(void)
@@ -887,12 +804,7 @@ void shim_child_adopt(void)
 
 	pthread_mutex_init(&attach_lock, NULL);
 	pthread_mutex_init(&eng.cmd_lock, NULL);
-	atomic_store(&eng.sleepers, 0);
-	atomic_store(&eng.solo_efd, -1);
-	if (solo_fd >= 0) {
-		shim_real.close(solo_fd);
-		solo_fd = -1;
-	}
+	shim_waiters_forget();
 	if (attach_rc != 0)
 		return;
 	/* Unmapped once no socket points into it (shim_child_unmap_parent). */
@@ -900,6 +812,7 @@ void shim_child_adopt(void)
 	memset(&old.arena, 0, sizeof(old.arena));
 	hs_close(&old);
 	eng.ctl_fd = eng.efd_engine = eng.efd_app = -1;
+	eng.to_engine.shared = -1;
 	eng.state = NULL;
 	eng.secret = 0;
 	atomic_store(&engine_dead, false);
@@ -911,6 +824,7 @@ void shim_child_adopt(void)
 	}
 	eng.ctl_fd = pre.h.ctl_fd;
 	eng.efd_engine = pre.h.efd_engine;
+	eng.to_engine.shared = eng.efd_engine;
 	eng.efd_app = pre.h.efd_app;
 	eng.arena = pre.h.arena;
 	eng.cmd = pre.h.cmd;
@@ -1076,9 +990,10 @@ int shim_inherit(const char *spec)
 	}
 	pthread_mutex_lock(&attach_lock);
 	eng.arena = h.arena;
-	eng.ctl_fd = move_high(ctl);
-	eng.efd_engine = move_high(efe);
-	eng.efd_app = move_high(efa);
+	eng.ctl_fd = shim_move_high(ctl);
+	eng.efd_engine = shim_move_high(efe);
+	eng.to_engine.shared = eng.efd_engine;
+	eng.efd_app = shim_move_high(efa);
 	eng.client_id = (uint32_t)v[7];
 	attach_rc = describe();
 	rc = attach_rc;

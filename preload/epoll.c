@@ -660,7 +660,8 @@ struct ep_arm {
  * *@ready is set if one turned ready meanwhile, *@nap if an ET entry sits
  * on unread data.
  */
-static int arm(struct ep_set *set, struct ep_arm **armp, bool *ready, bool *nap)
+static int arm(struct ep_set *set, uint64_t who, struct ep_arm **armp,
+	       bool *ready, bool *nap)
 {
 	struct ep_arm *a;
 	size_t i;
@@ -681,7 +682,7 @@ static int arm(struct ep_set *set, struct ep_arm **armp, bool *ready, bool *nap)
 			continue;
 		atomic_fetch_add(&e->s->obj.refs, 1);
 		a[n++] = (struct ep_arm){ .s = e->s, .events = ev };
-		if (esock_arm(e->s, ev))
+		if (esock_arm(e->s, ev, who))
 			*ready = true;
 	}
 	*armp = a;
@@ -725,6 +726,7 @@ static int ep_wait(int epfd, struct epoll_event *out, int max, int timeout,
 		   const sigset_t *mask)
 {
 	int64_t deadline = timeout < 0 ? -1 : mono_ms() + timeout;
+	struct shim_waiter w;
 	struct pollfd pfd;
 	struct ep_arm *a;
 	struct ep_set *set;
@@ -755,21 +757,25 @@ static int ep_wait(int epfd, struct epoll_event *out, int max, int timeout,
 		if (n || (deadline >= 0 && left <= 0))
 			break;
 		ready = nap = false;
-		na = arm(set, &a, &ready, &nap);
+		shim_waiter_get(&w);
+		na = arm(set, w.bit, &a, &ready, &nap);
 		pthread_mutex_unlock(&ep_lock);
-		if (na < 0)
+		if (na < 0) {
+			shim_waiter_put(&w);
 			return fail(-na);
+		}
 		rc = 0;
 		if (!ready) {
 			if (nap && (left < 0 || left > EP_ET_NAP_MS))
 				left = EP_ET_NAP_MS;
 			pfd = (struct pollfd){ .fd = epfd, .events = POLLIN };
-			rc = shim_sleep(&pfd, 1, left, mask, NULL);
+			rc = shim_sleep(&w, &pfd, 1, left, mask, NULL);
 		}
 		for (i = 0; i < na; i++) {
-			esock_disarm(a[i].s);
+			esock_disarm(a[i].s, w.bit);
 			esock_put(a[i].s);
 		}
+		shim_waiter_put(&w);
 		free(a);
 		if (rc == -EINTR || rc == -ENOMEM)
 			return fail(-rc);

@@ -961,6 +961,7 @@ static int shim_poll(struct pollfd *fds, nfds_t n, int timeout,
 		     const sigset_t *mask)
 {
 	struct shim_sock **socks;
+	struct shim_waiter w;
 	struct pollfd *k;
 	nfds_t i, nk, neng = 0;
 	int64_t deadline = timeout < 0 ? -1 : mono_ms() + timeout;
@@ -1005,14 +1006,17 @@ static int shim_poll(struct pollfd *fds, nfds_t n, int timeout,
 			break;
 		}
 		rc = 0;
+		shim_waiter_get(&w);
 		for (i = 0; i < n; i++)
-			if (socks[i] && esock_arm(socks[i], fds[i].events))
+			if (socks[i] &&
+			    esock_arm(socks[i], fds[i].events, w.bit))
 				rc = 1;
 		if (!rc)
-			rc = shim_sleep(k, nk, left, mask, NULL);
+			rc = shim_sleep(&w, k, nk, left, mask, NULL);
 		for (i = 0; i < n; i++)
 			if (socks[i])
-				esock_disarm(socks[i]);
+				esock_disarm(socks[i], w.bit);
+		shim_waiter_put(&w);
 		if (rc == -EINTR || rc == -ENOMEM)
 			break;
 		if (rc == -ENETDOWN) {

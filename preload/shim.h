@@ -126,13 +126,15 @@ bool shim_bind_any_engine(void);
 int shim_attach(void);
 int shim_cmd(struct ipc_cmd *cmd, struct ipc_cpl *cpl);
 int shim_cmd_post(struct ipc_cmd *cmd);
-int shim_engine_efd(void);
+const struct ipc_bells *shim_engine_bells(void);
 bool shim_engine_gone(void);
 void *shim_region(uint64_t off);
 uint32_t shim_region_len(void);
 struct shim_sock_state *shim_state(uint32_t id);
-int shim_sleep(struct pollfd *extra, nfds_t nextra, int timeout_ms,
-	       const sigset_t *sigmask, int *nready);
+struct shim_waiter;
+int shim_sleep(const struct shim_waiter *w, struct pollfd *extra, nfds_t nextra,
+	       int timeout_ms, const sigset_t *sigmask, int *nready);
+int shim_move_high(int fd);
 int shim_pre_child_open(uint32_t *parent_id, uint64_t *secret);
 int shim_pre_child_cmd(struct ipc_cmd *c, struct ipc_cpl *cpl);
 void shim_pre_child_close(void);
@@ -153,6 +155,22 @@ int shim_ctl_call(const struct ipc_msg *req, int fd_out, struct ipc_result *res,
 pid_t shim_engine_pid(void);
 extern __thread int shim_ctl_busy;
 
+/* waiter.c: what a blocked call sleeps on */
+
+/**
+ * struct shim_waiter - one wait's doorbell (shim_waiter_get())
+ * @bit:	the wake-me bit to arm: IPC_WAITER_BIT(n) or IPC_WAIT_SHARED
+ * @fd:		the doorbell to sleep on, or -1 for the shared one
+ */
+struct shim_waiter {
+	uint64_t bit;
+	int fd;
+};
+
+void shim_waiter_get(struct shim_waiter *w);
+void shim_waiter_put(const struct shim_waiter *w);
+void shim_waiters_forget(void);
+
 /* scm.c: engine sockets in SCM_RIGHTS on AF_UNIX sockets */
 void scm_pass(const struct msghdr *m);
 void scm_adopt(struct msghdr *m);
@@ -163,8 +181,8 @@ int esock_new(uint32_t id, int type, uint64_t tx_off, uint64_t rx_off,
 	      struct shim_sock **out);
 int esock_run(struct ipc_cmd *c, struct ipc_cpl *cpl);
 int esock_take_error(struct shim_sock *s);
-void esock_arm_state(struct shim_sock *s);
-void esock_disarm_state(struct shim_sock *s);
+void esock_arm_state(struct shim_sock *s, uint64_t who);
+void esock_disarm_state(struct shim_sock *s, uint64_t who);
 int64_t esock_deadline(const struct timeval *tv);
 int esock_left_ms(int64_t deadline);
 struct shim_sock *esock_get(int fd);
@@ -185,8 +203,8 @@ int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 		     socklen_t *len);
 int esock_fionread(struct shim_sock *s);
 short esock_revents(struct shim_sock *s, short events);
-bool esock_arm(struct shim_sock *s, short events);
-void esock_disarm(struct shim_sock *s);
+bool esock_arm(struct shim_sock *s, short events, uint64_t who);
+void esock_disarm(struct shim_sock *s, uint64_t who);
 uint32_t esock_rx_mark(const struct shim_sock *s);
 uint32_t esock_tx_mark(const struct shim_sock *s);
 
@@ -205,6 +223,6 @@ ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len,
 ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags);
 int stream_fionread(struct shim_sock *s);
 short stream_revents(struct shim_sock *s, short events);
-bool stream_arm(struct shim_sock *s, short events);
+bool stream_arm(struct shim_sock *s, short events, uint64_t who);
 
 #endif /* NSSHIM_SHIM_H */

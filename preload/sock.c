@@ -297,17 +297,17 @@ int64_t esock_deadline(const struct timeval *tv)
 	return tv_ms(tv) >= 0 ? now_ms() + tv_ms(tv) : -1;
 }
 
-/** esock_arm_state() - ask the engine to ring us on a state change. */
-void esock_arm_state(struct shim_sock *s)
+/** esock_arm_state() - ask the engine to ring waiter @who on a state
+ * change. */
+void esock_arm_state(struct shim_sock *s, uint64_t who)
 {
-	atomic_store_explicit(&s->st->wait, 1, memory_order_release);
-	atomic_thread_fence(memory_order_seq_cst);
+	ipc_doorbell_wait_prepare(&s->st->wait, who);
 }
 
 /** esock_disarm_state() - undo esock_arm_state(). */
-void esock_disarm_state(struct shim_sock *s)
+void esock_disarm_state(struct shim_sock *s, uint64_t who)
 {
-	atomic_store_explicit(&s->st->wait, 0, memory_order_relaxed);
+	ipc_doorbell_wait_cancel(&s->st->wait, who);
 }
 
 /**
@@ -356,7 +356,7 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	pthread_mutex_lock(&s->tx_lock);
 	for (;;) {
 		rc = ipc_recring_send(&s->tx.rec, &meta, buf, len);
-		(void)ipc_recring_kick(&s->tx.rec, shim_engine_efd());
+		(void)ipc_recring_kick(&s->tx.rec, shim_engine_bells());
 		if (rc != -EAGAIN)
 			break;
 		if (s->nonblock || (flags & MSG_DONTWAIT))
@@ -408,7 +408,7 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 				      flags & MSG_PEEK ? IPC_REC_PEEK : 0,
 				      &reclen);
 		if (rc >= 0) {
-			(void)ipc_recring_kick(&s->rx.rec, shim_engine_efd());
+			(void)ipc_recring_kick(&s->rx.rec, shim_engine_bells());
 			break;
 		}
 		if (rc != -EAGAIN) {
@@ -667,42 +667,41 @@ short esock_revents(struct shim_sock *s, short events)
 }
 
 /**
- * esock_arm() - set the wake-me flags for @events before sleeping in poll
+ * esock_arm() - set waiter @who's wake-me bits for @events before sleeping
+ * in poll
  *
  * Return: true if @s turned ready meanwhile (the caller must not sleep).
  */
-bool esock_arm(struct shim_sock *s, short events)
+bool esock_arm(struct shim_sock *s, short events, uint64_t who)
 {
 	bool ready = false;
 
 	if (s->type == SOCK_STREAM)
-		return stream_arm(s, events);
-	esock_arm_state(s);
+		return stream_arm(s, events, who);
+	esock_arm_state(s, who);
 	if (events & (POLLIN | POLLRDNORM)) {
 		pthread_mutex_lock(&s->rx_lock);
-		ready |= ipc_recring_wait_prepare(&s->rx.rec, 0) != 0;
+		ready |= ipc_recring_wait_prepare(&s->rx.rec, 0, who) != 0;
 		pthread_mutex_unlock(&s->rx_lock);
 	}
 	if (events & (POLLOUT | POLLWRNORM)) {
 		pthread_mutex_lock(&s->tx_lock);
-		ready |= ipc_recring_wait_prepare(
-				 &s->tx.rec, ipc_recring_need(DGRAM_MAX)) != 0;
+		ready |= ipc_recring_wait_prepare(&s->tx.rec,
+						  ipc_recring_need(DGRAM_MAX),
+						  who) != 0;
 		pthread_mutex_unlock(&s->tx_lock);
 	}
 	return ready || atomic_load(&s->st->err);
 }
 
-/** esock_disarm() - clear the flags esock_arm() set. */
-void esock_disarm(struct shim_sock *s)
+/** esock_disarm() - clear the bits esock_arm() set for @who. */
+void esock_disarm(struct shim_sock *s, uint64_t who)
 {
-	/* The record ring's flags are its byte ring's, either kind. */
-	pthread_mutex_lock(&s->rx_lock);
-	ipc_bytering_wait_cancel(&s->rx.byte);
-	pthread_mutex_unlock(&s->rx_lock);
-	pthread_mutex_lock(&s->tx_lock);
-	ipc_bytering_wait_cancel(&s->tx.byte);
-	pthread_mutex_unlock(&s->tx_lock);
-	esock_disarm_state(s);
+	/* The record ring's masks are its byte ring's, either kind; a
+	 * cancel is one atomic and-not, no lock needed. */
+	ipc_bytering_wait_cancel(&s->rx.byte, who);
+	ipc_bytering_wait_cancel(&s->tx.byte, who);
+	esock_disarm_state(s, who);
 }
 
 /*

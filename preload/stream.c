@@ -362,7 +362,7 @@ ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 			done += (size_t)rc;
 			if (rc)
 				(void)ipc_bytering_kick(&s->tx.byte,
-							shim_engine_efd());
+							shim_engine_bells());
 			if (done == len)
 				break;
 		}
@@ -465,7 +465,7 @@ ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 			got += (size_t)rc;
 			if (!(flags & MSG_PEEK))
 				(void)ipc_bytering_kick(&s->rx.byte,
-							shim_engine_efd());
+							shim_engine_bells());
 			if (got == len || !all)
 				break;
 			continue;
@@ -545,21 +545,23 @@ short stream_revents(struct shim_sock *s, short events)
 }
 
 /**
- * stream_arm() - set the wake-me flags for @events, then re-check
+ * stream_arm() - set waiter @who's wake-me bits for @events, then
+ * re-check
  *
  * Return: true if @s is ready now (the caller must not sleep).
  */
-bool stream_arm(struct shim_sock *s, short events)
+bool stream_arm(struct shim_sock *s, short events, uint64_t who)
 {
-	esock_arm_state(s);
+	esock_arm_state(s, who);
 	if ((events & (POLLIN | POLLRDNORM)) && !s->listening) {
 		pthread_mutex_lock(&s->rx_lock);
-		(void)ipc_bytering_wait_prepare(&s->rx.byte, 0);
+		(void)ipc_bytering_wait_prepare(&s->rx.byte, 0, who);
 		pthread_mutex_unlock(&s->rx_lock);
 	}
 	if (events & (POLLOUT | POLLWRNORM)) {
 		pthread_mutex_lock(&s->tx_lock);
-		(void)ipc_bytering_wait_prepare(&s->tx.byte, writable_need(s));
+		(void)ipc_bytering_wait_prepare(&s->tx.byte, writable_need(s),
+						who);
 		pthread_mutex_unlock(&s->tx_lock);
 	}
 	/* Every flag is set and fenced: what is ready now stays visible. */

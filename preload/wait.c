@@ -18,10 +18,11 @@
 #include "wait.h"
 
 /* rested() - nothing the caller watches changed since it looked. */
-static bool rested(struct shim_sock *s, const struct esock_wait *w)
+static bool rested(struct shim_sock *s, const struct esock_wait *w,
+		   uint64_t who)
 {
 	if ((w->flags & ESOCK_WAIT_RING) &&
-	    ipc_bytering_wait_prepare(w->ring, w->need) != 0)
+	    ipc_bytering_wait_prepare(w->ring, w->need, who) != 0)
 		return false;
 	if (!(w->flags & ESOCK_WAIT_STATE))
 		return true;
@@ -36,8 +37,9 @@ static bool rested(struct shim_sock *s, const struct esock_wait *w)
  * esock_wait() - sleep until @s may be ready: a doorbell, a state-word
  * change, @w->deadline, a signal or the engine's death
  *
- * Arms what @w->flags name, re-checks, sleeps (dropping @w->lock) only
- * if nothing changed meanwhile, then disarms.  The caller re-checks its
+ * Takes a waiter (waiter.c), arms its bit on what @w->flags name,
+ * re-checks, sleeps (dropping @w->lock) only if nothing changed
+ * meanwhile, then disarms.  The caller re-checks its
  * condition after a 0 return: a wake says only that something may have
  * changed.
  *
@@ -46,22 +48,25 @@ static bool rested(struct shim_sock *s, const struct esock_wait *w)
  */
 int esock_wait(struct shim_sock *s, const struct esock_wait *w)
 {
+	struct shim_waiter me;
 	int rc = 0;
 
+	shim_waiter_get(&me);
 	if (w->flags & ESOCK_WAIT_STATE)
-		esock_arm_state(s);
-	if (rested(s, w)) {
+		esock_arm_state(s, me.bit);
+	if (rested(s, w, me.bit)) {
 		if (w->lock)
 			pthread_mutex_unlock(w->lock);
-		rc = shim_sleep(NULL, 0, esock_left_ms(w->deadline), NULL,
+		rc = shim_sleep(&me, NULL, 0, esock_left_ms(w->deadline), NULL,
 				NULL);
 		if (w->lock)
 			pthread_mutex_lock(w->lock);
 	}
 	if (w->ring)
-		ipc_bytering_wait_cancel(w->ring);
+		ipc_bytering_wait_cancel(w->ring, me.bit);
 	if (w->flags & ESOCK_WAIT_STATE)
-		esock_disarm_state(s);
+		esock_disarm_state(s, me.bit);
+	shim_waiter_put(&me);
 	if (rc == -ETIMEDOUT && w->deadline >= 0 &&
 	    esock_left_ms(w->deadline) == 0)
 		return -EAGAIN;

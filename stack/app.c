@@ -13,8 +13,9 @@
  * Each app gets its own sealed memfd arena with one command ring, one
  * table of socket state words and two rings per socket (tx: app to
  * engine, rx: engine to app): record rings for UDP, byte rings for TCP;
- * and two eventfds: the engine sleeps on one
- * (in the loop), the app's threads on the other.  The layout and command
+ * and doorbells (ipc/doorbell.h): the engine sleeps on one (in the loop),
+ * the app's threads on a shared one and on private waiters' ones, made on
+ * request (WAITER); the engine keeps only the ends it needs.  The layout and command
  * encoding are in include/nsstack/shimproto.h.
  *
  * The engine is always "asleep" on every ring the app produces into (the
@@ -81,13 +82,29 @@ struct app_stats *stats_of(struct engine *eng)
 	return &eng->apps->stats;
 }
 
-/* wake_app() - ring the app if a thread sleeps on @st's state words. */
+/* wake_app() - ring the app's threads that sleep on @st's state words. */
 static void wake_app(struct app *a, struct shim_sock_state *st)
 {
+	uint64_t who;
+
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load_explicit(&st->wait, memory_order_acquire) &&
-	    ipc_doorbell_take(&st->wait))
-		(void)ipc_doorbell_ring(a->efd_app);
+	if (!atomic_load_explicit(&st->wait, memory_order_acquire))
+		return;
+	who = ipc_doorbell_take(&st->wait);
+	if (who)
+		(void)ipc_doorbell_ring_mask(&a->bells, who);
+}
+
+/* close_fds() - close the @n fds at @fds that are open; mark them -1. */
+static void close_fds(int *fds, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
 }
 
 static struct shim_sock_state *state_of(struct app *a, struct app_sock *s)
@@ -174,8 +191,9 @@ void pump_rx(struct app *a, struct app_sock *s)
 		rc = ipc_recring_send(&s->rx.rec, &meta, d->data, d->len);
 		if (rc == -EAGAIN) {
 			/* Ready again at once: the app freed space meanwhile. */
-			if (ipc_recring_wait_prepare(
-				    &s->rx.rec, ipc_recring_need(d->len)) == 1)
+			if (ipc_recring_wait_prepare(&s->rx.rec,
+						     ipc_recring_need(d->len),
+						     IPC_WAIT_SHARED) == 1)
 				continue;
 			break;
 		}
@@ -191,7 +209,7 @@ void pump_rx(struct app *a, struct app_sock *s)
 		sent = true;
 	}
 	if (sent)
-		(void)ipc_recring_kick(&s->rx.rec, a->efd_app);
+		(void)ipc_recring_kick(&s->rx.rec, &a->bells);
 }
 
 static void on_ready(struct sock *sk, unsigned int events, void *arg)
@@ -247,7 +265,7 @@ static bool drain_tx(struct app *a, struct app_sock *s)
 			post_error(a, s, (int)-n);
 	}
 	if (did)
-		(void)ipc_recring_kick(&s->tx.rec, a->efd_app);
+		(void)ipc_recring_kick(&s->tx.rec, &a->bells);
 	return did;
 }
 
@@ -364,7 +382,8 @@ static void tcp_pump_rx(struct app *a, struct app_sock *s)
 		if (!tcb->rcv.len || tcb->shut_rd)
 			break;
 		if (room == 0) {
-			if (ipc_bytering_wait_prepare(&s->rx.byte, 1) == 1)
+			if (ipc_bytering_wait_prepare(&s->rx.byte, 1,
+						      IPC_WAIT_SHARED) == 1)
 				continue;
 			break;
 		}
@@ -381,7 +400,7 @@ static void tcp_pump_rx(struct app *a, struct app_sock *s)
 		sent = true;
 	}
 	if (sent)
-		(void)ipc_bytering_kick(&s->rx.byte, a->efd_app);
+		(void)ipc_bytering_kick(&s->rx.byte, &a->bells);
 }
 
 /*
@@ -435,7 +454,7 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 	if (!done)
 		return false;
 	(void)ipc_bytering_consume(&s->tx.byte, done);
-	(void)ipc_bytering_kick(&s->tx.byte, a->efd_app);
+	(void)ipc_bytering_kick(&s->tx.byte, &a->bells);
 	return true;
 }
 
@@ -676,15 +695,18 @@ void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
 	if (s->sh) {
 		/* A new holder of a shared socket: the callback stays. */
 		if (s->kind == APP_UDP)
-			(void)ipc_recring_wait_prepare(&s->tx.rec, 0);
+			(void)ipc_recring_wait_prepare(&s->tx.rec, 0,
+						       IPC_WAIT_SHARED);
 		else
-			(void)ipc_bytering_wait_prepare(&s->tx.byte, 0);
+			(void)ipc_bytering_wait_prepare(&s->tx.byte, 0,
+							IPC_WAIT_SHARED);
 	} else if (s->kind == APP_UDP) {
 		sock_set_ready(s->sk, on_ready, s);
-		(void)ipc_recring_wait_prepare(&s->tx.rec, 0);
+		(void)ipc_recring_wait_prepare(&s->tx.rec, 0, IPC_WAIT_SHARED);
 	} else {
 		tcp_set_ready(s->tcb, on_tcp_ready, s);
-		(void)ipc_bytering_wait_prepare(&s->tx.byte, 0);
+		(void)ipc_bytering_wait_prepare(&s->tx.byte, 0,
+						IPC_WAIT_SHARED);
 		tcp_publish(a, s);
 	}
 }
@@ -1029,7 +1051,7 @@ static void move_one(void *arg, const uint8_t *p, size_t n)
 static void move_rx(struct app_sock *from, struct app_sock *to)
 {
 	app_rx_drain(from->app, from, move_one, to);
-	(void)ipc_bytering_kick(&to->rx.byte, to->app->efd_app);
+	(void)ipc_bytering_kick(&to->rx.byte, &to->app->bells);
 }
 
 /**
@@ -1295,7 +1317,7 @@ static bool service_cmds(struct app *a, bool *dead)
 			stats_of(a->eng)->ShimBadCmds++;
 	}
 	if (did)
-		(void)ipc_cmdring_kick(&a->cmd, a->efd_app);
+		(void)ipc_cmdring_kick(&a->cmd, &a->bells);
 	return did;
 }
 
@@ -1314,7 +1336,7 @@ static bool tcp_doorbell(struct app *a, struct app_sock *s)
 
 	if (!s->id || s->broken)
 		return more;
-	if (ipc_bytering_wait_prepare(&s->tx.byte, 0) == 1 &&
+	if (ipc_bytering_wait_prepare(&s->tx.byte, 0, IPC_WAIT_SHARED) == 1 &&
 	    (tcp_send_space(s->tcb) || s->wr_dead))
 		more = true;
 	return more;
@@ -1351,10 +1373,11 @@ void app_doorbell(struct app *a)
 			if (rx_owner(s) && (s->sk->rq_head || s->sk->err))
 				pump_rx(a, s);
 			if (!s->broken &&
-			    ipc_recring_wait_prepare(&s->tx.rec, 0) == 1)
+			    ipc_recring_wait_prepare(&s->tx.rec, 0,
+						     IPC_WAIT_SHARED) == 1)
 				more = true;
 		}
-		if (ipc_cmdring_wait_prepare(&a->cmd) == 1)
+		if (ipc_cmdring_wait_prepare(&a->cmd, IPC_WAIT_SHARED) == 1)
 			more = true;
 		if (!more)
 			return;
@@ -1367,7 +1390,7 @@ void app_doorbell(struct app *a)
 		return;
 	}
 	/* Still busy: come back after the rest of the loop had its turn. */
-	(void)ipc_doorbell_ring(a->efd_engine);
+	(void)ipc_doorbell_ring(a->efd_engine_ring);
 }
 
 static void efd_event(void *arg, int events)
@@ -1388,7 +1411,7 @@ static void ctl_event(void *arg, int events)
 		n = ipc_ctl_recv(a->fd, buf, sizeof(buf), fds, IPC_CTL_MAX_FDS,
 				 &nfds, NULL);
 		if (n > 0 || n == -EMSGSIZE) {
-			/* PASS or ADOPT; it closes every fd that came. */
+			/* PASS, ADOPT or WAITER; it closes every fd that came. */
 			pass_ctl_msg(a, buf, n > 0 ? (size_t)n : 0, fds, nfds);
 			return;
 		}
@@ -1429,12 +1452,39 @@ void app_detach(struct app *a)
 	engine_loop_unwatch(a->watch);
 	engine_loop_unwatch(a->efd_watch);
 	close(a->fd);
-	if (a->efd_engine >= 0)
-		close(a->efd_engine);
-	if (a->efd_app >= 0)
-		close(a->efd_app);
+	close_fds(&a->efd_engine, 1);
+	close_fds(&a->efd_engine_ring, 1);
+	close_fds(&a->bells.shared, 1);
+	close_fds(a->waiter, IPC_WAITERS);
 	ipc_arena_close(&a->arena);
 	free(a);
+}
+
+/**
+ * app_waiter_open() - WELCOME'd app @a asks for private waiter @slot's
+ * doorbell (ipc/doorbell.h): make it, keep its ring end in place of any
+ * earlier one (a new program after exec reuses the numbers)
+ * @a:		the app
+ * @slot:	0 .. IPC_WAITERS - 1 (decoding checked it)
+ * @wait_end:	set to the sleeping end, for the RESULT; the caller closes
+ *		it after sending
+ *
+ * Return: 0 or -errno.
+ */
+int app_waiter_open(struct app *a, uint32_t slot, int *wait_end)
+{
+	int bell[2], rc;
+
+	if (slot >= IPC_WAITERS)
+		return -EINVAL;
+	rc = ipc_doorbell_open(bell);
+	if (rc)
+		return rc;
+	close_fds(&a->waiter[slot], 1);
+	a->waiter[slot] = bell[IPC_BELL_RING];
+	*wait_end = bell[IPC_BELL_WAIT];
+	stats_of(a->eng)->ShimWaiters++;
+	return 0;
 }
 
 static void reject(struct engine *eng, int fd, int err)
@@ -1451,9 +1501,14 @@ static void reject(struct engine *eng, int fd, int err)
 	close(fd);
 }
 
-/* app_setup() - arena, rings, doorbells; 0 or -errno. */
-static int app_setup(struct app *a)
+/*
+ * app_setup() - arena, rings, doorbells; 0 or -errno.  *@app_end is set
+ * to the sleeping end of the app's shared doorbell, for WELCOME (the
+ * engine keeps only the ring end).
+ */
+static int app_setup(struct app *a, int *app_end)
 {
+	int bell[2];
 	uint32_t i;
 	void *r;
 	int rc;
@@ -1483,13 +1538,20 @@ static int app_setup(struct app *a)
 	if (rc)
 		return rc;
 	a->state = ipc_arena_region(&a->arena, a->state_off);
-	rc = ipc_doorbell_open(&a->efd_engine);
-	if (!rc)
-		rc = ipc_doorbell_open(&a->efd_app);
-	return rc;
+	rc = ipc_doorbell_open(bell);
+	if (rc)
+		return rc;
+	a->efd_engine = bell[IPC_BELL_WAIT];
+	a->efd_engine_ring = bell[IPC_BELL_RING];
+	rc = ipc_doorbell_open(bell);
+	if (rc)
+		return rc;
+	a->bells.shared = bell[IPC_BELL_RING];
+	*app_end = bell[IPC_BELL_WAIT];
+	return 0;
 }
 
-static int send_welcome(struct app *a)
+static int send_welcome(struct app *a, int app_end)
 {
 	struct ipc_msg m = { .type = IPC_MSG_WELCOME, .version = IPC_VERSION };
 	int fds[IPC_WFD_COUNT];
@@ -1506,8 +1568,8 @@ static int send_welcome(struct app *a)
 	m.u.welcome.cmd_slots = SHIM_CMD_SLOTS;
 	m.u.welcome.nfds = IPC_WFD_COUNT;
 	fds[IPC_WFD_ARENA] = a->arena.fd;
-	fds[IPC_WFD_ENGINE] = a->efd_engine;
-	fds[IPC_WFD_THREAD] = a->efd_app;
+	fds[IPC_WFD_ENGINE] = a->efd_engine_ring;
+	fds[IPC_WFD_THREAD] = app_end;
 	n = ipc_msg_encode(&m, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
@@ -1543,8 +1605,9 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 	struct app_table *t = eng->apps;
 	struct ipc_msg m;
 	struct ucred cr;
+	int rc, app_end = -1;
 	struct app *a;
-	int rc;
+	uint32_t i;
 
 	if (!t) {
 		close(fd);
@@ -1571,7 +1634,10 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 	}
 	a->eng = eng;
 	a->fd = fd;
-	a->efd_engine = a->efd_app = -1;
+	a->efd_engine = a->efd_engine_ring = a->bells.shared = -1;
+	a->bells.priv = a->waiter;
+	for (i = 0; i < IPC_WAITERS; i++)
+		a->waiter[i] = -1;
 	a->arena.fd = -1;
 	a->pid = cr.pid;
 	a->uid = cr.uid;
@@ -1579,12 +1645,13 @@ int app_attach(struct engine *eng, int fd, const void *hello, size_t len)
 	a->child = (m.u.hello.flags & IPC_HELLO_F_CHILD) != 0;
 	rc = app_secret(&a->secret);
 	if (!rc)
-		rc = app_setup(a);
+		rc = app_setup(a, &app_end);
 	/* Armed before WELCOME: the app's first kick must find the flag. */
 	if (!rc)
-		(void)ipc_cmdring_wait_prepare(&a->cmd);
+		(void)ipc_cmdring_wait_prepare(&a->cmd, IPC_WAIT_SHARED);
 	if (!rc)
-		rc = send_welcome(a);
+		rc = send_welcome(a, app_end);
+	close_fds(&app_end, 1);
 	if (!rc)
 		rc = engine_loop_watch(eng, fd, LOOP_READABLE, ctl_event, a,
 				       &a->watch);
@@ -1648,7 +1715,7 @@ static const struct {
 	STAT(ShimRxDatagrams), STAT(ShimTcpTxBytes), STAT(ShimTcpRxBytes),
 	STAT(ShimAccepts),     STAT(ShimShares),     STAT(ShimShareDenied),
 	STAT(ShimPasses),      STAT(ShimAdopts),     STAT(ShimAdoptDenied),
-	STAT(ShimCtlBad),
+	STAT(ShimCtlBad),      STAT(ShimWaiters),
 };
 
 /* `nsctl apps`: attached apps, their sockets, and the counters. */

@@ -36,6 +36,7 @@ struct app;
  * @ShimAdoptDenied:	ADOPTs of an fd that is no passed anchor
  * @ShimCtlBad:		control messages after WELCOME that were malformed,
  *			of an unknown type, or came with the wrong fds
+ * @ShimWaiters:	private waiters' doorbells made (WAITER)
  */
 struct app_stats {
 	uint64_t ShimAttaches;
@@ -54,6 +55,7 @@ struct app_stats {
 	uint64_t ShimAdopts;
 	uint64_t ShimAdoptDenied;
 	uint64_t ShimCtlBad;
+	uint64_t ShimWaiters;
 };
 
 int app_init(struct engine *eng);

@@ -449,7 +449,8 @@ static int do_adopt(struct app *a, int fd, struct ipc_result *r)
 }
 
 /**
- * pass_ctl_msg() - a message on @a's control socket after WELCOME
+ * pass_ctl_msg() - a message on @a's control socket after WELCOME (PASS,
+ * ADOPT or WAITER), answered by a RESULT
  * @a:		the app
  * @buf:	the message (untrusted)
  * @len:	its length (0: it was too long)
@@ -467,12 +468,16 @@ void pass_ctl_msg(struct app *a, const void *buf, size_t len, int *fds,
 	if (!len || ipc_msg_decode(buf, len, &m) || m.version != IPC_VERSION ||
 	    (m.type == IPC_MSG_PASS && nfds != 0) ||
 	    (m.type == IPC_MSG_ADOPT && nfds != 1) ||
-	    (m.type != IPC_MSG_PASS && m.type != IPC_MSG_ADOPT)) {
+	    (m.type == IPC_MSG_WAITER && nfds != 0) ||
+	    (m.type != IPC_MSG_PASS && m.type != IPC_MSG_ADOPT &&
+	     m.type != IPC_MSG_WAITER)) {
 		stats_of(a->eng)->ShimCtlBad++;
 		rc = -EBADMSG;
 	} else if (m.type == IPC_MSG_PASS) {
 		r.sock = m.u.pass.sock;
 		rc = do_pass(a, m.u.pass.sock, &anchor);
+	} else if (m.type == IPC_MSG_WAITER) {
+		rc = app_waiter_open(a, m.u.waiter.slot, &anchor);
 	} else {
 		rc = do_adopt(a, fds[0], &r);
 	}

@@ -73,9 +73,14 @@ struct app {
 	uid_t uid;
 	int fd; /* control socket: its hang-up is the app's death */
 	struct loop_watch *watch;
-	int efd_engine; /* the engine sleeps on it; the app rings it */
+	/* The engine's doorbell for this app: we sleep on efd_engine, the
+	 * app rings efd_engine_ring (we keep a copy to ring ourselves). */
+	int efd_engine, efd_engine_ring;
 	struct loop_watch *efd_watch;
-	int efd_app; /* the app's threads sleep on it */
+	/* Where the app's threads sleep: bells.shared rings its shared
+	 * doorbell, bells.priv = waiter[] its private waiters' (WAITER). */
+	struct ipc_bells bells;
+	int waiter[IPC_WAITERS];
 	struct ipc_arena arena;
 	uint64_t cmd_off, state_off;
 	struct ipc_cmdring cmd;
@@ -107,6 +112,7 @@ struct app_sock *slot_new(struct app *a, enum app_kind kind, int *err);
 void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl);
 unsigned int next_used(const struct app *a, unsigned int slot);
 struct app_sock *sock_lookup(struct app *a, uint32_t id);
+int app_waiter_open(struct app *a, uint32_t slot, int *wait_end);
 int share_into(struct app *a, struct app_sock *ps, struct ipc_cpl *cpl);
 bool tcp_service(struct app *a, struct app_sock *s);
 void pump_rx(struct app *a, struct app_sock *s);

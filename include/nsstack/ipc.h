@@ -75,15 +75,25 @@ enum ipc_ring_kind {
 	IPC_RING_CMD = 3,     /* per-thread commands: struct ipc_cmdring */
 };
 
+/*
+ * Wake-me masks (ipc/doorbell.h): bit i < IPC_WAITERS is the app's private
+ * waiter i, sleeping on a doorbell of its own (WAITER below);
+ * IPC_WAIT_SHARED is whoever sleeps on the side's shared doorbell.
+ */
+#define IPC_WAITERS 63u
+#define IPC_WAIT_SHARED (UINT64_C(1) << 63)
+#define IPC_WAITER_BIT(i) (UINT64_C(1) << (i))
+
 /**
  * struct ipc_spsc_shm - the shared words of one single-producer,
  * single-consumer queue
  * @head:	units consumed, free-running; written only by the consumer
  * @tail:	units produced, free-running; written only by the producer
- * @cons_wait:	non-zero while the consumer sleeps waiting for data; set by
- *		the consumer, cleared by whichever side sees it first
- * @prod_wait:	while the producer sleeps: the free units it waits for;
- *		set by the producer, cleared by whichever side sees it first
+ * @cons_wait:	the sleeping consumer threads (ipc/doorbell.h's waiter
+ *		bits); each sets its own bit, clears it when it wakes; the
+ *		other side takes them all when it rings
+ * @prod_wait:	the sleeping producer threads, likewise
+ * @prod_need:	the free units the last producer to sleep waits for
  *
  * A unit is a byte for byte and record rings and a slot for command rings.
  * used = tail - head (mod 2^32) is always <= capacity; a reader that finds
@@ -92,8 +102,9 @@ enum ipc_ring_kind {
 struct ipc_spsc_shm {
 	alignas(IPC_CACHELINE) _Atomic uint32_t head;
 	alignas(IPC_CACHELINE) _Atomic uint32_t tail;
-	alignas(IPC_CACHELINE) _Atomic uint32_t cons_wait;
-	_Atomic uint32_t prod_wait;
+	alignas(IPC_CACHELINE) _Atomic uint64_t cons_wait;
+	_Atomic uint64_t prod_wait;
+	_Atomic uint32_t prod_need;
 };
 
 /**
@@ -247,6 +258,9 @@ enum ipc_msg_type {
 	IPC_MSG_PASS = 4,   /* app -> engine: a passable anchor for a socket */
 	IPC_MSG_ADOPT = 5,  /* app -> engine: this fd came to me; its socket */
 	IPC_MSG_RESULT = 6, /* engine -> app: how PASS or ADOPT went */
+	/* app -> engine: make private waiter N's doorbell (ipc/doorbell.h);
+	 * the RESULT carries its sleeping end */
+	IPC_MSG_WAITER = 7,
 };
 
 #define IPC_MSG_HDR_LEN 8u
@@ -254,7 +268,8 @@ enum ipc_msg_type {
 #define IPC_MSG_WELCOME_LEN (IPC_MSG_HDR_LEN + 48u)
 #define IPC_MSG_REJECT_LEN (IPC_MSG_HDR_LEN + 4u)
 #define IPC_MSG_PASS_LEN (IPC_MSG_HDR_LEN + 8u)
-#define IPC_MSG_ADOPT_LEN IPC_MSG_PASS_LEN /* 8 reserved bytes */
+#define IPC_MSG_ADOPT_LEN IPC_MSG_PASS_LEN  /* 8 reserved bytes */
+#define IPC_MSG_WAITER_LEN IPC_MSG_PASS_LEN /* a waiter number, padding */
 #define IPC_MSG_RESULT_LEN (IPC_MSG_HDR_LEN + 32u)
 #define IPC_MSG_MAX_LEN 256u
 
@@ -277,8 +292,8 @@ enum ipc_msg_type {
 /* The fds that come with WELCOME, in this order. */
 enum ipc_welcome_fd {
 	IPC_WFD_ARENA = 0,  /* the arena memfd */
-	IPC_WFD_ENGINE = 1, /* eventfd the engine sleeps on (app rings it) */
-	IPC_WFD_THREAD = 2, /* eventfd the first app thread sleeps on */
+	IPC_WFD_ENGINE = 1, /* the ring end of the engine's doorbell */
+	IPC_WFD_THREAD = 2, /* the sleeping end of the app's shared doorbell */
 	IPC_WFD_COUNT = 3,
 };
 

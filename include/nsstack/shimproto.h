@@ -186,18 +186,19 @@
  * @err:	pending error (positive errno) for SO_ERROR and the next call;
  *		the shim takes it with an exchange.  Stored after @events,
  *		loaded before it: "State before error" above
- * @wait:	non-zero while an app thread sleeps waiting for @events;
- *		the engine takes it and rings the app's doorbell
  * @tcp_state:	stream sockets: the engine TCB's state (enum tcp_state
  *		numbering: 0 CLOSED, 1 LISTEN, 2 SYN-SENT, ...), for
  *		diagnostics; readiness is decided by @events alone
+ * @wait:	the app threads asleep waiting for @events (ipc/doorbell.h's
+ *		waiter bits); the engine takes them and rings each one's
+ *		doorbell
  */
 struct shim_sock_state {
 	alignas(IPC_CACHELINE) _Atomic uint32_t id;
 	_Atomic uint32_t events;
 	_Atomic uint32_t err;
-	_Atomic uint32_t wait;
 	_Atomic uint32_t tcp_state;
+	_Atomic uint64_t wait;
 };
 
 _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,

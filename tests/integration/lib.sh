@@ -194,6 +194,12 @@ nst_stat() {
 		'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
 
+# nst_app_stat NAME: the engine's app counter NAME (`nsctl apps`).
+nst_app_stat() {
+	nsctl -j apps | /usr/bin/python3 -c \
+		'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
+}
+
 # nst_pcap_clean FILE: no malformed packet and no checksum error in FILE.
 nst_pcap_clean() {
 	local bad

@@ -32,9 +32,6 @@ nst_wait_for 5 nsx sh -c "ss -Huln 'sport = :$PORT' | grep -q ." ||
 shim() {
 	nsx env LD_PRELOAD="$SHIM" NSSHIM_SOCKET="$NST_CTL" "$@"
 }
-app_counter() {
-	nsctl -j apps | $PY -c 'import json,sys; print(json.load(sys.stdin)["counters"][sys.argv[1]])' "$1"
-}
 app_count() {
 	nsctl -j apps | $PY -c 'import json,sys; print(len(json.load(sys.stdin)["apps"]))'
 }
@@ -56,7 +53,7 @@ done
 wait "$good" || nst_fail "good app failed: $(cat "$NST_DIR/good.out")"
 [[ $(cat "$NST_DIR/good.out") == "ok 1000" ]] ||
 	nst_fail "good app: $(cat "$NST_DIR/good.out")"
-bad=$(($(app_counter ShimBadCmds) + $(app_counter ShimBadRings)))
+bad=$(($(nst_app_stat ShimBadCmds) + $(nst_app_stat ShimBadRings)))
 ((bad > 0)) || nst_fail "no damage counted: $(nsctl -j apps)"
 nst_wait_for 5 test "$(app_count)" = 0 || nst_fail "apps left attached: $(nsctl apps)"
 echo "engine alive; $finished scribblers ran to the end, $died stopped early;" \
@@ -69,19 +66,19 @@ echo "== (b) another user"
 as_nobody() {
 	shim setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
-att0=$(app_counter ShimAttaches)
+att0=$(nst_app_stat ShimAttaches)
 chmod 0711 "$NST_DIR"
 res=$(as_nobody env NSSHIM_LOG=1 timeout 20 $PY "$here/shim_client.py" \
 	"$KERNEL4" $PORT 10 2>&1) || true
 grep -q 'attach failed' <<<"$res" || nst_fail "nobody attached? $res"
-[[ $(app_counter ShimAttaches) == "$att0" ]] || nst_fail "nobody attached: $(nsctl apps)"
+[[ $(nst_app_stat ShimAttaches) == "$att0" ]] || nst_fail "nobody attached: $(nsctl apps)"
 echo "socket mode 0600 keeps uid 65534 out: $(grep -m1 'attach failed' <<<"$res")"
 chmod 0666 "$NST_CTL"
 res=$(as_nobody env NSSHIM_LOG=1 timeout 20 $PY "$here/shim_client.py" \
 	"$KERNEL4" $PORT 10 2>&1) || true
 grep -q 'control: refused a client of another user' "$NST_DIR/engine.log" ||
 	nst_fail "engine did not refuse uid 65534: $(tail -3 "$NST_DIR/engine.log")"
-[[ $(app_counter ShimAttaches) == "$att0" ]] || nst_fail "nobody attached: $(nsctl apps)"
+[[ $(nst_app_stat ShimAttaches) == "$att0" ]] || nst_fail "nobody attached: $(nsctl apps)"
 grep -q 'attach failed' <<<"$res" || nst_fail "shim did not report the refusal: $res"
 [[ $(tail -1 <<<"$res") == "ok 10" ]] || nst_fail "refused app did not fall back to the kernel: $res"
 echo "with the mode opened, the engine's SO_PEERCRED check refuses it; its sockets stay on the kernel (ok 10)"

@@ -34,9 +34,10 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"ipc_stress: FAILED: %s (producer %d, consumer %d, "
 			"%llu bytes received, status 0x%x, head %u tail %u "
-			"cons_wait %u prod_wait %u)\n",
+			"cons_wait %#llx prod_wait %#llx)\n",
 			strerror(-rc), res.prod.err, res.cons.err,
 			(unsigned long long)res.cons.bytes, res.status,
-			res.head, res.tail, res.cons_wait, res.prod_wait);
+			res.head, res.tail, (unsigned long long)res.cons_wait,
+			(unsigned long long)res.prod_wait);
 	return rc ? 1 : 0;
 }

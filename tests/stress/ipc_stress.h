@@ -58,7 +58,8 @@ struct stress_result {
 	struct stress_side prod, cons;
 	double secs;
 	int status;
-	uint32_t head, tail, cons_wait, prod_wait;
+	uint32_t head, tail;
+	uint64_t cons_wait, prod_wait;
 };
 
 static uint64_t stress_rand(uint64_t *s)
@@ -82,7 +83,7 @@ static int stress_sleep(struct ipc_bytering *r, uint32_t need, int efd,
 			struct stress_side *me)
 {
 	struct timespec ts = { STRESS_WAIT_S, 0 };
-	int rc = ipc_bytering_wait_prepare(r, need);
+	int rc = ipc_bytering_wait_prepare(r, need, IPC_WAIT_SHARED);
 
 	if (rc < 0)
 		return rc;
@@ -95,13 +96,13 @@ static int stress_sleep(struct ipc_bytering *r, uint32_t need, int efd,
 		if (rc == -EINTR)
 			rc = 0;
 	}
-	ipc_bytering_wait_cancel(r);
+	ipc_bytering_wait_cancel(r, IPC_WAIT_SHARED);
 	return rc;
 }
 
 static void stress_kick(struct ipc_bytering *r, int efd, struct stress_side *me)
 {
-	int rc = ipc_bytering_kick(r, efd);
+	int rc = ipc_bytering_kick(r, &(struct ipc_bells){ .shared = efd });
 
 	if (rc > 0)
 		me->rings++;
@@ -234,7 +235,8 @@ static int stress_run(uint64_t total, uint32_t cap, uint64_t seed,
 	struct ipc_arena a;
 	struct ipc_bytering r;
 	struct timespec t0, t1;
-	int cons_efd = -1, prod_efd = -1, status = 0, rc;
+	int cons_bell[2] = { -1, -1 }, prod_bell[2] = { -1, -1 };
+	int status = 0, rc;
 	uint64_t off = 0;
 	pid_t pid;
 
@@ -249,7 +251,7 @@ static int stress_run(uint64_t total, uint32_t cap, uint64_t seed,
 			    IPC_RING_BYTES, cap) ||
 	    ipc_bytering_open(&r, ipc_arena_region(&a, off), a.lay.region_len,
 			      cap, true) ||
-	    ipc_doorbell_open(&cons_efd) || ipc_doorbell_open(&prod_efd))
+	    ipc_doorbell_open(cons_bell) || ipc_doorbell_open(prod_bell))
 		return -EINVAL;
 	memset(child, 0, sizeof(*child));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -257,11 +259,13 @@ static int stress_run(uint64_t total, uint32_t cap, uint64_t seed,
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		stress_consume(dup(a.fd), a.lay.size, off, cap, total, cons_efd,
-			       prod_efd, seed * 3 + 1, child);
+		stress_consume(dup(a.fd), a.lay.size, off, cap, total,
+			       cons_bell[IPC_BELL_WAIT],
+			       prod_bell[IPC_BELL_RING], seed * 3 + 1, child);
 		_exit(child->err ? 1 : 0);
 	}
-	stress_produce(&r, cap, total, prod_efd, cons_efd, seed, &res->prod);
+	stress_produce(&r, cap, total, prod_bell[IPC_BELL_WAIT],
+		       cons_bell[IPC_BELL_RING], seed, &res->prod);
 	if (res->prod.err)
 		kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -275,8 +279,10 @@ static int stress_run(uint64_t total, uint32_t cap, uint64_t seed,
 	res->cons_wait = atomic_load(&r.s.shm->cons_wait);
 	res->prod_wait = atomic_load(&r.s.shm->prod_wait);
 	munmap(child, sizeof(*child));
-	close(cons_efd);
-	close(prod_efd);
+	close(cons_bell[0]);
+	close(cons_bell[1]);
+	close(prod_bell[0]);
+	close(prod_bell[1]);
 	ipc_arena_close(&a);
 	if (res->prod.err)
 		return res->prod.err;

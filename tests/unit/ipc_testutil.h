@@ -37,4 +37,14 @@ static inline uint32_t tu_peek(_Atomic uint32_t *w)
 	return atomic_load_explicit(w, memory_order_relaxed);
 }
 
+static inline uint64_t tu_peek64(_Atomic uint64_t *w)
+{
+	return atomic_load_explicit(w, memory_order_relaxed);
+}
+
+static inline void tu_poke64(_Atomic uint64_t *w, uint64_t v)
+{
+	atomic_store_explicit(w, v, memory_order_relaxed);
+}
+
 #endif /* NSSTACK_IPC_TESTUTIL_H */

@@ -34,6 +34,7 @@
 struct fapp {
 	int fd;
 	int efd_engine, efd_app;
+	struct ipc_bells to_engine;
 	struct ipc_arena arena;
 	struct ipc_cmdring cmd;
 	struct app *a;
@@ -70,6 +71,7 @@ static void fapp_attach_flags(struct fapp *f, uint32_t flags)
 		     0);
 	f->efd_engine = fds[1];
 	f->efd_app = fds[2];
+	f->to_engine = (struct ipc_bells){ .shared = f->efd_engine };
 	r = ipc_arena_region(&f->arena, m.u.welcome.cmd_ring_off);
 	cr_assert_not_null(r);
 	cr_assert_eq(ipc_cmdring_info_check(r, f->arena.lay.region_len, &slots),
@@ -384,7 +386,7 @@ Test(app, corrupt_tx_ring_poisons_only_its_socket)
 	fsock_open(&f, &s2);
 	shm = ipc_arena_region(&f.arena, s1.tx_off);
 	atomic_store(&shm->idx.tail, 0x7fffffffu); /* used > cap */
-	(void)write(f.efd_engine, &(uint64_t){ 1 }, 8);
+	(void)ipc_doorbell_ring(f.efd_engine);
 	app_doorbell(f.a);
 	cr_assert_eq(app_stats(&l3_eng)->ShimBadRings, 1);
 	cr_assert_eq(atomic_load(&f.state[SHIM_ID_SLOT(s1.id)].err), EPROTO);
@@ -819,9 +821,9 @@ Test(app, full_rx_ring_keeps_bytes_in_tcp_and_closes_the_window)
 		while ((n = ipc_bytering_read(&s.rx, sink, sizeof(sink))) > 0)
 			read += (size_t)n;
 		if (i == 0)
-			cr_assert_eq(ipc_bytering_kick(&s.rx, f.efd_engine), 1);
+			cr_assert_eq(ipc_bytering_kick(&s.rx, &f.to_engine), 1);
 		else
-			(void)ipc_bytering_kick(&s.rx, f.efd_engine);
+			(void)ipc_bytering_kick(&s.rx, &f.to_engine);
 		app_doorbell(f.a);
 	}
 	cr_assert_eq(t->rcv.len, 0);
@@ -1751,5 +1753,74 @@ Test(app, lingering_close_with_unread_bytes_closes_at_once)
 		ft_free(&seg);
 	}
 	cr_assert(rst);
+	fapp_close(&f);
+}
+
+/* waiter() - WAITER @slot for @f: the doorbell's sleeping end (or -1),
+ * RESULT err. */
+static uint32_t waiter(struct fapp *f, uint32_t slot, int *bell)
+{
+	struct ipc_msg m = { .type = IPC_MSG_WAITER, .version = IPC_VERSION };
+	struct ipc_result res;
+
+	m.u.waiter.slot = slot;
+	return ctl_call(f, &m, -1, &res, bell);
+}
+
+/*
+ * Private waiters (ipc/doorbell.h): two threads asleep on one socket, one
+ * on its own doorbell (waiter 5), one on the shared doorbell; a datagram
+ * rings each once, and nobody else.  Asking again for a number replaces
+ * its doorbell (a program after exec reuses the numbers).
+ */
+Test(app, each_sleeping_waiter_is_rung_on_its_own_doorbell)
+{
+	struct ipc_msg m = { .type = IPC_MSG_WAITER, .version = IPC_VERSION };
+	uint8_t raw[IPC_MSG_MAX_LEN];
+	ssize_t n;
+	struct fapp f;
+	struct fsock s;
+	struct ipc_rec_meta meta;
+	char buf[16];
+	size_t reclen;
+	int bell, old;
+
+	fapp_attach(&f);
+	describe(&f);
+	fsock_open(&f, &s);
+	cr_assert_eq(addr_cmd(&f, IPC_OP_BIND, s.id, L3_US, 5000), 0);
+	cr_assert_eq(waiter(&f, 5, &old), 0);
+	cr_assert_geq(old, 0);
+	cr_assert_eq(waiter(&f, 5, &bell), 0);
+	cr_assert_geq(bell, 0);
+	cr_assert_eq(app_stats(&l3_eng)->ShimWaiters, 2);
+	cr_assert_eq(ipc_recring_wait_prepare(&s.rx, 0, IPC_WAITER_BIT(5)), 0);
+	cr_assert_eq(ipc_recring_wait_prepare(&s.rx, 0, IPC_WAIT_SHARED), 0);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"ping", 4);
+	cr_assert_eq(ipc_doorbell_drain(bell), 1);
+	cr_assert_eq(ipc_doorbell_drain(f.efd_app), 1);
+	/* The replaced doorbell is dead: its ring end was closed. */
+	cr_assert_eq(ipc_doorbell_drain(old), 0);
+	cr_assert_eq(recv(old, buf, 1, MSG_DONTWAIT), 0);
+	cr_assert_eq(
+		ipc_recring_recv(&s.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		4);
+	/* Only the bits it armed: a second datagram wakes nobody. */
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"pong", 4);
+	cr_assert_eq(ipc_doorbell_drain(bell), 0);
+	cr_assert_eq(ipc_doorbell_drain(f.efd_app), 0);
+	/* Numbers past IPC_WAITERS are refused and counted. */
+	m.u.waiter.slot = 5;
+	n = ipc_msg_encode(&m, raw, sizeof(raw));
+	cr_assert_eq(n, IPC_MSG_WAITER_LEN);
+	raw[8] = IPC_WAITERS;
+	cr_assert_eq(ipc_ctl_send(f.fd, raw, (size_t)n, NULL, 0), n);
+	app_ctl_ready(f.a);
+	cr_assert_gt(recv(f.fd, raw, sizeof(raw), 0), 0);
+	cr_assert_eq(ipc_msg_decode(raw, IPC_MSG_RESULT_LEN, &m), 0);
+	cr_assert_eq(m.u.result.err, EBADMSG);
+	cr_assert_eq(app_stats(&l3_eng)->ShimCtlBad, 1);
+	close(old);
+	close(bell);
 	fapp_close(&f);
 }

@@ -189,7 +189,8 @@ static void expect_consumer_eproto(struct pair *p)
 	cr_assert_eq(ipc_bytering_peek(&p->cons, sp), -EPROTO);
 	cr_assert_eq(ipc_bytering_used(&p->cons), -EPROTO);
 	cr_assert_eq(ipc_bytering_consume(&p->cons, 1), -EINVAL);
-	cr_assert_eq(ipc_bytering_wait_prepare(&p->cons, 0), -EPROTO);
+	cr_assert_eq(ipc_bytering_wait_prepare(&p->cons, 0, IPC_WAIT_SHARED),
+		     -EPROTO);
 }
 
 static void expect_producer_eproto(struct pair *p)
@@ -201,7 +202,8 @@ static void expect_producer_eproto(struct pair *p)
 	cr_assert_eq(ipc_bytering_reserve(&p->prod, sp), -EPROTO);
 	cr_assert_eq(ipc_bytering_space(&p->prod), -EPROTO);
 	cr_assert_eq(ipc_bytering_commit(&p->prod, 1), -EINVAL);
-	cr_assert_eq(ipc_bytering_wait_prepare(&p->prod, 1), -EPROTO);
+	cr_assert_eq(ipc_bytering_wait_prepare(&p->prod, 1, IPC_WAIT_SHARED),
+		     -EPROTO);
 }
 
 Test(bytering, corrupt_tail_is_eproto_without_reading)

@@ -153,7 +153,7 @@ Test(ctlmsg, inconsistent_fields_are_ebadmsg)
 }
 
 /*
- * PASS, ADOPT and RESULT (SCM_RIGHTS of engine sockets): bytes written out
+ * PASS, ADOPT, WAITER and RESULT (after WELCOME): bytes written out
  * by hand, little-endian, against decode and encode; every truncation and
  * every out-of-range field is EBADMSG.
  */
@@ -161,6 +161,8 @@ static const uint8_t pass_bytes[] = { 4,    0,	  16,	0,    1, 0, 0, 0,
 				      0x05, 0x00, 0x02, 0x00, 0, 0, 0, 0 };
 static const uint8_t adopt_bytes[] = { 5, 0, 16, 0, 1, 0, 0, 0,
 				       0, 0, 0,	 0, 0, 0, 0, 0 };
+static const uint8_t waiter_bytes[] = { 7,  0, 16, 0, 1, 0, 0, 0,
+					62, 0, 0,  0, 0, 0, 0, 0 };
 static const uint8_t result_bytes[] = {
 	6,    0,    40,	  0,	1,    0,    0,	  0,	/* header */
 	0,    0,    0,	  0,				/* err */
@@ -179,6 +181,7 @@ Test(ctlmsg, pass_adopt_result_decode_encode_and_truncate)
 		size_t len;
 	} all[] = { { pass_bytes, sizeof(pass_bytes) },
 		    { adopt_bytes, sizeof(adopt_bytes) },
+		    { waiter_bytes, sizeof(waiter_bytes) },
 		    { result_bytes, sizeof(result_bytes) } };
 	uint8_t out[IPC_MSG_MAX_LEN];
 	struct ipc_msg m;
@@ -189,6 +192,9 @@ Test(ctlmsg, pass_adopt_result_decode_encode_and_truncate)
 	cr_assert_eq(m.u.pass.sock, 0x20005);
 	cr_assert_eq(ipc_msg_decode(adopt_bytes, sizeof(adopt_bytes), &m), 0);
 	cr_assert_eq(m.type, IPC_MSG_ADOPT);
+	cr_assert_eq(ipc_msg_decode(waiter_bytes, sizeof(waiter_bytes), &m), 0);
+	cr_assert_eq(m.type, IPC_MSG_WAITER);
+	cr_assert_eq(m.u.waiter.slot, IPC_WAITERS - 1);
 	cr_assert_eq(ipc_msg_decode(result_bytes, sizeof(result_bytes), &m), 0);
 	cr_assert_eq(m.type, IPC_MSG_RESULT);
 	cr_assert_eq(m.u.result.err, 0);
@@ -235,6 +241,13 @@ Test(ctlmsg, pass_and_result_fields_out_of_range_are_ebadmsg)
 	memcpy(b, pass_bytes, sizeof(pass_bytes));
 	b[sizeof(pass_bytes) - 1] = 1;
 	cr_assert_eq(ipc_msg_decode(b, sizeof(pass_bytes), &m), -EBADMSG);
+	/* Waiters are numbered 0 .. IPC_WAITERS - 1; padding is zero. */
+	memcpy(b, waiter_bytes, sizeof(waiter_bytes));
+	b[8] = IPC_WAITERS;
+	cr_assert_eq(ipc_msg_decode(b, sizeof(waiter_bytes), &m), -EBADMSG);
+	memcpy(b, waiter_bytes, sizeof(waiter_bytes));
+	b[12] = 1;
+	cr_assert_eq(ipc_msg_decode(b, sizeof(waiter_bytes), &m), -EBADMSG);
 	/* A RESULT the length of a PASS. */
 	memcpy(b, result_bytes, sizeof(result_bytes));
 	b[2] = 16;
