@@ -21,6 +21,9 @@
 #   BENCH_IPERF_SECONDS (10), BENCH_KERNEL_TCP=1 runs the kernel halves of
 #   the TCP workloads even when the engine cannot (to test the harness),
 #   BENCH_KEEP=1 keeps the raw files (report.py WORK OUT re-makes a report).
+#   BENCH_ONLY="WORD..." runs only the measurements it names: workloads
+#   (icmp_echo udp_rr udp_stream tcp_bulk connscale tcp_rr iperf3 http
+#   redis) and peers (pasta slirp4netns lwip, or peers for all three).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +34,7 @@ ping_n=${BENCH_PING_N:-1000}
 udp_s=${BENCH_UDP_SECONDS:-5}
 iperf_s=${BENCH_IPERF_SECONDS:-10}
 kernel_tcp=${BENCH_KERNEL_TCP:-0}
+only=" ${BENCH_ONLY:-} "
 
 udprr=$build/bench/udprr
 nsstackd=$build/nsstackd
@@ -147,9 +151,38 @@ for kv in sys.argv[2:]:
 json.dump(m, open(sys.argv[1], "w"))' "$d/meta.json" "$@"
 }
 
+# want NAME...: whether BENCH_ONLY selects a measurement of workload or
+# peer NAME (any of them); an empty BENCH_ONLY selects every one.  A peer
+# is named alone ("pasta") or as its skip's workload ("peer-pasta").
+want() {
+	local w
+	[[ -z ${only// /} ]] && return 0
+	for w; do
+		w=${w#peer-}
+		[[ $only == *" $w "* ]] && return 0
+		case $w in
+		pasta | slirp4netns | lwip)
+			[[ $only == *" peers "* ]] && return 0
+			;;
+		esac
+	done
+	return 1
+}
+for w in $only; do
+	case $w in
+	icmp_echo | udp_rr | udp_stream | tcp_bulk | connscale | tcp_rr | \
+		iperf3 | http | redis | pasta | slirp4netns | lwip | peers) ;;
+	*)
+		echo "bench: BENCH_ONLY: unknown workload or peer '$w'" >&2
+		exit 2
+		;;
+	esac
+done
+
 # skip NAME WORKLOAD REASON: record a workload that cannot run here.
 skip() {
 	local d
+	want "$2" || return 0
 	d=$(mdir "$1")
 	meta "$d" workload="$2" skipped="$3"
 	say "$1: skipped: $3"
@@ -260,6 +293,7 @@ topo_ns() { # topo_ns K|S: the namespace of the kernel-side client
 # ping(8) reports round trips in whole microseconds, too coarse here: udprr
 # times ICMP echo itself on a ping socket, 1 ms apart as ping -i 0.001.
 for topo in K S; do
+	want icmp_echo || continue
 	d=$(mdir "icmp_echo-$topo")
 	n=$(topo_ns $topo)
 	ip netns exec "$n" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
@@ -281,6 +315,7 @@ done
 # on the engine answers the kernel client) and shim-client (a shimmed
 # client asks a kernel udprr on the TAP's kernel side).
 udp_rr() { # udp_rr TOPO SIZE [shim-server|shim-client]
+	want udp_rr || return 0
 	local topo=$1 size=$2 variant=${3:-} d port=7 spid='' server=engine-echo:7
 	local dst=$e_addr pre=()
 	d=$(mdir "udp_rr-$topo${variant:+-$variant}-$size")
@@ -329,6 +364,7 @@ done
 # The sender is always a kernel process; the receiver is a discard server
 # (K) or the engine's discard service (S), counted by UdpInDatagrams.
 udp_stream() { # udp_stream TOPO SIZE
+	want udp_stream || return 0
 	local topo=$1 size=$2 d spid=
 	d=$(mdir "udp_stream-$topo-$size")
 	meta "$d" workload=udp_stream topo="$topo" size="$size" seconds="$udp_s" \
@@ -369,6 +405,7 @@ fi
 # TCP RR: the same udprr in TCP mode (TCP_NODELAY).  S serves it from a
 # shimmed udprr when libnsshim.so exists, else from the engine's TCP echo.
 tcp_rr() { # tcp_rr TOPO SIZE
+	want tcp_rr || return 0
 	local topo=$1 size=$2 d port=7 spid='' server=engine-echo:7
 	d=$(mdir "tcp_rr-$topo-$size")
 	if [[ $topo == K ]]; then
@@ -407,6 +444,7 @@ proc_cpu() { # proc_cpu PID: "utime stime CLK_TCK" of a process
 	echo "${st[13]} ${st[14]} $(getconf CLK_TCK)"
 }
 tcp_bulk() { # tcp_bulk TOPO DIR(send|recv)
+	want tcp_bulk || return 0
 	local topo=$1 dir=$2 d spid='' port=9
 	[[ $dir == recv ]] && port=19
 	d=$(mdir "tcp_bulk-$topo-$dir")
@@ -456,6 +494,7 @@ conns=${BENCH_CONNS:-1000 10000}
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 connscale() { # connscale TOPO N
+	want connscale || return 0
 	local topo=$1 n=$2 d spid='' pid
 	d=$(mdir "connscale-$topo-$n")
 	meta "$d" workload=connscale topo="$topo" conns="$n" hold_s=2 \
@@ -509,6 +548,7 @@ done
 i_addr=$e_addr
 i_mtu=
 iperf() { # iperf TOPO STREAMS DIR(fwd|rev)
+	want iperf3 || return 0
 	local topo=$1 p=$2 dir=$3 d spid rflag=
 	[[ $dir == rev ]] && rflag=" -R"
 	d=$(mdir "iperf3-$topo-P$p-$dir${i_mtu:+-mtu$i_mtu}")
@@ -570,7 +610,9 @@ done
 # each way.
 j_k=198.51.100.1
 j_e=198.51.100.2
-if command -v iperf3 >/dev/null &&
+if ! want iperf3; then
+	: # not selected by BENCH_ONLY
+elif command -v iperf3 >/dev/null &&
 	{ [[ -z $iperf_s_reason ]] || ((kernel_tcp)); }; then
 	veth_c=nbkc$((RANDOM % 100000))
 	veth_d=nbkd$((RANDOM % 100000))
@@ -671,6 +713,7 @@ EOF
 }
 
 nginx_wrk() { # nginx_wrk TOPO BODY(1k|100k) MODE(keepalive|close)
+	want http || return 0
 	local topo=$1 body=$2 mode=$3 d spid hdr=()
 	d=$(mdir "http-$topo-$body-$mode")
 	nginx_conf "$d"
@@ -700,6 +743,7 @@ nginx_wrk() { # nginx_wrk TOPO BODY(1k|100k) MODE(keepalive|close)
 }
 
 redis_bench() { # redis_bench TOPO
+	want redis || return 0
 	local topo=$1 d spid
 	d=$(mdir "redis-$topo")
 	local srv=(redis-server --bind "$e_addr" --port 6379 --save ''
