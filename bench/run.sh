@@ -24,6 +24,9 @@
 #   BENCH_ONLY="WORD..." runs only the measurements it names: workloads
 #   (icmp_echo udp_rr udp_stream tcp_bulk connscale tcp_rr iperf3 http
 #   redis) and peers (pasta slirp4netns lwip, or peers for all three).
+#   The optional peers (pasta, slirp4netns, lwIP; see "peers" below)
+#   run each workload BENCH_PEER_SECONDS (5) or BENCH_PEER_RR_N (20000)
+#   requests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +69,7 @@ e_addr=192.0.2.2
 work=$(mktemp -d /tmp/nsbench.XXXXXX)
 ctl=$work/ctl.sock
 pids=()
+ns_extra=() # the optional peers' namespaces
 engine_pid=
 started=$SECONDS
 
@@ -86,7 +90,7 @@ teardown() {
 		echo "--- engine log (last 20 lines)"
 		tail -20 "$work/engine.log"
 	fi
-	for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+	for n in "$ns_k1" "$ns_k2" "$ns_s" "${ns_extra[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done
 	if [[ -n ${BENCH_KEEP:-} ]]; then
@@ -807,14 +811,223 @@ else
 	skip redis-S redis "$redis_reason"
 fi
 
-# Optional peers: other user-space stacks on the same workloads.
-for peer in pasta slirp4netns; do
-	if command -v "$peer" >/dev/null; then
-		skip "peer-$peer" "peer-$peer" "installed, not yet wired into run.sh"
+# ------------------------------------------------------------------ peers
+# Optional peers: the user-space stacks a user would pick instead of
+# nsstack, on the workloads that make sense for each, compared with K of
+# this run (peer/K in the report).  A peer whose package is missing is
+# recorded as skipped with the reason, and the run goes on.
+#
+# pasta (Debian passt) and slirp4netns give a namespace a user-mode stack:
+# they terminate its TCP on their tap and re-originate it from kernel
+# sockets outside.  Here they run in K's client namespace and reach the
+# very servers K measured, over K's veth:
+#
+#   ns nsb-<tag>-pasta [kernel client] ── tap ── [pasta, ns k1] ── veth ──
+#       [K's server 192.0.2.2, ns k2]           (slirp4netns the same)
+#
+# so peer/K is what the translator costs in front of the same kernel path.
+# Addresses:
+# - pasta copies k1's 192.0.2.1/24 into its namespace (192.0.2.2 is
+#   on-link there; pasta answers ARP for every address).  k1 has no
+#   default route, so pasta gets a gateway that nothing owns,
+#   192.0.2.254, and --no-map-gw (the gateway is not k1's loopback).
+#   Started as root, pasta drops to "nobody" and then cannot enter the
+#   namespace: --runas 0:0.
+# - slirp4netns: --cidr 198.51.100.0/24, TESTBED's second range (its
+#   default 10.0.2.0/24 is a private range the testbed never uses): the
+#   client is 198.51.100.100 with a default route to slirp's
+#   198.51.100.2, whose NAT opens the outbound socket in k1, from
+#   192.0.2.1.  DNS forwarding and access to k1's loopback are off.
+# Both taps have MTU 65520, what each tool recommends (the veth behind
+# them stays at 1500).
+peer_s=${BENCH_PEER_SECONDS:-5}
+peer_rr_n=${BENCH_PEER_RR_N:-20000}
+peer_tap_mtu=65520
+peer_pid=
+peer_version=
+
+# peer_snap DIR TAG NS: snap, plus the counters of the peer's namespace
+# and the CPU of the peer's process.
+peer_snap() {
+	snap "$1" "$2"
+	ip netns exec "$3" cat /proc/net/snmp >"$1/snmp-${3##*-}.$2"
+	proc_cpu "$peer_pid" >"$1/peer-cpu.$2" 2>/dev/null || true
+}
+
+# peer_tcp_rr PEER SIZE: udprr rr -t from the peer's namespace to K's
+# udprr server (lwIP: to the harness's echo service).
+peer_tcp_rr() {
+	local peer=$1 size=$2 n=nsb-$tag-$1 d spid='' server=udprr
+	want tcp_rr "$peer" || return 0
+	d=$(mdir "tcp_rr-$peer-$size")
+	if [[ $peer == lwip ]]; then
+		server=lwip-echo:7
 	else
-		skip "peer-$peer" "peer-$peer" "needs $peer (not installed)"
+		bg "$ns_k2" "$udprr" server -t -b "$e_addr" -p 7 >"$d/server.json"
+		spid=$last_pid
 	fi
-done
+	meta "$d" workload=tcp_rr topo="$peer" size="$size" \
+		requests="$peer_rr_n" warmup=200 server="$server" cc=reno \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "tcp_rr $peer ($server): $size B x $peer_rr_n requests"
+	sleep 0.3
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" timeout 90 "$udprr" rr -t -h "$e_addr" -p 7 \
+		-s "$size" -n "$peer_rr_n" -w 200 -T $((peer_s * 4)) \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	peer_snap "$d" after "$n"
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+	show_rr "$d/client.json"
+}
+
+# peer_tcp_bulk PEER DIR(send|recv): tcp_bulk.py from the peer's
+# namespace to K's tcp_bulk.py serve (lwIP: the harness's discard and
+# chargen services).
+peer_tcp_bulk() {
+	local peer=$1 dir=$2 n=nsb-$tag-$1 d spid='' port=9 server=discard
+	want tcp_bulk "$peer" || return 0
+	[[ $dir == recv ]] && port=19 server=chargen
+	d=$(mdir "tcp_bulk-$peer-$dir")
+	server="lwip $server"
+	[[ $peer == lwip ]] || server="tcp_bulk.py serve"
+	meta "$d" workload=tcp_bulk topo="$peer" direction="$dir" \
+		seconds="$peer_s" cc=reno server="$server" \
+		tool="tcp_bulk.py $dir $e_addr $port $peer_s" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "tcp_bulk $peer: $dir, ${peer_s}s"
+	if [[ $peer != lwip ]]; then
+		bg "$ns_k2" "$py" "$here/tcp_bulk.py" serve "$e_addr"
+		spid=$last_pid
+		sleep 0.5
+	fi
+	peer_snap "$d" before "$n"
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.before"
+	ip netns exec "$n" timeout $((peer_s + 30)) \
+		"$py" "$here/tcp_bulk.py" "$dir" "$e_addr" $port "$peer_s" \
+		>"$d/client.json" 2>"$d/client.err" || client_failed "$d"
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.after"
+	peer_snap "$d" after "$n"
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+}
+
+# peer_iperf PEER DIR(fwd|rev): one iperf3 stream from the peer's
+# namespace to K's iperf3 server.
+peer_iperf() {
+	local peer=$1 dir=$2 n=nsb-$tag-$1 d spid rflag=
+	want iperf3 "$peer" || return 0
+	[[ $dir == rev ]] && rflag=" -R"
+	d=$(mdir "iperf3-$peer-P1-$dir")
+	if ! command -v iperf3 >/dev/null; then
+		skip "$(basename "$d")" iperf3 "needs iperf3"
+		return
+	fi
+	meta "$d" workload=iperf3 topo="$peer" streams=1 direction="$dir" \
+		seconds="$peer_s" cc=reno \
+		tool="iperf3 -c $e_addr -t $peer_s -P 1$rflag -J" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "iperf3 $peer: -P 1 $dir, ${peer_s}s"
+	bg "$ns_k2" iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+	spid=$last_pid
+	sleep 0.5
+	peer_snap "$d" before "$n"
+	local args=(-c "$e_addr" -p 5201 -t "$peer_s" -P 1 -J)
+	[[ $dir == rev ]] && args+=(-R)
+	ip netns exec "$n" timeout $((peer_s + 20)) \
+		iperf3 "${args[@]}" >"$d/iperf3.json" 2>"$d/iperf3.err" || true
+	peer_snap "$d" after "$n"
+	stop_wait "$spid"
+}
+
+# peer_ns_add PEER: the peer's own namespace, torn down with the others.
+peer_ns_add() {
+	local n=nsb-$tag-$1
+	ip netns add "$n"
+	ns_extra+=("$n")
+	ip netns exec "$n" ip link set lo up
+	ip netns exec "$n" sysctl -qw net.ipv4.tcp_congestion_control=reno
+}
+
+# peer_up NS: wait up to 5 s for the peer to configure the namespace's
+# interface (an IPv4 address in global scope); fails if it exits.
+peer_up() {
+	for _ in $(seq 50); do
+		kill -0 "$peer_pid" 2>/dev/null || return 1
+		[[ -n $(ip netns exec "$1" ip -4 -o addr show scope global) ]] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# peer_stop PEER: stop the peer's process and delete its namespace.
+peer_stop() {
+	if [[ -n $peer_pid ]]; then
+		stop_wait "$peer_pid"
+	fi
+	peer_pid=
+	ip netns del "nsb-$tag-$1"
+}
+
+# translator PEER PACKAGE: pasta or slirp4netns, every workload.
+translator() {
+	local peer=$1 pkg=$2 n=nsb-$tag-$1 why
+	want tcp_rr tcp_bulk iperf3 "$peer" || return 0
+	if ! command -v "$peer" >/dev/null; then
+		skip "peer-$peer" "peer-$peer" \
+			"needs $peer (apt-get install $pkg; optional, not installed)"
+		return
+	fi
+	if ((!tcp_run_k)); then
+		skip "peer-$peer" "peer-$peer" "needs TCP engine (no K to compare)"
+		return
+	fi
+	peer_version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null ||
+		echo unknown)
+	peer_ns_add "$peer"
+	case $peer in
+	pasta)
+		bg "$ns_k1" pasta -f -q --runas 0:0 -4 --config-net \
+			--netns "/run/netns/$n" -I tap0 -i "$veth_a" \
+			-a "$k_addr" -n 24 -g 192.0.2.254 --no-map-gw \
+			-m "$peer_tap_mtu" -t none -u none -T none -U none \
+			-l "$work/pasta.log" >"$work/pasta.out" 2>&1
+		;;
+	slirp4netns)
+		bg "$ns_k1" slirp4netns --configure --mtu="$peer_tap_mtu" \
+			--cidr=198.51.100.0/24 --disable-dns --disable-host-loopback \
+			--netns-type=path "/run/netns/$n" tap0 \
+			>"$work/slirp4netns.log" 2>&1
+		;;
+	esac
+	peer_pid=$last_pid
+	if ! peer_up "$n"; then
+		why=$(cat "$work/$peer".{log,out} 2>/dev/null | grep -v syslog |
+			tail -1)
+		skip "peer-$peer" "peer-$peer" "$peer did not come up: ${why:-no log}"
+		peer_stop "$peer"
+		return
+	fi
+	say "peer $peer $peer_version (pid $peer_pid) in $ns_k1 serves $n:" \
+		"$(ip netns exec "$n" ip -4 -o addr show scope global |
+			awk '{ print $2, $4 }')"
+	for size in 1 1024; do
+		peer_tcp_rr "$peer" "$size"
+	done
+	for dir in send recv; do
+		peer_tcp_bulk "$peer" "$dir"
+	done
+	for dir in fwd rev; do
+		peer_iperf "$peer" "$dir"
+	done
+	peer_stop "$peer"
+}
+
+translator pasta passt
+translator slirp4netns slirp4netns
 skip peer-lwip peer-lwip "needs an lwIP harness (bench/lwip/ not built)"
 
 # ---------------------------------------------------------------- report
