@@ -840,11 +840,19 @@ fi
 #   192.0.2.1.  DNS forwarding and access to k1's loopback are off.
 # Both taps have MTU 65520, what each tool recommends (the veth behind
 # them stays at 1500).
+#
+# lwIP (Debian liblwip-dev) is a library: bench/lwip/lwip_peer.c runs it
+# on a TAP in a namespace of its own with the engine's services (echo 7
+# over TCP and UDP, discard 9, chargen 19; ICMP echo), and the kernel
+# clients that measure S measure it the same way, at MTU 1500:
+#
+#   ns nsb-<tag>-lwip [kernel 192.0.2.1] ── tap ── [lwip_peer 192.0.2.2]
 peer_s=${BENCH_PEER_SECONDS:-5}
 peer_rr_n=${BENCH_PEER_RR_N:-20000}
-peer_tap_mtu=65520
+peer_tap_mtu=
 peer_pid=
 peer_version=
+lwip_bin=$build/bench/lwip_peer
 
 # peer_snap DIR TAG NS: snap, plus the counters of the peer's namespace
 # and the CPU of the peer's process.
@@ -879,6 +887,45 @@ peer_tcp_rr() {
 	if [[ -n $spid ]]; then
 		stop_wait "$spid"
 	fi
+	show_rr "$d/client.json"
+}
+
+# peer_icmp PEER: udprr icmp from the peer's namespace, as icmp_echo
+# measures K and S (lwIP answers ICMP echo itself).
+peer_icmp() {
+	local peer=$1 n=nsb-$tag-$1 d
+	want icmp_echo "$peer" || return 0
+	d=$(mdir "icmp_echo-$peer")
+	ip netns exec "$n" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	meta "$d" workload=icmp_echo topo="$peer" size=56 requests="$ping_n" \
+		warmup=20 gap_us=1000 \
+		tool="udprr icmp -s 56 -n $ping_n -g 1000 (like ping -c $ping_n -i 0.001)" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "icmp_echo $peer: $ping_n echo requests of 56 B, 1 ms apart"
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" "$udprr" icmp -h "$e_addr" -s 56 -n "$ping_n" \
+		-g 1000 -w 20 -T 60 -o "$d/samples.txt" >"$d/client.json" ||
+		client_failed "$d"
+	peer_snap "$d" after "$n"
+	show_rr "$d/client.json"
+}
+
+# peer_udp_rr PEER SIZE: udprr rr from the peer's namespace to the
+# peer's own UDP echo service (lwIP), as udp_rr measures S.
+peer_udp_rr() {
+	local peer=$1 size=$2 n=nsb-$tag-$1 d
+	want udp_rr "$peer" || return 0
+	d=$(mdir "udp_rr-$peer-$size")
+	meta "$d" workload=udp_rr topo="$peer" variant=service size="$size" \
+		requests="$peer_rr_n" warmup=200 timeout_ms=200 \
+		server="$peer-echo:7" peer_version="$peer_version" \
+		tap_mtu="$peer_tap_mtu"
+	say "udp_rr $peer: $size B x $peer_rr_n requests"
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" "$udprr" rr -h "$e_addr" -p 7 -s "$size" \
+		-n "$peer_rr_n" -w 200 -T $((peer_s * 4)) \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	peer_snap "$d" after "$n"
 	show_rr "$d/client.json"
 }
 
@@ -987,6 +1034,7 @@ translator() {
 	fi
 	peer_version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null ||
 		echo unknown)
+	peer_tap_mtu=65520
 	peer_ns_add "$peer"
 	case $peer in
 	pasta)
@@ -1026,9 +1074,58 @@ translator() {
 	peer_stop "$peer"
 }
 
+# lwip: bench/lwip/lwip_peer (built by `make bench` where liblwip-dev is
+# installed) on its own TAP; every workload the engine's services serve.
+lwip() {
+	local n=nsb-$tag-lwip tapl=nbl$((RANDOM % 100000)) size dir
+	want icmp_echo udp_rr tcp_rr tcp_bulk lwip || return 0
+	if [[ ! -f /usr/include/lwip/lwip/tcp.h ]]; then
+		skip peer-lwip peer-lwip \
+			"needs liblwip-dev (apt-get install liblwip-dev; optional, not installed)"
+		return
+	fi
+	if [[ ! -x $lwip_bin ]]; then
+		skip peer-lwip peer-lwip \
+			"needs $lwip_bin (make bench builds it with liblwip-dev)"
+		return
+	fi
+	peer_version=$(dpkg-query -W -f='${Version}' liblwip-dev 2>/dev/null ||
+		echo unknown)
+	peer_tap_mtu=1500
+	peer_ns_add lwip
+	ip netns exec "$n" ip tuntap add dev "$tapl" mode tap
+	ip netns exec "$n" ip link set "$tapl" mtu 1500
+	ip netns exec "$n" ip addr add "$k_addr/24" dev "$tapl"
+	ip netns exec "$n" ip link set "$tapl" up
+	bg "$n" "$lwip_bin" "$tapl" "$e_addr/24" >"$work/lwip.log" 2>&1
+	peer_pid=$last_pid
+	for _ in $(seq 50); do
+		grep -q '^lwip_peer: ' "$work/lwip.log" && break
+		kill -0 "$peer_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! kill -0 "$peer_pid" 2>/dev/null ||
+		! ip netns exec "$n" ping -c 3 -i 0.2 -W 1 -q "$e_addr" >/dev/null; then
+		skip peer-lwip peer-lwip "lwip_peer did not come up: $(tail -1 \
+			"$work/lwip.log" 2>/dev/null)"
+		peer_stop lwip
+		return
+	fi
+	say "peer lwip $peer_version (pid $peer_pid) on $tapl in $n: $e_addr"
+	peer_icmp lwip
+	for size in 1 1024; do
+		peer_udp_rr lwip "$size"
+		peer_tcp_rr lwip "$size"
+	done
+	for dir in send recv; do
+		peer_tcp_bulk lwip "$dir"
+	done
+	peer_stop lwip
+}
+
 translator pasta passt
 translator slirp4netns slirp4netns
-skip peer-lwip peer-lwip "needs an lwIP harness (bench/lwip/ not built)"
+lwip
 
 # ---------------------------------------------------------------- report
 kill "$engine_pid"
