@@ -190,7 +190,10 @@ fuzz: $(FUZZ_BIN)
 
 lint:
 	clang-format --dry-run --Werror $(SRC_ALL)
-	clang-tidy --quiet $(filter %.c,$(SRC_ALL)) -- $(BASE_CFLAGS) -Ipreload 2>/dev/null
+	clang-tidy --quiet $(filter-out bench/lwip/%,$(filter %.c,$(SRC_ALL))) \
+		-- $(BASE_CFLAGS) -Ipreload 2>/dev/null
+	$(if $(HAVE_LWIP),clang-tidy --quiet $(filter bench/lwip/%.c,$(SRC_ALL)) \
+		-- $(BASE_CFLAGS) -isystem $(LWIP_INC) 2>/dev/null)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--std=c11 --inline-suppr -Iinclude -Istack -Iipc -Ipreload \
 		--suppress=missingIncludeSystem include stack ipc preload
@@ -214,10 +217,22 @@ $(BENCH_BIN): bench/udprr.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
 
+# The lwIP peer (bench/lwip/): only where liblwip-dev is installed, an
+# optional package that no deps list pulls; run.sh skips the peer, saying
+# so, without it.
+LWIP_PEER := $(BUILD)/bench/lwip_peer
+LWIP_INC := $(shell pkg-config --variable=includedir lwip 2>/dev/null)
+HAVE_LWIP := $(if $(LWIP_INC),$(wildcard $(LWIP_INC)/lwip/tcp.h))
+
+$(LWIP_PEER): bench/lwip/lwip_peer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -isystem $(LWIP_INC) -o $@ $< \
+		-llwip -lpthread
+
 bench:
 	@scripts/deps.sh
 	@scripts/deps.sh bench
-	$(MAKE) all $(BENCH_BIN)
+	$(MAKE) all $(BENCH_BIN) $(if $(HAVE_LWIP),$(LWIP_PEER))
 	bench/run.sh $(BUILD)
 
 # Installs what `all` built: programs, the preload library, the wire-format

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # report.py - turn the raw files of one bench/run.sh run into
 # <date>-<host>.json (every parameter and raw figure), <date>-<host>.md
-# (K and S side by side with S/K ratios) and PNG plots (gnuplot): a bar
-# chart of the S/K ratios and latency CDFs.
+# (K and S side by side with S/K ratios, and the optional peers with
+# peer/K) and PNG plots (gnuplot): a bar chart of the S/K ratios, one of
+# the peers' ratios beside S's, and latency CDFs.
 #
 # Use: report.py WORK OUT   (run.sh calls it; WORK/m/<name>/ holds one
 # measurement each: meta.json, the tools' JSON or text output, and counter
@@ -21,6 +22,10 @@ import sys
 # Percentiles kept in the JSON for each latency distribution (the raw
 # samples stay out: 20000 per run would make the file large).
 CDF_POINTS = [0, 1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100]
+
+# The optional peers of bench/run.sh, as their measurements' topo: other
+# user-space stacks, compared with K like S is.
+PEERS = ["pasta", "slirp4netns", "lwip"]
 
 
 def pctl(sorted_s, p):
@@ -114,6 +119,17 @@ def ksoftirqd_cpu(d):
     return (int(a) - int(b)) / 1e9
 
 
+def proc_cpu(d, name):
+    """CPU seconds of a process between NAME.before and NAME.after in d
+    (each "utime stime CLK_TCK", as run.sh's proc_cpu writes), or None."""
+    b = read(os.path.join(d, name + ".before"))
+    a = read(os.path.join(d, name + ".after"))
+    if not a or not b:
+        return None
+    b, a = [int(x) for x in b.split()], [int(x) for x in a.split()]
+    return (a[0] + a[1] - b[0] - b[1]) / a[2]
+
+
 def cpu_of(r):
     return (r or {}).get("utime_s", 0) + (r or {}).get("stime_s", 0)
 
@@ -153,6 +169,8 @@ def do_rr(d, m, r):
         per += cpu_of(server) / served
     if r.get("engine_cpu"):
         per += r["engine_cpu"]["cpu_s"] / served
+    if r.get("peer_cpu_s") is not None:
+        per += r["peer_cpu_s"] / served
     r["cpu_s_per_100k_req"] = per * 1e5
     return samples
 
@@ -204,6 +222,9 @@ def do_iperf(d, m, r):
         if m["topo"] == "S":
             eng = (r.get("engine_cpu") or {}).get("cpu_s")
             tot = tot + eng if eng is not None else None
+        elif m["topo"] in PEERS:
+            peer = r.get("peer_cpu_s")
+            tot = tot + peer if peer is not None else None
         if tot is not None:
             r["cpu_s_per_gb"] = tot / gb
     return []
@@ -219,17 +240,17 @@ def do_bulk(d, m, r):
     r["bytes"] = c["bytes"]
     gb = c["bytes"] / 1e9
     # Every process moving the bytes: the client, and the K server or the
-    # S engine (both include the kernel work done in their context).
+    # S engine (both include the kernel work done in their context); for
+    # a peer, its own process and K's server when it uses one.
     if m["topo"] == "K":
-        b = read(os.path.join(d, "server-cpu.before"))
-        a = read(os.path.join(d, "server-cpu.after"))
-        if a and b:
-            b, a = [int(x) for x in b.split()], [int(x) for x in a.split()]
-            other = (a[0] + a[1] - b[0] - b[1]) / a[2]
-        else:
-            other = None
-    else:
+        other = proc_cpu(d, "server-cpu")
+    elif m["topo"] == "S":
         other = (r.get("engine_cpu") or {}).get("cpu_s")
+    else:
+        other = r.get("peer_cpu_s")
+        server = proc_cpu(d, "server-cpu")
+        if other is not None and server is not None:
+            other += server
     if other is not None and gb and "cpu_s" in c:
         r["cpu_s_per_gb"] = (c["cpu_s"] + other) / gb
     return []
@@ -370,6 +391,44 @@ def fmt(v):
     return str(v)
 
 
+def peer_rows(results):
+    """Each peer measurement against K's of the same case, S's beside it:
+    one row per workload, case and metric that some peer has, with a
+    value and a ratio to K per stack (S and each peer)."""
+    by = {}
+    for r in results:
+        m = r["params"]
+        by.setdefault((m["workload"], case_key(m)), {}).setdefault(
+            m["topo"], r)
+    rows = []
+    for wl, metric, label, higher in RATIO_METRICS:
+        for (w, key), topos in sorted(by.items(), key=lambda x: str(x[0])):
+            if (w != wl or "K" not in topos or
+                    not any(p in topos for p in PEERS)):
+                continue
+            kv = topos["K"].get(metric)
+            row = {"workload": wl, "metric": metric, "metric_label": label,
+                   "case": case_label(topos["K"]["params"]), "K": kv,
+                   "higher_better": higher, "stacks": {}}
+            for st in ["S"] + PEERS:
+                if st not in topos:
+                    continue
+                v = topos[st].get(metric)
+                row["stacks"][st] = {
+                    "value": v,
+                    "ratio": (v / kv if isinstance(kv, (int, float)) and kv
+                              and isinstance(v, (int, float)) else None)}
+            if any(x["value"] is not None for p, x in row["stacks"].items()
+                   if p in PEERS):
+                rows.append(row)
+    # As the S/K table: by workload, then case, then metric.
+    order = [m[0] for m in RATIO_METRICS]
+    metrics = [(m[0], m[1]) for m in RATIO_METRICS]
+    rows.sort(key=lambda x: (order.index(x["workload"]), x["case"],
+                             metrics.index((x["workload"], x["metric"]))))
+    return rows
+
+
 def write_cdf(path, samples):
     s = sorted(samples)
     step = max(1, len(s) // 2000)
@@ -377,6 +436,60 @@ def write_cdf(path, samples):
         for i in range(0, len(s), step):
             f.write("%.3f %.6f\n" % (s[i], (i + 1) / len(s)))
         f.write("%.3f 1.0\n" % s[-1])
+
+
+def plot_peers(out, stem, rows, work):
+    """Grouped bars: each stack's ratio to K (S and the peers) per row of
+    peer_rows(); the name of the PNG, or None."""
+    stacks = ["S"] + [p for p in PEERS
+                      if any(p in r["stacks"] for r in rows)]
+    if not rows or len(stacks) < 2:
+        return None
+    dat = os.path.join(work, "peers.dat")
+    top, bottom = 1.0, 1.0
+    with open(dat, "w") as f:
+        f.write("case\t%s\n" % "\t".join(stacks))
+        for r in rows:
+            vals = []
+            for st in stacks:
+                x = r["stacks"].get(st, {}).get("ratio")
+                if x is not None and x > 0:
+                    top, bottom = max(top, x), min(bottom, x)
+                    vals.append("%.4f" % x)
+                else:
+                    vals.append("?")
+            f.write("%s %s %s %s\t%s\n" % (
+                r["workload"], r["case"], r["metric_label"],
+                "(higher better)" if r["higher_better"] else "(lower better)",
+                "\t".join(vals)))
+    png = "%s-peers.png" % stem
+    script = """
+set terminal pngcairo noenhanced size %d,680 font "sans,9"
+set output "%s"
+set title "Each stack / kernel (K), same run: nsstack (S) and the optional peers"
+set datafile separator "\\t"
+set datafile missing "?"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set logscale y 2
+set yrange [%g:%g]
+set ylabel "ratio to K (log scale)"
+set grid ytics
+set xtics rotate by 45 right font "sans,8" nomirror
+set bmargin 17
+set lmargin 12
+set key top left
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb "black"
+plot for [i=2:%d] "%s" using i:xtic(1) title columnheader(i)
+""" % (max(900, 25 * len(stacks) * len(rows) + 200), os.path.join(out, png),
+       bottom / 1.6, top * 1.6, len(stacks) + 1, dat)
+    return png if run_gnuplot(script) else None
+
+
+# Dash pattern of each topology in the latency CDF.
+CDF_DASH = {"K": 1, "S": 2, "pasta": 3, "slirp4netns": 4, "lwip": 5}
 
 
 def plot(out, stem, ratios, cdfs, work):
@@ -422,13 +535,13 @@ plot "%s" using 1:3:($4 == 1 ? 0x2e7d32 : 0x1565c0):xtic(2) with boxes lc rgb va
             dat = os.path.join(work, "cdf-%d.dat" % i)
             write_cdf(dat, samples)
             topo, case = label.split(" ", 1)
-            dash = "dt 1" if topo == "K" else "dt 2"
+            dash = "dt %d" % CDF_DASH.get(topo, 2)
             plots.append('"%s" using 1:2 with lines lw 2 %s lc %d title "%s"'
                          % (dat, dash, cases.index(case) + 1, label))
         script = """
 set terminal pngcairo noenhanced size 1000,620 font "sans,10"
 set output "%s"
-set title "Round-trip latency CDF (solid: kernel K, dashed: nsstack S)"
+set title "Round-trip latency CDF (solid: kernel K, dashed: nsstack S, other dash patterns: peers)"
 set logscale x 10
 set xlabel "RTT (us, log scale)"
 set ylabel "fraction of requests"
@@ -469,6 +582,13 @@ def main():
         r = {"name": name, "params": m, "counters": counters(d),
              "engine_cpu": engine_cpu(d),
              "ksoftirqd_cpu_s": ksoftirqd_cpu(d)}
+        if m.get("topo") in PEERS:
+            # The engine idles during a peer's run: its CPU and counters
+            # are not the peer's.
+            r["engine_cpu"] = None
+            r["counters"].pop("engine", None)
+            r["counters"].pop("tap_tx_dropped", None)
+            r["peer_cpu_s"] = proc_cpu(d, "peer-cpu")
         samples = HANDLERS[m["workload"]](d, m, r)
         if samples and m["workload"] in ("icmp_echo", "udp_rr", "tcp_rr"):
             lab = "%s %s %s" % (m["topo"], m["workload"], case_label(m))
@@ -502,8 +622,12 @@ def main():
                                order.index(x["workload"]) +
                                [m[1] for m in RATIO_METRICS].index(x["metric"])))
     pngs = plot(out, stem, ratios, cdfs, work)
+    peers = peer_rows(results)
+    png = plot_peers(out, stem, peers, work)
+    if png:
+        pngs.append(png)
     doc = {"run": run, "results": results, "ratios": ratios,
-           "skipped": skipped, "plots": pngs}
+           "peer_ratios": peers, "skipped": skipped, "plots": pngs}
     with open(os.path.join(out, stem + ".json"), "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
@@ -541,6 +665,29 @@ def main():
            "and the engine's own counters).",
            "- Two vCPUs shared with other jobs: expect noise, especially in "
            "p99 and beyond; compare ratios from one run, not across runs."]
+    if peers:
+        stacks = ["S"] + [p for p in PEERS
+                          if any(p in r["stacks"] for r in peers)]
+        md += ["", "## Peers", "",
+               "Other user-space stacks on the same workloads, each "
+               "against K of this run (S repeated for comparison): "
+               "pasta and slirp4netns serve a namespace whose kernel "
+               "client reaches K's server through them; lwIP (a harness "
+               "on its own TAP) serves the kernel client itself. "
+               "X/K > 1 means X is higher.", "",
+               "| workload | case | metric | K | %s |" % " | ".join(
+                   "%s | %s/K" % (st, st) for st in stacks),
+               "|---|---|---|---:|%s" % ("---:|---:|" * len(stacks))]
+        for x in peers:
+            cells = []
+            for st in stacks:
+                v = x["stacks"].get(st, {})
+                cells += [fmt(v.get("value")),
+                          "-" if v.get("ratio") is None
+                          else "%.2f" % v["ratio"]]
+            md.append("| %s | %s | %s | %s | %s |" % (
+                x["workload"], x["case"], x["metric_label"], fmt(x["K"]),
+                " | ".join(cells)))
     md += ["", "## Parameters", ""]
     for r in results:
         p = dict(r["params"])

@@ -21,6 +21,12 @@
 #   BENCH_IPERF_SECONDS (10), BENCH_KERNEL_TCP=1 runs the kernel halves of
 #   the TCP workloads even when the engine cannot (to test the harness),
 #   BENCH_KEEP=1 keeps the raw files (report.py WORK OUT re-makes a report).
+#   BENCH_ONLY="WORD..." runs only the measurements it names: workloads
+#   (icmp_echo udp_rr udp_stream tcp_bulk connscale tcp_rr iperf3 http
+#   redis) and peers (pasta slirp4netns lwip, or peers for all three).
+#   The optional peers (pasta, slirp4netns, lwIP; see "peers" below)
+#   run each workload BENCH_PEER_SECONDS (5) or BENCH_PEER_RR_N (20000)
+#   requests.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +37,7 @@ ping_n=${BENCH_PING_N:-1000}
 udp_s=${BENCH_UDP_SECONDS:-5}
 iperf_s=${BENCH_IPERF_SECONDS:-10}
 kernel_tcp=${BENCH_KERNEL_TCP:-0}
+only=" ${BENCH_ONLY:-} "
 
 udprr=$build/bench/udprr
 nsstackd=$build/nsstackd
@@ -62,6 +69,7 @@ e_addr=192.0.2.2
 work=$(mktemp -d /tmp/nsbench.XXXXXX)
 ctl=$work/ctl.sock
 pids=()
+ns_extra=() # the optional peers' namespaces
 engine_pid=
 started=$SECONDS
 
@@ -82,7 +90,7 @@ teardown() {
 		echo "--- engine log (last 20 lines)"
 		tail -20 "$work/engine.log"
 	fi
-	for n in "$ns_k1" "$ns_k2" "$ns_s"; do
+	for n in "$ns_k1" "$ns_k2" "$ns_s" "${ns_extra[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done
 	if [[ -n ${BENCH_KEEP:-} ]]; then
@@ -147,9 +155,38 @@ for kv in sys.argv[2:]:
 json.dump(m, open(sys.argv[1], "w"))' "$d/meta.json" "$@"
 }
 
+# want NAME...: whether BENCH_ONLY selects a measurement of workload or
+# peer NAME (any of them); an empty BENCH_ONLY selects every one.  A peer
+# is named alone ("pasta") or as its skip's workload ("peer-pasta").
+want() {
+	local w
+	[[ -z ${only// /} ]] && return 0
+	for w; do
+		w=${w#peer-}
+		[[ $only == *" $w "* ]] && return 0
+		case $w in
+		pasta | slirp4netns | lwip)
+			[[ $only == *" peers "* ]] && return 0
+			;;
+		esac
+	done
+	return 1
+}
+for w in $only; do
+	case $w in
+	icmp_echo | udp_rr | udp_stream | tcp_bulk | connscale | tcp_rr | \
+		iperf3 | http | redis | pasta | slirp4netns | lwip | peers) ;;
+	*)
+		echo "bench: BENCH_ONLY: unknown workload or peer '$w'" >&2
+		exit 2
+		;;
+	esac
+done
+
 # skip NAME WORKLOAD REASON: record a workload that cannot run here.
 skip() {
 	local d
+	want "$2" || return 0
 	d=$(mdir "$1")
 	meta "$d" workload="$2" skipped="$3"
 	say "$1: skipped: $3"
@@ -260,6 +297,7 @@ topo_ns() { # topo_ns K|S: the namespace of the kernel-side client
 # ping(8) reports round trips in whole microseconds, too coarse here: udprr
 # times ICMP echo itself on a ping socket, 1 ms apart as ping -i 0.001.
 for topo in K S; do
+	want icmp_echo || continue
 	d=$(mdir "icmp_echo-$topo")
 	n=$(topo_ns $topo)
 	ip netns exec "$n" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
@@ -281,6 +319,7 @@ done
 # on the engine answers the kernel client) and shim-client (a shimmed
 # client asks a kernel udprr on the TAP's kernel side).
 udp_rr() { # udp_rr TOPO SIZE [shim-server|shim-client]
+	want udp_rr || return 0
 	local topo=$1 size=$2 variant=${3:-} d port=7 spid='' server=engine-echo:7
 	local dst=$e_addr pre=()
 	d=$(mdir "udp_rr-$topo${variant:+-$variant}-$size")
@@ -329,6 +368,7 @@ done
 # The sender is always a kernel process; the receiver is a discard server
 # (K) or the engine's discard service (S), counted by UdpInDatagrams.
 udp_stream() { # udp_stream TOPO SIZE
+	want udp_stream || return 0
 	local topo=$1 size=$2 d spid=
 	d=$(mdir "udp_stream-$topo-$size")
 	meta "$d" workload=udp_stream topo="$topo" size="$size" seconds="$udp_s" \
@@ -369,6 +409,7 @@ fi
 # TCP RR: the same udprr in TCP mode (TCP_NODELAY).  S serves it from a
 # shimmed udprr when libnsshim.so exists, else from the engine's TCP echo.
 tcp_rr() { # tcp_rr TOPO SIZE
+	want tcp_rr || return 0
 	local topo=$1 size=$2 d port=7 spid='' server=engine-echo:7
 	d=$(mdir "tcp_rr-$topo-$size")
 	if [[ $topo == K ]]; then
@@ -407,6 +448,7 @@ proc_cpu() { # proc_cpu PID: "utime stime CLK_TCK" of a process
 	echo "${st[13]} ${st[14]} $(getconf CLK_TCK)"
 }
 tcp_bulk() { # tcp_bulk TOPO DIR(send|recv)
+	want tcp_bulk || return 0
 	local topo=$1 dir=$2 d spid='' port=9
 	[[ $dir == recv ]] && port=19
 	d=$(mdir "tcp_bulk-$topo-$dir")
@@ -456,6 +498,7 @@ conns=${BENCH_CONNS:-1000 10000}
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 connscale() { # connscale TOPO N
+	want connscale || return 0
 	local topo=$1 n=$2 d spid='' pid
 	d=$(mdir "connscale-$topo-$n")
 	meta "$d" workload=connscale topo="$topo" conns="$n" hold_s=2 \
@@ -509,6 +552,7 @@ done
 i_addr=$e_addr
 i_mtu=
 iperf() { # iperf TOPO STREAMS DIR(fwd|rev)
+	want iperf3 || return 0
 	local topo=$1 p=$2 dir=$3 d spid rflag=
 	[[ $dir == rev ]] && rflag=" -R"
 	d=$(mdir "iperf3-$topo-P$p-$dir${i_mtu:+-mtu$i_mtu}")
@@ -570,7 +614,9 @@ done
 # each way.
 j_k=198.51.100.1
 j_e=198.51.100.2
-if command -v iperf3 >/dev/null &&
+if ! want iperf3; then
+	: # not selected by BENCH_ONLY
+elif command -v iperf3 >/dev/null &&
 	{ [[ -z $iperf_s_reason ]] || ((kernel_tcp)); }; then
 	veth_c=nbkc$((RANDOM % 100000))
 	veth_d=nbkd$((RANDOM % 100000))
@@ -671,6 +717,7 @@ EOF
 }
 
 nginx_wrk() { # nginx_wrk TOPO BODY(1k|100k) MODE(keepalive|close)
+	want http || return 0
 	local topo=$1 body=$2 mode=$3 d spid hdr=()
 	d=$(mdir "http-$topo-$body-$mode")
 	nginx_conf "$d"
@@ -700,6 +747,7 @@ nginx_wrk() { # nginx_wrk TOPO BODY(1k|100k) MODE(keepalive|close)
 }
 
 redis_bench() { # redis_bench TOPO
+	want redis || return 0
 	local topo=$1 d spid
 	d=$(mdir "redis-$topo")
 	local srv=(redis-server --bind "$e_addr" --port 6379 --save ''
@@ -763,15 +811,321 @@ else
 	skip redis-S redis "$redis_reason"
 fi
 
-# Optional peers: other user-space stacks on the same workloads.
-for peer in pasta slirp4netns; do
-	if command -v "$peer" >/dev/null; then
-		skip "peer-$peer" "peer-$peer" "installed, not yet wired into run.sh"
+# ------------------------------------------------------------------ peers
+# Optional peers: the user-space stacks a user would pick instead of
+# nsstack, on the workloads that make sense for each, compared with K of
+# this run (peer/K in the report).  A peer whose package is missing is
+# recorded as skipped with the reason, and the run goes on.
+#
+# pasta (Debian passt) and slirp4netns give a namespace a user-mode stack:
+# they terminate its TCP on their tap and re-originate it from kernel
+# sockets outside.  Here they run in K's client namespace and reach the
+# very servers K measured, over K's veth:
+#
+#   ns nsb-<tag>-pasta [kernel client] ── tap ── [pasta, ns k1] ── veth ──
+#       [K's server 192.0.2.2, ns k2]           (slirp4netns the same)
+#
+# so peer/K is what the translator costs in front of the same kernel path.
+# Addresses:
+# - pasta copies k1's 192.0.2.1/24 into its namespace (192.0.2.2 is
+#   on-link there; pasta answers ARP for every address).  k1 has no
+#   default route, so pasta gets a gateway that nothing owns,
+#   192.0.2.254, and --no-map-gw (the gateway is not k1's loopback).
+#   Started as root, pasta drops to "nobody" and then cannot enter the
+#   namespace: --runas 0:0.
+# - slirp4netns: --cidr 198.51.100.0/24, TESTBED's second range (its
+#   default 10.0.2.0/24 is a private range the testbed never uses): the
+#   client is 198.51.100.100 with a default route to slirp's
+#   198.51.100.2, whose NAT opens the outbound socket in k1, from
+#   192.0.2.1.  DNS forwarding and access to k1's loopback are off.
+# Both taps have MTU 65520, what each tool recommends (the veth behind
+# them stays at 1500).
+#
+# lwIP (Debian liblwip-dev) is a library: bench/lwip/lwip_peer.c runs it
+# on a TAP in a namespace of its own with the engine's services (echo 7
+# over TCP and UDP, discard 9, chargen 19; ICMP echo), and the kernel
+# clients that measure S measure it the same way, at MTU 1500:
+#
+#   ns nsb-<tag>-lwip [kernel 192.0.2.1] ── tap ── [lwip_peer 192.0.2.2]
+peer_s=${BENCH_PEER_SECONDS:-5}
+peer_rr_n=${BENCH_PEER_RR_N:-20000}
+peer_tap_mtu=
+peer_pid=
+peer_version=
+lwip_bin=$build/bench/lwip_peer
+
+# peer_snap DIR TAG NS: snap, plus the counters of the peer's namespace
+# and the CPU of the peer's process.
+peer_snap() {
+	snap "$1" "$2"
+	ip netns exec "$3" cat /proc/net/snmp >"$1/snmp-${3##*-}.$2"
+	proc_cpu "$peer_pid" >"$1/peer-cpu.$2" 2>/dev/null || true
+}
+
+# peer_tcp_rr PEER SIZE: udprr rr -t from the peer's namespace to K's
+# udprr server (lwIP: to the harness's echo service).
+peer_tcp_rr() {
+	local peer=$1 size=$2 n=nsb-$tag-$1 d spid='' server=udprr
+	want tcp_rr "$peer" || return 0
+	d=$(mdir "tcp_rr-$peer-$size")
+	if [[ $peer == lwip ]]; then
+		server=lwip-echo:7
 	else
-		skip "peer-$peer" "peer-$peer" "needs $peer (not installed)"
+		bg "$ns_k2" "$udprr" server -t -b "$e_addr" -p 7 >"$d/server.json"
+		spid=$last_pid
 	fi
-done
-skip peer-lwip peer-lwip "needs an lwIP harness (bench/lwip/ not built)"
+	meta "$d" workload=tcp_rr topo="$peer" size="$size" \
+		requests="$peer_rr_n" warmup=200 server="$server" cc=reno \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "tcp_rr $peer ($server): $size B x $peer_rr_n requests"
+	sleep 0.3
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" timeout 90 "$udprr" rr -t -h "$e_addr" -p 7 \
+		-s "$size" -n "$peer_rr_n" -w 200 -T $((peer_s * 4)) \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	peer_snap "$d" after "$n"
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+	show_rr "$d/client.json"
+}
+
+# peer_icmp PEER: udprr icmp from the peer's namespace, as icmp_echo
+# measures K and S (lwIP answers ICMP echo itself).
+peer_icmp() {
+	local peer=$1 n=nsb-$tag-$1 d
+	want icmp_echo "$peer" || return 0
+	d=$(mdir "icmp_echo-$peer")
+	ip netns exec "$n" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	meta "$d" workload=icmp_echo topo="$peer" size=56 requests="$ping_n" \
+		warmup=20 gap_us=1000 \
+		tool="udprr icmp -s 56 -n $ping_n -g 1000 (like ping -c $ping_n -i 0.001)" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "icmp_echo $peer: $ping_n echo requests of 56 B, 1 ms apart"
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" "$udprr" icmp -h "$e_addr" -s 56 -n "$ping_n" \
+		-g 1000 -w 20 -T 60 -o "$d/samples.txt" >"$d/client.json" ||
+		client_failed "$d"
+	peer_snap "$d" after "$n"
+	show_rr "$d/client.json"
+}
+
+# peer_udp_rr PEER SIZE: udprr rr from the peer's namespace to the
+# peer's own UDP echo service (lwIP), as udp_rr measures S.
+peer_udp_rr() {
+	local peer=$1 size=$2 n=nsb-$tag-$1 d
+	want udp_rr "$peer" || return 0
+	d=$(mdir "udp_rr-$peer-$size")
+	meta "$d" workload=udp_rr topo="$peer" variant=service size="$size" \
+		requests="$peer_rr_n" warmup=200 timeout_ms=200 \
+		server="$peer-echo:7" peer_version="$peer_version" \
+		tap_mtu="$peer_tap_mtu"
+	say "udp_rr $peer: $size B x $peer_rr_n requests"
+	peer_snap "$d" before "$n"
+	ip netns exec "$n" "$udprr" rr -h "$e_addr" -p 7 -s "$size" \
+		-n "$peer_rr_n" -w 200 -T $((peer_s * 4)) \
+		-o "$d/samples.txt" >"$d/client.json" || client_failed "$d"
+	peer_snap "$d" after "$n"
+	show_rr "$d/client.json"
+}
+
+# peer_tcp_bulk PEER DIR(send|recv): tcp_bulk.py from the peer's
+# namespace to K's tcp_bulk.py serve (lwIP: the harness's discard and
+# chargen services).
+peer_tcp_bulk() {
+	local peer=$1 dir=$2 n=nsb-$tag-$1 d spid='' port=9 server=discard
+	want tcp_bulk "$peer" || return 0
+	[[ $dir == recv ]] && port=19 server=chargen
+	d=$(mdir "tcp_bulk-$peer-$dir")
+	server="lwip $server"
+	[[ $peer == lwip ]] || server="tcp_bulk.py serve"
+	meta "$d" workload=tcp_bulk topo="$peer" direction="$dir" \
+		seconds="$peer_s" cc=reno server="$server" \
+		tool="tcp_bulk.py $dir $e_addr $port $peer_s" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "tcp_bulk $peer: $dir, ${peer_s}s"
+	if [[ $peer != lwip ]]; then
+		bg "$ns_k2" "$py" "$here/tcp_bulk.py" serve "$e_addr"
+		spid=$last_pid
+		sleep 0.5
+	fi
+	peer_snap "$d" before "$n"
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.before"
+	ip netns exec "$n" timeout $((peer_s + 30)) \
+		"$py" "$here/tcp_bulk.py" "$dir" "$e_addr" $port "$peer_s" \
+		>"$d/client.json" 2>"$d/client.err" || client_failed "$d"
+	[[ -n $spid ]] && proc_cpu "$spid" >"$d/server-cpu.after"
+	peer_snap "$d" after "$n"
+	if [[ -n $spid ]]; then
+		stop_wait "$spid"
+	fi
+}
+
+# peer_iperf PEER DIR(fwd|rev): one iperf3 stream from the peer's
+# namespace to K's iperf3 server.
+peer_iperf() {
+	local peer=$1 dir=$2 n=nsb-$tag-$1 d spid rflag=
+	want iperf3 "$peer" || return 0
+	[[ $dir == rev ]] && rflag=" -R"
+	d=$(mdir "iperf3-$peer-P1-$dir")
+	if ! command -v iperf3 >/dev/null; then
+		skip "$(basename "$d")" iperf3 "needs iperf3"
+		return
+	fi
+	meta "$d" workload=iperf3 topo="$peer" streams=1 direction="$dir" \
+		seconds="$peer_s" cc=reno \
+		tool="iperf3 -c $e_addr -t $peer_s -P 1$rflag -J" \
+		peer_version="$peer_version" tap_mtu="$peer_tap_mtu"
+	say "iperf3 $peer: -P 1 $dir, ${peer_s}s"
+	bg "$ns_k2" iperf3 -s -1 -B "$e_addr" -p 5201 >"$d/server.txt" 2>&1
+	spid=$last_pid
+	sleep 0.5
+	peer_snap "$d" before "$n"
+	local args=(-c "$e_addr" -p 5201 -t "$peer_s" -P 1 -J)
+	[[ $dir == rev ]] && args+=(-R)
+	ip netns exec "$n" timeout $((peer_s + 20)) \
+		iperf3 "${args[@]}" >"$d/iperf3.json" 2>"$d/iperf3.err" || true
+	peer_snap "$d" after "$n"
+	stop_wait "$spid"
+}
+
+# peer_ns_add PEER: the peer's own namespace, torn down with the others.
+peer_ns_add() {
+	local n=nsb-$tag-$1
+	ip netns add "$n"
+	ns_extra+=("$n")
+	ip netns exec "$n" ip link set lo up
+	ip netns exec "$n" sysctl -qw net.ipv4.tcp_congestion_control=reno
+}
+
+# peer_up NS: wait up to 5 s for the peer to configure the namespace's
+# interface (an IPv4 address in global scope); fails if it exits.
+peer_up() {
+	for _ in $(seq 50); do
+		kill -0 "$peer_pid" 2>/dev/null || return 1
+		[[ -n $(ip netns exec "$1" ip -4 -o addr show scope global) ]] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# peer_stop PEER: stop the peer's process and delete its namespace.
+peer_stop() {
+	if [[ -n $peer_pid ]]; then
+		stop_wait "$peer_pid"
+	fi
+	peer_pid=
+	ip netns del "nsb-$tag-$1"
+}
+
+# translator PEER PACKAGE: pasta or slirp4netns, every workload.
+translator() {
+	local peer=$1 pkg=$2 n=nsb-$tag-$1 why
+	want tcp_rr tcp_bulk iperf3 "$peer" || return 0
+	if ! command -v "$peer" >/dev/null; then
+		skip "peer-$peer" "peer-$peer" \
+			"needs $peer (apt-get install $pkg; optional, not installed)"
+		return
+	fi
+	if ((!tcp_run_k)); then
+		skip "peer-$peer" "peer-$peer" "needs TCP engine (no K to compare)"
+		return
+	fi
+	peer_version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null ||
+		echo unknown)
+	peer_tap_mtu=65520
+	peer_ns_add "$peer"
+	case $peer in
+	pasta)
+		bg "$ns_k1" pasta -f -q --runas 0:0 -4 --config-net \
+			--netns "/run/netns/$n" -I tap0 -i "$veth_a" \
+			-a "$k_addr" -n 24 -g 192.0.2.254 --no-map-gw \
+			-m "$peer_tap_mtu" -t none -u none -T none -U none \
+			-l "$work/pasta.log" >"$work/pasta.out" 2>&1
+		;;
+	slirp4netns)
+		bg "$ns_k1" slirp4netns --configure --mtu="$peer_tap_mtu" \
+			--cidr=198.51.100.0/24 --disable-dns --disable-host-loopback \
+			--netns-type=path "/run/netns/$n" tap0 \
+			>"$work/slirp4netns.log" 2>&1
+		;;
+	esac
+	peer_pid=$last_pid
+	if ! peer_up "$n"; then
+		why=$(cat "$work/$peer".{log,out} 2>/dev/null | grep -v syslog |
+			tail -1)
+		skip "peer-$peer" "peer-$peer" "$peer did not come up: ${why:-no log}"
+		peer_stop "$peer"
+		return
+	fi
+	say "peer $peer $peer_version (pid $peer_pid) in $ns_k1 serves $n:" \
+		"$(ip netns exec "$n" ip -4 -o addr show scope global |
+			awk '{ print $2, $4 }')"
+	for size in 1 1024; do
+		peer_tcp_rr "$peer" "$size"
+	done
+	for dir in send recv; do
+		peer_tcp_bulk "$peer" "$dir"
+	done
+	for dir in fwd rev; do
+		peer_iperf "$peer" "$dir"
+	done
+	peer_stop "$peer"
+}
+
+# lwip: bench/lwip/lwip_peer (built by `make bench` where liblwip-dev is
+# installed) on its own TAP; every workload the engine's services serve.
+lwip() {
+	local n=nsb-$tag-lwip tapl=nbl$((RANDOM % 100000)) size dir
+	want icmp_echo udp_rr tcp_rr tcp_bulk lwip || return 0
+	if [[ ! -f /usr/include/lwip/lwip/tcp.h ]]; then
+		skip peer-lwip peer-lwip \
+			"needs liblwip-dev (apt-get install liblwip-dev; optional, not installed)"
+		return
+	fi
+	if [[ ! -x $lwip_bin ]]; then
+		skip peer-lwip peer-lwip \
+			"needs $lwip_bin (make bench builds it with liblwip-dev)"
+		return
+	fi
+	peer_version=$(dpkg-query -W -f='${Version}' liblwip-dev 2>/dev/null ||
+		echo unknown)
+	peer_tap_mtu=1500
+	peer_ns_add lwip
+	ip netns exec "$n" ip tuntap add dev "$tapl" mode tap
+	ip netns exec "$n" ip link set "$tapl" mtu 1500
+	ip netns exec "$n" ip addr add "$k_addr/24" dev "$tapl"
+	ip netns exec "$n" ip link set "$tapl" up
+	bg "$n" "$lwip_bin" "$tapl" "$e_addr/24" >"$work/lwip.log" 2>&1
+	peer_pid=$last_pid
+	for _ in $(seq 50); do
+		grep -q '^lwip_peer: ' "$work/lwip.log" && break
+		kill -0 "$peer_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! kill -0 "$peer_pid" 2>/dev/null ||
+		! ip netns exec "$n" ping -c 3 -i 0.2 -W 1 -q "$e_addr" >/dev/null; then
+		skip peer-lwip peer-lwip "lwip_peer did not come up: $(tail -1 \
+			"$work/lwip.log" 2>/dev/null)"
+		peer_stop lwip
+		return
+	fi
+	say "peer lwip $peer_version (pid $peer_pid) on $tapl in $n: $e_addr"
+	peer_icmp lwip
+	for size in 1 1024; do
+		peer_udp_rr lwip "$size"
+		peer_tcp_rr lwip "$size"
+	done
+	for dir in send recv; do
+		peer_tcp_bulk lwip "$dir"
+	done
+	peer_stop lwip
+}
+
+translator pasta passt
+translator slirp4netns slirp4netns
+lwip
 
 # ---------------------------------------------------------------- report
 kill "$engine_pid"
