@@ -510,11 +510,36 @@ static void syn_sent_input(struct tcb *tcb, struct pkt *p, struct seg *s)
 /* ---- synchronised states (RFC 9293 3.10.7.4) ---- */
 
 /*
+ * disordered_ack() - would PAWS drop @s only because a later segment
+ * overtook it?
+ *
+ * A pure duplicate ACK at RCV.NXT that leaves the window as it is, with a
+ * TSval at most one RTO older than TS.Recent, is an ACK reordered behind
+ * a newer one, not a segment of an earlier incarnation: it carries no
+ * data for PAWS to protect (RFC 7323 5.3 guards the data), and its SACK
+ * blocks are news for loss recovery.  Linux exempts these the same way;
+ * dropping them made reordered SACKs useless.  The TSval clock is assumed
+ * to tick at least once per millisecond (RFC 7323 5.4 allows 1 ms to 1 s;
+ * Linux peers use 1 ms), so an RTO in ms is a generous bound for a slower
+ * one.
+ */
+static bool disordered_ack(const struct tcb *tcb, const struct seg *s)
+{
+	uint32_t wnd = (uint32_t)s->th.window << tcb->snd_wscale;
+
+	return (s->th.flags & TCP_ACK) && !s->syn && !s->fin && !s->dlen &&
+	       s->seq == tcb->rcv_nxt && s->th.ack == tcb->snd_una &&
+	       wnd == tcb->snd_wnd &&
+	       tcb->ts_recent - s->th.opt.tsval <= tcb->rto.rto_us / 1000;
+}
+
+/*
  * "first, check sequence number" ... "If a segment's contents straddle
  * the boundary between old and new, only the new parts are processed."
  * PAWS comes first (RFC 7323 5.3 R1-R3): a segment whose TSval is older
  * than TS.Recent is a duplicate from an earlier incarnation of the
- * sequence space; it is ACKed (unless RST) and dropped.
+ * sequence space; it is ACKed (unless RST) and dropped, unless it is a
+ * reordered duplicate ACK (disordered_ack()).
  * "If an incoming segment is not acceptable, an acknowledgment should be
  * sent in reply (unless the RST bit is set ...)".
  */
@@ -528,7 +553,8 @@ static enum step check_seq(struct tcb *tcb, struct pkt *p, struct seg *s)
 
 	if (tcb->ts_ok && (o->present & TCP_OPT_TS) && !rst &&
 	    seq_lt(o->tsval, tcb->ts_recent) &&
-	    eng->now - tcb->ts_recent_stamp < PAWS_IDLE_US) {
+	    eng->now - tcb->ts_recent_stamp < PAWS_IDLE_US &&
+	    !disordered_ack(tcb, s)) {
 		tcb->ack_now = true;
 		tcp_send_ack(tcb);
 		pkt_drop(eng, p, &st->TcpExtPAWSEstab, "PAWS: old timestamp");

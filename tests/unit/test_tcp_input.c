@@ -1171,6 +1171,57 @@ static struct tcb *sender(struct ft_peer *pp, bool sack, size_t nseg)
 	return c;
 }
 
+/*
+ * RFC 7323 5.3 guards data: duplicate ACKs overtaken by a newer one (an
+ * older TSval, within an RTO) are not PAWS-dropped, so their SACK blocks
+ * still start recovery (RFC 6675); an old one with data, or a TSval older
+ * than an RTO, still is.
+ */
+Test(tcp_input, reordered_duplicate_acks_pass_paws)
+{
+	struct ft_peer pp;
+	struct tcb *c = sender(&pp, true, 8);
+	uint32_t una = c->snd_una, mss = c->mss, recent;
+	struct tcp_opts o = { 0 };
+	struct ft_seg s;
+
+	ft_drain();
+	/* A newer ACK first: TS.Recent moves to its TSval. */
+	ft_send(&pp, TCP_ACK, NULL, 0);
+	recent = c->ts_recent;
+	cr_assert_eq(recent, pp.tsval - 1);
+	o.present = TCP_OPT_SACK | TCP_OPT_TS;
+	o.tsecr = pp.tsecr;
+	o.sack_n = 1;
+	for (uint32_t i = 1; i <= 4; i++) {
+		o.tsval = recent - 5 + i; /* older than TS.Recent */
+		o.sack[0].start = una + mss;
+		o.sack[0].end = una + (i + 1) * mss;
+		ft_send_raw(&pp, pp.seq, una, TCP_ACK, &o, NULL, 0);
+	}
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtPAWSEstab, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtTCPSackRecovery, 1);
+	cr_assert_eq(c->ts_recent, recent, "an old TSval must not move it");
+	ft_drain();
+	/* Older than an RTO (in ms): from another incarnation. */
+	o.sack_n = 0;
+	o.present = TCP_OPT_TS;
+	o.tsval = recent - c->rto.rto_us / 1000 - 1;
+	ft_send_raw(&pp, pp.seq, una, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtPAWSEstab, 1);
+	/* With data: PAWS protects it. */
+	o.tsval = recent - 1;
+	ft_send_raw(&pp, pp.seq, una, TCP_ACK, &o, "old", 3);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtPAWSEstab, 2);
+	cr_assert_eq(c->rcv.len, 0);
+	/* Changing the window: not a plain duplicate. */
+	pp.win = (uint16_t)(pp.win - 1);
+	ft_send_raw(&pp, pp.seq, una, TCP_ACK, &o, NULL, 0);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtPAWSEstab, 3);
+	while (ft_pop(&s))
+		ft_free(&s);
+}
+
 /* RFC 5681 3.2: three duplicate ACKs retransmit the first segment. */
 Test(tcp_input, fast_retransmit_on_three_dupacks)
 {
