@@ -266,8 +266,10 @@ for a in json.load(sys.stdin):
 wait_valid "$e_addr"
 
 # What the engine can do decides which workloads run.
+# grep -q would exit at the first match and nsctl, still writing, die of
+# SIGPIPE: under pipefail the test would then fail.  grep reads it all.
 have_tcp=0
-nsctl -a stats 2>/dev/null | grep -qw TcpInSegs && have_tcp=1
+nsctl -a stats 2>/dev/null | grep -w TcpInSegs >/dev/null && have_tcp=1
 have_shim=0
 [[ -f $shim ]] && have_shim=1
 say "engine pid $engine_pid; TCP in engine: $have_tcp; libnsshim.so: $have_shim"
@@ -402,7 +404,7 @@ tcp_run_k=$((have_tcp || kernel_tcp))
 for n in "$ns_k1" "$ns_k2" "$ns_s"; do
 	ip netns exec "$n" sysctl -qw net.ipv4.tcp_congestion_control=reno
 done
-if ((have_tcp)) && nsctl commands 2>/dev/null | grep -qw sysctl; then
+if ((have_tcp)) && nsctl commands 2>/dev/null | grep -w sysctl >/dev/null; then
 	nsctl sysctl net.ipv4.tcp_congestion_control=reno >/dev/null 2>&1 || true
 fi
 
