@@ -257,7 +257,14 @@ def do_bulk(d, m, r):
 
 
 def do_conns(d, m, r):
-    c = load_json(os.path.join(d, "client.json"))
+    # connscale.py prints a line once the connections are open and
+    # another once they are closed.
+    c = {}
+    for line in (read(os.path.join(d, "client.json")) or "").splitlines():
+        try:
+            c.update(json.loads(line))
+        except ValueError:
+            pass
     b = read(os.path.join(d, "mem.before"))
     a = read(os.path.join(d, "mem.after"))
     if not c or not c.get("opened") or not a or not b:
@@ -269,6 +276,7 @@ def do_conns(d, m, r):
     if m["topo"] == "K":
         kb += (slab1 - slab0) / 2  # the accepting half of the kernel's
     r.update({"opened": c["opened"], "failed": c["failed"],
+              "closed": c.get("closed"), "close_s": c.get("close_s"),
               "conns_per_s": c["opened"] / c["open_s"] if c["open_s"] else None,
               "bytes_per_conn": kb * 1024 / c["opened"]})
     return []
