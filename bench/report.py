@@ -276,7 +276,8 @@ def do_conns(d, m, r):
     if m["topo"] == "K":
         kb += (slab1 - slab0) / 2  # the accepting half of the kernel's
     r.update({"opened": c["opened"], "failed": c["failed"],
-              "closed": c.get("closed"), "close_s": c.get("close_s"),
+              "procs": c.get("procs", 1), "closed": c.get("closed"),
+              "close_s": c.get("close_s"),
               "conns_per_s": c["opened"] / c["open_s"] if c["open_s"] else None,
               "bytes_per_conn": kb * 1024 / c["opened"]})
     return []

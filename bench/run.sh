@@ -18,8 +18,10 @@
 # Use: bench/run.sh [BUILD]   (as root; `make bench` builds and calls it)
 # Environment: BENCH_OUT (results folder, default bench/results),
 #   BENCH_RR_N (100000), BENCH_PING_N (1000), BENCH_UDP_SECONDS (5),
-#   BENCH_IPERF_SECONDS (10), BENCH_KERNEL_TCP=1 runs the kernel halves of
-#   the TCP workloads even when the engine cannot (to test the harness),
+#   BENCH_IPERF_SECONDS (10), BENCH_CONNS ("1000 10000 100000"),
+#   BENCH_CONNS_PER_PROC (16000), BENCH_KERNEL_TCP=1 runs the kernel
+#   halves of the TCP workloads even when the engine cannot (to test the
+#   harness),
 #   BENCH_KEEP=1 keeps the raw files (report.py WORK OUT re-makes a report).
 #   BENCH_ONLY="WORD..." runs only the measurements it names: workloads
 #   (icmp_echo udp_rr udp_stream tcp_bulk connscale tcp_rr iperf3 http
@@ -490,44 +492,91 @@ for dir in send recv; do
 	fi
 done
 
-# Connection scaling: one client opens N idle connections (connscale.py,
+# Connection scaling: a client opens N idle connections (connscale.py,
 # at most 512 connects in flight) and holds them while we look at the
-# memory of the side that accepts: on K the server's RSS plus half the
+# memory of the side that accepts: on K the servers' RSS plus half the
 # growth of the kernel's slab (both ends are kernel sockets there), on S
 # the engine's RSS (it holds the connections in its discard service).
 # Reported per connection, with the connections opened per second.  The
 # client then closes them, at most 512 at a time, each once the server's
 # FIN is back: closed all at once, 100k FINs overflow the TAP's queue and
 # the engine keeps the connections whose FIN was lost.
-conns=${BENCH_CONNS:-1000 10000}
+#
+# A process may have 20000 open files here and cannot raise that (no
+# CAP_SYS_RESOURCE; TESTBED.md): above conn_per_proc connections the
+# client is one process per conn_per_proc (K: as many SO_REUSEPORT
+# servers), each bound to an address of its own, fresh for the run
+# (192.0.2.101 up, beside the client's 192.0.2.1 on the same /24, so
+# neither the engine nor the K server needs a route; fresh, so no
+# TIME-WAIT of an earlier run holds its ports).  The client namespaces'
+# ephemeral port range is 1024-65535 meanwhile: connect() takes even
+# ports first and scans every one of them once they are all in use, and
+# 14286 connections from one address in the default 32768-60999 (14116
+# even ports) opened at half the rate.
+conns=${BENCH_CONNS:-1000 10000 100000}
+conn_per_proc=${BENCH_CONNS_PER_PROC:-16000}
+conn_next_src=101
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
 engine_estab() { # the engine's ESTABLISHED and CLOSE-WAIT connections
 	nsctl -j stats 2>/dev/null | "$py" -c 'import json, sys
 print(json.load(sys.stdin)["TcpCurrEstab"])' 2>/dev/null || echo -1
 }
+rss_sum_kb() { # rss_sum_kb PID...
+	local p sum=0
+	for p in "$@"; do
+		sum=$((sum + $(rss_kb "$p")))
+	done
+	echo "$sum"
+}
+# conn_srcs NS DEV K: add K fresh client addresses on DEV in NS, warm
+# both neighbour caches from each, and list them in the caller's srcs.
+conn_srcs() {
+	local n=$1 dev=$2 k=$3 a
+	if ((conn_next_src + k > 255)); then
+		echo "bench: connscale: out of client addresses" >&2
+		exit 1
+	fi
+	for ((; k > 0; k--)); do
+		a=192.0.2.$((conn_next_src++))
+		ip netns exec "$n" ip addr add "$a/24" dev "$dev"
+		ip netns exec "$n" ping -c 1 -W 1 -q -I "$a" "$e_addr" >/dev/null
+		srcs+=("$a")
+	done
+}
 connscale() { # connscale TOPO N
 	want connscale || return 0
-	local topo=$1 n=$2 d spid='' pid estab0 left
+	local topo=$1 n=$2 d spids=() pids_mem procs srcs=() i estab0 left
+	procs=$(((n + conn_per_proc - 1) / conn_per_proc))
+	if ((procs > 1)); then
+		if [[ $topo == K ]]; then
+			conn_srcs "$ns_k1" "$veth_a" "$procs"
+		else
+			conn_srcs "$ns_s" "$tap" "$procs"
+		fi
+	fi
 	d=$(mdir "connscale-$topo-$n")
 	meta "$d" workload=connscale topo="$topo" conns="$n" hold_s=2 \
-		tool="connscale.py open $e_addr 9 $n 2" \
-		server="$([[ $topo == K ]] && echo connscale.py serve ||
+		procs="$procs" \
+		tool="connscale.py open $e_addr 9 $n 2${srcs[*]:+ ${srcs[*]}}" \
+		server="$([[ $topo == K ]] && echo "$procs x connscale.py serve" ||
 			echo engine discard)"
-	say "connscale $topo: $n idle connections"
+	say "connscale $topo: $n idle connections from $procs process(es)"
 	if [[ $topo == K ]]; then
-		bg "$ns_k2" "$py" "$here/connscale.py" serve "$e_addr" 9
-		spid=$last_pid
+		for ((i = 0; i < procs; i++)); do
+			bg "$ns_k2" "$py" "$here/connscale.py" serve "$e_addr" 9
+			spids+=("$last_pid")
+		done
 		sleep 0.5
-		pid=$spid
+		pids_mem=("${spids[@]}")
 	else
-		pid=$engine_pid
+		pids_mem=("$engine_pid")
 	fi
 	snap "$d" before
 	[[ $topo == S ]] && estab0=$(engine_estab)
-	echo "$(rss_kb "$pid") $(slab_kb)" >"$d/mem.before"
+	echo "$(rss_sum_kb "${pids_mem[@]}") $(slab_kb)" >"$d/mem.before"
 	ip netns exec "$(topo_ns "$topo")" timeout 180 \
-		"$py" "$here/connscale.py" open "$e_addr" 9 "$n" 2 \
+		"$py" "$here/connscale.py" open "$e_addr" 9 "$n" 2 "${srcs[@]}" \
 		>"$d/client.json" 2>"$d/client.err" &
 	local cpid=$!
 	pids+=("$cpid")
@@ -537,7 +586,7 @@ connscale() { # connscale TOPO N
 		sleep 0.1
 	done
 	sleep 0.5
-	echo "$(rss_kb "$pid") $(slab_kb)" >"$d/mem.after"
+	echo "$(rss_sum_kb "${pids_mem[@]}") $(slab_kb)" >"$d/mem.after"
 	wait "$cpid" || client_failed "$d"
 	if [[ $topo == S ]]; then
 		# Every connection must have left the engine before the next
@@ -560,14 +609,14 @@ print("    error: " + c["error"] if "error" in c else
       "    opened %s in %s s, closed %s in %s s" % tuple(
           c.get(k, "?") for k in ("opened", "open_s", "closed", "close_s")))
 ' "$d/client.json" || true
-	if [[ -n $spid ]]; then
-		stop_wait "$spid"
-	fi
+	for i in "${spids[@]}"; do
+		stop_wait "$i"
+	done
 }
 
 if want connscale; then
 	# Linux answers SYNs with cookies only once a listener's SYN queue
-	# holds its accept backlog (4096, the K server's and the discard
+	# holds its accept backlog (4096, the K servers' and the discard
 	# service's): none at 512 connects in flight.  The engine does from
 	# tcp_max_syn_backlog (256) on, and a cookie's third ACK lost in a
 	# full TAP queue leaves a connection the client holds and the engine
@@ -577,6 +626,11 @@ if want connscale; then
 			awk '{ print $3 }')
 		nsctl sysctl net.ipv4.tcp_max_syn_backlog=4096 >/dev/null
 	fi
+	ports=$(ip netns exec "$ns_s" sysctl -n net.ipv4.ip_local_port_range)
+	for cns in "$ns_k1" "$ns_s"; do
+		ip netns exec "$cns" sysctl -qw \
+			net.ipv4.ip_local_port_range="1024 65535"
+	done
 	for n in $conns; do
 		if ((tcp_run_k)); then
 			connscale K "$n"
@@ -588,6 +642,9 @@ if want connscale; then
 		else
 			skip "connscale-S-$n" connscale "$tcp_s_reason"
 		fi
+	done
+	for cns in "$ns_k1" "$ns_s"; do
+		ip netns exec "$cns" sysctl -qw net.ipv4.ip_local_port_range="$ports"
 	done
 	if [[ -z $tcp_s_reason ]]; then
 		nsctl sysctl net.ipv4.tcp_max_syn_backlog="$syn_backlog" >/dev/null
