@@ -572,7 +572,6 @@ connscale() { # connscale TOPO N
 	local topo=$1 n=$2 d spids=() pids_mem procs srcs=() i estab0 left
 	if [[ $topo == S ]]; then
 		engine_restart
-		nsctl sysctl net.ipv4.tcp_max_syn_backlog=4096 >/dev/null
 	fi
 	procs=$(((n + conn_per_proc - 1) / conn_per_proc))
 	if ((procs > 1)); then
@@ -642,17 +641,9 @@ print("    error: " + c["error"] if "error" in c else
 }
 
 if want connscale; then
-	# Linux answers SYNs with cookies only once a listener's SYN queue
-	# holds its accept backlog (4096, the K servers' and the discard
-	# service's): none at 512 connects in flight.  The engine does from
-	# tcp_max_syn_backlog (256) on, and a cookie's third ACK lost in a
-	# full TAP queue leaves a connection the client holds and the engine
-	# never had.  The same threshold on both sides, for these runs (set
-	# in connscale, on each fresh engine):
-	if [[ -z $tcp_s_reason ]]; then
-		syn_backlog=$(nsctl sysctl net.ipv4.tcp_max_syn_backlog |
-			awk '{ print $3 }')
-	fi
+	# Both stacks answer SYNs with cookies only once a listener's SYN
+	# queue holds its backlog (4096 here): none at 512 connects in
+	# flight.
 	ports=$(ip netns exec "$ns_s" sysctl -n net.ipv4.ip_local_port_range)
 	for cns in "$ns_k1" "$ns_s"; do
 		ip netns exec "$cns" sysctl -qw \
@@ -673,9 +664,6 @@ if want connscale; then
 	for cns in "$ns_k1" "$ns_s"; do
 		ip netns exec "$cns" sysctl -qw net.ipv4.ip_local_port_range="$ports"
 	done
-	if [[ -z $tcp_s_reason ]]; then
-		nsctl sysctl net.ipv4.tcp_max_syn_backlog="$syn_backlog" >/dev/null
-	fi
 fi
 
 # iperf3: single stream and 4 streams, both directions; the server is on

@@ -37,11 +37,11 @@ struct sysctl {
 	uint32_t tcp_sack;		 /* 1 */
 	uint32_t tcp_timestamps;	 /* 1 */
 	uint32_t tcp_window_scaling;	 /* 1 */
-	uint32_t tcp_syncookies;	 /* 1: when the SYN queue overflows */
-	uint32_t tcp_recovery; /* 1: bit 0 = RACK-TLP (RFC 8985), as Linux */
-	uint32_t tcp_max_syn_backlog;	  /* 256 per listener */
-	uint32_t tcp_rmem[3];		  /* 4096 131072 6291456 */
-	uint32_t tcp_wmem[3];		  /* 4096 16384 4194304 */
+	uint32_t tcp_syncookies; /* 1: once SYN queue = backlog; 2: always */
+	uint32_t tcp_recovery;	 /* 1: bit 0 = RACK-TLP (RFC 8985), as Linux */
+	uint32_t tcp_max_syn_backlog; /* without cookies: 3/4 of it per listener */
+	uint32_t tcp_rmem[3];	      /* 4096 131072 6291456 */
+	uint32_t tcp_wmem[3];	      /* 4096 16384 4194304 */
 	uint32_t tcp_challenge_ack_limit; /* 1000 per second */
 	uint32_t tcp_delack_ms;		  /* 40: Linux TCP_DELACK_MIN */
 	uint32_t tcp_base_mss;		  /* 1024 */

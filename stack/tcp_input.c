@@ -355,6 +355,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 {
 	struct engine *eng = ln->eng;
 	struct tcp_stats *st = &eng->stats.tcp;
+	uint32_t max_syn = eng->sysctl.tcp_max_syn_backlog;
 	struct tcp_tuple tu;
 	struct tcb *c;
 
@@ -381,12 +382,18 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		pkt_drop(eng, p, &st->TcpExtListenDrops, "accept queue full");
 		return NULL;
 	}
-	if (ln->synq_len >= eng->sysctl.tcp_max_syn_backlog) {
-		if (!eng->sysctl.tcp_syncookies) {
-			pkt_drop(eng, p, &st->TcpExtListenDrops,
-				 "SYN queue full");
-			return NULL;
-		}
+	/* Linux (tcp_conn_request()): the SYN queue is full at the
+	 * listener's backlog; then a SYN gets a cookie, or is dropped
+	 * without cookies; tcp_syncookies=2 sends cookies always.  Without
+	 * cookies the last quarter of tcp_max_syn_backlog is kept for peers
+	 * Linux has proven (we prove none): the SYN is dropped sooner. */
+	if (!eng->sysctl.tcp_syncookies &&
+	    (ln->synq_len >= ln->backlog ||
+	     ln->synq_len > max_syn - (max_syn >> 2))) {
+		pkt_drop(eng, p, &st->TcpExtListenDrops, "SYN queue full");
+		return NULL;
+	}
+	if (ln->synq_len >= ln->backlog || eng->sysctl.tcp_syncookies == 2) {
 		struct tcp_key k;
 
 		memset(&k, 0, sizeof(k));

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # test_tcp_synflood.sh - 10k spoofed SYNs (scapy-built, raw socket) to the
 # echo service while a legitimate kernel client connects: the SYN queue
-# (tcp_max_syn_backlog) overflows, the engine answers with SYN cookies,
+# (as long as the listen backlog, 4096) overflows, the engine answers with SYN cookies,
 # the client is served through a cookie, and the engine's memory stays
 # bounded (embryonic connections hold no buffers).
 . "$(dirname "$0")/lib.sh"

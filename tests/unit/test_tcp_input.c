@@ -870,44 +870,52 @@ Test(tcp_input, segments_clamped_to_peer_mss)
 
 /* ---- listen queues, SYN cookies ---- */
 
-/* Linux: a full accept queue drops new SYNs (TcpExtListenOverflows). */
+/*
+ * Linux: a full accept queue (backlog + 1 connections) drops new SYNs
+ * (TcpExtListenOverflows).  Backlog 1: with 0 the SYN queue would be
+ * full at once and every SYN answered with a cookie, as Linux does.
+ */
 Test(tcp_input, accept_queue_overflow_drops_syn)
 {
-	struct tcb *ln = ft_listen(FT_LPORT, 0);
+	struct tcb *ln = ft_listen(FT_LPORT, 1);
 	struct ft_peer pp;
 	struct tcp_opts o;
+	struct ft_seg s;
 
 	ft_passive(&pp, ln, NULL);
-	/* Put it back: accepted connections do not count; fill again. */
+	/* That one was accepted and does not count: fill the queue again. */
 	ft_syn_opts(&o);
-	pp.port = FT_PPORT + 1;
-	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
-	{
-		struct ft_seg s;
-
+	for (uint16_t i = 1; i <= 2; i++) {
+		pp.port = (uint16_t)(FT_PPORT + i);
+		ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
 		cr_assert(ft_pop(&s));
+		cr_assert_eq(s.th.flags, TCP_SYN | TCP_ACK);
 		pp.ack = s.th.seq + 1;
 		ft_free(&s);
+		ft_send_raw(&pp, 2, pp.ack, TCP_ACK, NULL, NULL, 0);
 	}
-	ft_send_raw(&pp, 2, pp.ack, TCP_ACK, NULL, NULL, 0);
-	cr_assert_eq(ln->aq_len, 1);
-	pp.port = FT_PPORT + 2;
+	cr_assert_eq(ln->aq_len, 2);
+	pp.port = FT_PPORT + 3;
 	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
 	cr_assert_eq(ft_drain(), 0);
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtListenOverflows, 1);
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtListenDrops, 1);
 }
 
-/* SYN queue full + tcp_syncookies: answer with a cookie, keep nothing. */
+/*
+ * SYN queue full + tcp_syncookies: answer with a cookie, keep nothing.
+ * Full means as many embryonic connections as the listen backlog, as in
+ * Linux (tcp_max_syn_backlog only matters without cookies).
+ */
 Test(tcp_input, syn_cookie_sent_when_syn_queue_full)
 {
-	struct tcb *ln = ft_listen(FT_LPORT, 100);
+	struct tcb *ln = ft_listen(FT_LPORT, 2);
 	struct ft_peer pp = { .lport = FT_LPORT, .win = 65535 };
 	struct tcp_opts o;
 	struct ft_seg s;
 	size_t before;
 
-	l3_eng.sysctl.tcp_max_syn_backlog = 2;
+	l3_eng.sysctl.tcp_max_syn_backlog = 1; /* not the limit */
 	ft_syn_opts(&o);
 	for (int i = 0; i < 2; i++) {
 		pp.port = (uint16_t)(FT_PPORT + i);
@@ -928,6 +936,30 @@ Test(tcp_input, syn_cookie_sent_when_syn_queue_full)
 	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesSent, 1);
 }
 
+/*
+ * Without cookies, a SYN is dropped once the queue holds the backlog, or
+ * more than three quarters of tcp_max_syn_backlog (Linux keeps the rest
+ * for proven peers).
+ */
+Test(tcp_input, syn_dropped_without_cookies_when_the_queue_fills)
+{
+	struct tcb *ln = ft_listen(FT_LPORT, 100);
+	struct ft_peer pp = { .lport = FT_LPORT, .win = 65535 };
+	struct tcp_opts o;
+
+	l3_eng.sysctl.tcp_syncookies = 0;
+	l3_eng.sysctl.tcp_max_syn_backlog = 8;
+	ft_syn_opts(&o);
+	for (int i = 0; i < 10; i++) {
+		pp.port = (uint16_t)(FT_PPORT + i);
+		ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
+	}
+	ft_drain();
+	cr_assert_eq(ln->synq_len, 7);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtListenDrops, 3);
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtSyncookiesSent, 0);
+}
+
 /* The ACK carrying a valid cookie makes an established connection. */
 Test(tcp_input, syn_cookie_ack_creates_connection)
 {
@@ -938,7 +970,7 @@ Test(tcp_input, syn_cookie_ack_creates_connection)
 	struct tcb *c;
 	char buf[8];
 
-	l3_eng.sysctl.tcp_max_syn_backlog = 0;
+	l3_eng.sysctl.tcp_syncookies = 2; /* every SYN gets a cookie */
 	ft_syn_opts(&o);
 	pp.port = FT_PPORT;
 	ft_send_raw(&pp, 1, 0, TCP_SYN, &o, NULL, 0);
@@ -959,7 +991,7 @@ Test(tcp_input, syn_cookie_ack_creates_connection)
 static void cookie_synack(struct ft_peer *pp, const struct tcp_opts *o,
 			  struct ft_seg *s)
 {
-	l3_eng.sysctl.tcp_max_syn_backlog = 0;
+	l3_eng.sysctl.tcp_syncookies = 2;
 	memset(pp, 0, sizeof(*pp));
 	pp->port = FT_PPORT;
 	pp->lport = FT_LPORT;
