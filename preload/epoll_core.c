@@ -23,6 +23,44 @@
 	(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET |    \
 	 EPOLLEXCLUSIVE)
 
+/** ep_cookie() - the doorbell cookie of a set of process @pid. */
+uint64_t ep_cookie(uint32_t pid)
+{
+	return EP_COOKIE | ((uint64_t)pid << 1 & ~EP_COOKIE_MASK);
+}
+
+/**
+ * ep_sift() - take the cookies out of a real epoll_wait()'s events
+ * @ev:		the events, compacted in place (order kept)
+ * @n:		how many
+ * @mine:	the set's cookie (ep_cookie()), or 0 if it has none: then
+ *		every cookie is foreign
+ * @seen:	EP_SIFT_* bits or'ed in
+ *
+ * Return: the events left for the program.
+ */
+int ep_sift(struct epoll_event *ev, int n, uint64_t mine, unsigned int *seen)
+{
+	uint64_t d;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		d = ev[i].data.u64;
+		if ((d & EP_COOKIE_MASK) != EP_COOKIE) {
+			ev[k++] = ev[i];
+		} else if (mine && d == mine) {
+			*seen |= EP_SIFT_OWN;
+			if (ev[i].events & (EPOLLHUP | EPOLLERR))
+				*seen |= EP_SIFT_HUP;
+		} else if (mine && d == (mine | 1)) {
+			*seen |= EP_SIFT_SELF;
+		} else {
+			*seen |= EP_SIFT_FOREIGN;
+		}
+	}
+	return k;
+}
+
 /**
  * ep_trig_set() - new interest (EPOLL_CTL_ADD or MOD): enabled, and a
  * ready socket is reported anew, as ep_modify() re-polls the file

@@ -32,6 +32,25 @@ struct ep_trig {
 	uint32_t rx_mark, tx_mark;
 };
 
+/*
+ * The data of the shim's own fds in a kernel epoll instance (epoll.c's
+ * "set's doorbell"): the high half a kernel-half address (never a user
+ * pointer, nor an fd or small index with zero above), the low half the
+ * owner's pid shifted left by one, bit 0 set for the self-bell.
+ */
+#define EP_COOKIE UINT64_C(0xfe5e11ed00000000)
+#define EP_COOKIE_MASK UINT64_C(0xffffffff00000000)
+
+/* What ep_sift() took out. */
+enum {
+	EP_SIFT_OWN = 1u << 0,	   /* the set's doorbell */
+	EP_SIFT_HUP = 1u << 1,	   /* ... hung up (with EP_SIFT_OWN) */
+	EP_SIFT_SELF = 1u << 2,	   /* the set's self-bell */
+	EP_SIFT_FOREIGN = 1u << 3, /* another process's cookie */
+};
+
+uint64_t ep_cookie(uint32_t pid);
+int ep_sift(struct epoll_event *ev, int n, uint64_t mine, unsigned int *seen);
 void ep_trig_set(struct ep_trig *t, uint32_t events);
 uint32_t ep_trig_report(struct ep_trig *t, uint32_t rev, uint32_t rx,
 			uint32_t tx);

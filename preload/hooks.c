@@ -1052,6 +1052,8 @@ static bool any_engine(const struct pollfd *fds, nfds_t n)
 
 EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
 {
+	if (shim_enabled())
+		shim_epoll_refresh_poll(fds, n);
 	if (!shim_enabled() || !any_engine(fds, n))
 		return shim_real.poll(fds, n, timeout);
 	return shim_poll(fds, n, timeout, NULL);
@@ -1062,6 +1064,8 @@ EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 {
 	long long ms;
 
+	if (shim_enabled())
+		shim_epoll_refresh_poll(fds, n);
 	if (!shim_enabled() || !any_engine(fds, n))
 		return shim_real.ppoll(fds, n, ts, mask);
 	if (!ts) {
@@ -1083,6 +1087,7 @@ EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 
 	if (!shim_enabled() || nfds < 0 || nfds > FD_SETSIZE)
 		return shim_real.select(nfds, r, w, e, tv);
+	shim_epoll_refresh_select(nfds, r);
 	for (fd = 0; fd < nfds && !eng; fd++) {
 		struct shim_sock *s;
 

@@ -169,6 +169,10 @@ struct shim_waiter {
 
 void shim_waiter_get(struct shim_waiter *w);
 void shim_waiter_put(const struct shim_waiter *w);
+/* At most this many waiters are held for long (epoll sets). */
+#define SHIM_WAITERS_HELD (IPC_WAITERS / 2)
+int shim_waiter_hold(struct shim_waiter *w);
+void shim_waiter_release(const struct shim_waiter *w);
 void shim_waiters_forget(void);
 
 /* scm.c: engine sockets in SCM_RIGHTS on AF_UNIX sockets */

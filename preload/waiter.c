@@ -19,6 +19,16 @@
  * make one, a thread sleeps on the shared doorbell, in naps of
  * SHIM_SHARED_NAP_MS: the shared doorbell may be drained by another
  * thread sleeping on it.
+ *
+ * An epoll set holding engine sockets keeps a number for its lifetime
+ * (shim_waiter_hold(): epoll.c puts the doorbell into the set's kernel
+ * epoll instance, so that the epoll fd turns readable when the engine
+ * rings).  At most SHIM_WAITERS_HELD numbers are held so; the rest stay
+ * for blocked calls.  A held doorbell is closed when given back, never
+ * handed to the next holder: closing it is what takes it out of every
+ * kernel epoll instance it was added to (fork children and exec'd
+ * programs may share the instance), and the next user of the number asks
+ * the engine for a fresh one.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -38,6 +48,8 @@ static _Atomic uint64_t busy;
 static _Atomic int bell1[IPC_WAITERS];
 /* The engine refused to make one: stop asking. */
 static _Atomic bool refused;
+/* Numbers held for long (shim_waiter_hold()). */
+static _Atomic unsigned int held;
 
 /* make() - ask the engine for waiter @i's doorbell; its fd or -errno. */
 static int make(unsigned int i)
@@ -111,6 +123,53 @@ void shim_waiter_put(const struct shim_waiter *w)
 }
 
 /**
+ * shim_waiter_hold() - a private waiter for long (an epoll set's life)
+ * @w:	filled on success; give it back with shim_waiter_release()
+ *
+ * Never the shared doorbell: a held waiter's doorbell goes into a kernel
+ * epoll instance, and the shared one is drained by every napping thread.
+ * Asks the engine for a doorbell if the number has none (the caller must
+ * not hold locks a control call could need).
+ *
+ * Return: 0, -EBUSY when SHIM_WAITERS_HELD are held or every number is in
+ * use, or the engine's -errno.
+ */
+int shim_waiter_hold(struct shim_waiter *w)
+{
+	unsigned int n = atomic_load(&held);
+
+	do {
+		if (n >= SHIM_WAITERS_HELD)
+			return -EBUSY;
+	} while (!atomic_compare_exchange_weak(&held, &n, n + 1));
+	shim_waiter_get(w);
+	if (w->fd < 0) {
+		atomic_fetch_sub(&held, 1);
+		return atomic_load(&refused) ? -ENOTSUP : -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * shim_waiter_release() - give back a held waiter: its doorbell is closed
+ * (leaving every epoll instance it was in) and the number is free again
+ */
+void shim_waiter_release(const struct shim_waiter *w)
+{
+	unsigned int i;
+	int fd;
+
+	if (w->bit == IPC_WAIT_SHARED || !w->bit)
+		return;
+	i = (unsigned int)__builtin_ctzll(w->bit);
+	fd = atomic_exchange(&bell1[i], 0) - 1;
+	if (fd >= 0)
+		shim_real.close(fd);
+	atomic_fetch_sub(&held, 1);
+	shim_waiter_put(w);
+}
+
+/**
  * shim_waiters_forget() - in a fork() child: the doorbells are the
  * parent's (its engine connection's); close our copies so that we never
  * drain a ring meant for it, and make our own on demand
@@ -128,5 +187,6 @@ void shim_waiters_forget(void)
 			shim_real.close(fd);
 	}
 	atomic_store(&busy, 0);
+	atomic_store(&held, 0);
 	atomic_store(&refused, false);
 }

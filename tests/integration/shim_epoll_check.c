@@ -5,8 +5,13 @@
  * and a run under libnsshim.so (where the sockets are engine sockets) can
  * be compared line by line
  *
- * Usage: shim_epoll_check SERVER_IP PORT
- * The server echoes every datagram back.  Nothing printed depends on fd
+ * Usage: shim_epoll_check SERVER_IP PORT [TCP_PORT]
+ *        shim_epoll_check SERVER_IP PORT TCP_PORT death
+ * (the second: a nested epoll fd with an engine TCP socket waits for the
+ * engine to be killed; see death()).
+ * The server echoes every datagram back; with TCP_PORT, a TCP echo server
+ * there serves the checks of an epoll fd watched from outside (nested in
+ * another epoll, polled, selected).  Nothing printed depends on fd
  * numbers, ports or timing; times are printed as "in range" booleans.
  */
 #include <arpa/inet.h>
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -262,6 +268,216 @@ static void errno_table(int a, int b, int p0)
 	close(ep2);
 }
 
+/* nest_print() - one wait on epoll fd @e, printed like wait_print(). */
+static void nest_print(int e, const char *what, int timeout)
+{
+	int saved = ep;
+
+	ep = e;
+	wait_print(what, 8, timeout);
+	ep = saved;
+}
+
+/* poll_print(), select_print() - the inner epoll fd checked from outside. */
+static void poll_print(int fd, const char *what, int timeout)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = poll(&p, 1, timeout);
+
+	printf("%s: poll %d %#x\n", what, n, n > 0 ? p.revents : 0);
+}
+
+static void select_print(int fd, const char *what, int timeout_ms)
+{
+	struct timeval tv = { .tv_sec = timeout_ms / 1000,
+			      .tv_usec = (long)(timeout_ms % 1000) * 1000 };
+	fd_set r;
+	int n;
+
+	FD_ZERO(&r);
+	FD_SET(fd, &r);
+	n = select(fd + 1, &r, NULL, NULL, &tv);
+	printf("%s: select %d %d\n", what, n, n > 0 && FD_ISSET(fd, &r));
+}
+
+/* tcp_echo() - send @msg on @fd; wait (poll, 2 s) until it is all back
+ * (unread) and report whether it came. */
+static void tcp_echo(int fd, const char *msg)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int64_t t0 = now_ms();
+	int avail = 0;
+
+	if (send(fd, msg, strlen(msg), 0) != (ssize_t)strlen(msg))
+		die("tcp send");
+	while (avail < (int)strlen(msg) && now_ms() - t0 < 2000) {
+		char buf[64];
+
+		if (poll(&p, 1, 2000) != 1)
+			die("tcp echo did not come back");
+		avail = (int)recv(fd, buf, sizeof(buf), MSG_PEEK);
+		if (avail < (int)strlen(msg))
+			usleep(10000);
+	}
+}
+
+static int tcp_drain(int fd)
+{
+	char buf[256];
+	ssize_t r;
+	int n = 0;
+
+	while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		n += (int)r;
+	return n;
+}
+
+/*
+ * nested() - an epoll fd holding an engine TCP socket, watched from
+ * outside: in another epoll, with poll() and with select().  Linux reports
+ * an epoll fd readable while one of its entries has an event pending.
+ */
+static void nested(int port)
+{
+	struct sockaddr_in tsrv = srv;
+	int t, in, out, in2;
+
+	printf("== epoll fd watched from outside\n");
+	tsrv.sin_port = htons((uint16_t)port);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	if (t < 0 || connect(t, (struct sockaddr *)&tsrv, sizeof(tsrv)))
+		die("tcp socket/connect");
+	in = epoll_create1(EPOLL_CLOEXEC);
+	out = epoll_create1(EPOLL_CLOEXEC);
+	if (in < 0 || out < 0)
+		die("epoll_create1");
+	{
+		struct epoll_event e = { .events = EPOLLIN, .data.u32 = 'T' };
+		struct epoll_event f = { .events = EPOLLIN, .data.u32 = 'I' };
+
+		if (epoll_ctl(in, EPOLL_CTL_ADD, t, &e) ||
+		    epoll_ctl(out, EPOLL_CTL_ADD, in, &f))
+			die("nested epoll_ctl");
+	}
+	nest_print(out, "outer, idle, 100 ms", 100);
+	poll_print(in, "inner idle", 0);
+	select_print(in, "inner idle", 0);
+	tcp_echo(t, "ping");
+	nest_print(out, "outer, data", 2000);
+	nest_print(out, "outer, again (LT)", 0);
+	poll_print(in, "inner, data", 2000);
+	select_print(in, "inner, data", 2000);
+	nest_print(in, "inner, data", 0);
+	nest_print(out, "outer, inner not drained", 0);
+	printf("drained %d\n", tcp_drain(t));
+	nest_print(out, "outer, drained, 100 ms", 100);
+	poll_print(in, "inner, drained, 100 ms", 100);
+	select_print(in, "inner, drained, 100 ms", 100);
+	nest_print(in, "inner, drained", 0);
+
+	/* Data that arrives while the outer one sleeps. */
+	if (send(t, "late", 4, 0) != 4)
+		die("tcp send");
+	nest_print(out, "outer, sleeping when data came", 2000);
+	nest_print(in, "inner", 0);
+	usleep(100000);
+	printf("drained %d\n", tcp_drain(t));
+
+	/* Pending before the socket was added: reported. */
+	if (epoll_ctl(in, EPOLL_CTL_DEL, t, NULL))
+		die("nested DEL");
+	tcp_echo(t, "pong");
+	nest_print(out, "outer, socket deleted, 0", 0);
+	{
+		struct epoll_event e = { .events = EPOLLIN, .data.u32 = 'T' };
+
+		if (epoll_ctl(in, EPOLL_CTL_ADD, t, &e))
+			die("nested re-ADD");
+	}
+	nest_print(out, "outer, pending before ADD", 0);
+	poll_print(in, "inner, pending before ADD", 0);
+	nest_print(in, "inner, pending before ADD", 0);
+
+	/* Pending before the inner fd was added to a new outer one. */
+	in2 = epoll_create1(EPOLL_CLOEXEC);
+	{
+		struct epoll_event f = { .events = EPOLLIN, .data.u32 = 'J' };
+
+		if (in2 < 0 || epoll_ctl(in2, EPOLL_CTL_ADD, in, &f))
+			die("second outer");
+	}
+	nest_print(in2, "new outer, pending before ADD", 0);
+	printf("drained %d\n", tcp_drain(t));
+	nest_print(in2, "new outer, drained, 100 ms", 100);
+
+	/* A one-shot entry that fired stops making the inner fd ready. */
+	{
+		struct epoll_event e = { .events = EPOLLIN | EPOLLONESHOT,
+					 .data.u32 = 'T' };
+
+		if (epoll_ctl(in, EPOLL_CTL_MOD, t, &e))
+			die("nested MOD");
+	}
+	tcp_echo(t, "once");
+	nest_print(out, "outer, oneshot armed", 2000);
+	nest_print(in, "inner, oneshot", 0);
+	nest_print(out, "outer, oneshot fired, 100 ms", 100);
+	printf("drained %d\n", tcp_drain(t));
+
+	/* Closing the socket takes it out; the inner fd goes quiet. */
+	{
+		struct epoll_event e = { .events = EPOLLIN, .data.u32 = 'T' };
+
+		if (epoll_ctl(in, EPOLL_CTL_MOD, t, &e))
+			die("nested MOD");
+	}
+	tcp_echo(t, "bye");
+	nest_print(out, "outer, before close", 0);
+	close(t);
+	nest_print(out, "outer, socket closed, 100 ms", 100);
+	poll_print(in, "inner, socket closed", 0);
+	close(in2);
+	close(in);
+	close(out);
+}
+
+/*
+ * death() - an outer epoll waits on an inner one holding an engine TCP
+ * socket while the test kills the engine: the outer wait must end (the
+ * inner fd turns readable) and the inner one report ERR | HUP.
+ */
+static int death(int port)
+{
+	struct sockaddr_in tsrv = srv;
+	struct epoll_event e = { .events = EPOLLIN, .data.u32 = 'T' };
+	struct epoll_event f = { .events = EPOLLIN, .data.u32 = 'I' };
+	struct epoll_event got[4];
+	int t, in, out, n;
+	int64_t t0;
+
+	tsrv.sin_port = htons((uint16_t)port);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	in = epoll_create1(EPOLL_CLOEXEC);
+	out = epoll_create1(EPOLL_CLOEXEC);
+	if (t < 0 || in < 0 || out < 0 ||
+	    connect(t, (struct sockaddr *)&tsrv, sizeof(tsrv)) ||
+	    epoll_ctl(in, EPOLL_CTL_ADD, t, &e) ||
+	    epoll_ctl(out, EPOLL_CTL_ADD, in, &f))
+		die("death setup");
+	printf("waiting\n");
+	t0 = now_ms();
+	n = epoll_wait(out, got, 4, 10000);
+	printf("outer: n %d %c:%#x after engine death, fast %d\n", n,
+	       n > 0 ? (char)got[0].data.u32 : '-', n > 0 ? got[0].events : 0,
+	       now_ms() - t0 < 5000);
+	n = epoll_wait(in, got, 4, 0);
+	printf("inner: n %d %c err|hup %d\n", n,
+	       n > 0 ? (char)got[0].data.u32 : '-',
+	       n > 0 && (got[0].events & (EPOLLERR | EPOLLHUP)) ==
+				(EPOLLERR | EPOLLHUP));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
@@ -272,11 +488,13 @@ int main(int argc, char **argv)
 	int a, b, c, d, d2, p[2], n, i, cnt[3];
 	int64_t t0, dt;
 
-	if (argc != 3)
+	if (argc < 3 || argc > 5)
 		return 2;
 	srv.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
 	inet_pton(AF_INET, argv[1], &srv.sin_addr);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[4], "death"))
+		return death((int)strtol(argv[3], NULL, 10));
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0 || pipe(p))
 		die("epoll_create1/pipe");
@@ -485,6 +703,9 @@ int main(int argc, char **argv)
 
 	printf("== threads\n");
 	threads();
+
+	if (argc >= 4)
+		nested((int)strtol(argv[3], NULL, 10));
 
 	close(a);
 	close(b);

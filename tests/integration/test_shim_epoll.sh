@@ -4,11 +4,15 @@
 # engine UDP sockets (topology A) and a kernel-side echo server:
 #   (a) shim_epoll_check prints the same epoll semantics as on the kernel
 #       (LT, ET, ONESHOT, EPOLLOUT, timeouts, maxevents round robin, close,
-#       dup, close_range, signals, the epoll_ctl errno table),
+#       dup, close_range, signals, the epoll_ctl errno table, and an
+#       epoll fd holding an engine TCP socket watched from outside: nested
+#       in another epoll, polled, selected),
 #   (a2) ncat -u on its default epoll engine echoes byte-exact,
 #   (b) node's dgram module (libuv: epoll, raw syscalls) echoes byte-exact,
 #   (c) python3 selectors.EpollSelector over two sockets and a pipe,
-#   (d) it all went through the engine and nothing is left over.
+#   (d) it all went through the engine and nothing is left over,
+#   (e) an outer epoll waiting on an epoll fd with an engine socket wakes
+#       when the engine is killed, and the inner one reports ERR|HUP.
 . "$(dirname "$0")/lib.sh"
 nst_require_root
 nst_require /usr/bin/python3
@@ -19,6 +23,7 @@ CHECK=$BUILD/shim_epoll_check
 PY=/usr/bin/python3
 NODE=/usr/bin/node
 PORT=7778
+TPORT=7779
 
 nst_setup
 nst_tap_up
@@ -26,6 +31,8 @@ nst_engine_start --addr "$ENGINE4/24"
 nst_wait_valid "$ENGINE4"
 nst_bg_ns $PY "$here/shim_echo.py" "$KERNEL4" $PORT
 nst_wait_for 5 nsx sh -c "ss -Huln 'sport = :$PORT' | grep -q ." || nst_fail 'echo server did not start'
+nst_bg_ns $PY "$here/shim_echo.py" "$KERNEL4" $TPORT tcp
+nst_wait_for 5 nsx sh -c "ss -Htln 'sport = :$TPORT' | grep -q ." || nst_fail 'TCP echo server did not start'
 
 shim() {
 	nsx env LD_PRELOAD="$SHIM" NSSHIM_SOCKET="$NST_CTL" "$@"
@@ -38,18 +45,21 @@ udp_socks() {
 }
 
 out0=$(nst_stat UdpOutDatagrams)
+tcp0=$(nst_stat TcpActiveOpens)
 
 echo "== (a) epoll semantics, kernel vs shim"
-nsx timeout 60 "$CHECK" "$KERNEL4" $PORT >"$NST_DIR/kernel.txt" ||
+nsx timeout 60 "$CHECK" "$KERNEL4" $PORT $TPORT >"$NST_DIR/kernel.txt" ||
 	nst_fail "kernel run: $(cat "$NST_DIR/kernel.txt")"
-shim timeout 60 "$CHECK" "$KERNEL4" $PORT >"$NST_DIR/shim.txt" ||
+shim timeout 60 "$CHECK" "$KERNEL4" $PORT $TPORT >"$NST_DIR/shim.txt" ||
 	nst_fail "shim run: $(cat "$NST_DIR/shim.txt")"
 cat "$NST_DIR/shim.txt"
 diff -u "$NST_DIR/kernel.txt" "$NST_DIR/shim.txt" ||
 	nst_fail "shim epoll semantics differ from the kernel's"
 out1=$(nst_stat UdpOutDatagrams)
 ((out1 - out0 >= 13)) || nst_fail "check sent only $((out1 - out0)) datagrams through the engine"
-echo "identical to the kernel; UdpOutDatagrams +$((out1 - out0))"
+tcp1=$(nst_stat TcpActiveOpens)
+((tcp1 - tcp0 >= 1)) || nst_fail "the nested check's TCP socket did not use the engine"
+echo "identical to the kernel; UdpOutDatagrams +$((out1 - out0)), TcpActiveOpens +$((tcp1 - tcp0))"
 res=$(NSSHIM_LOG=1 shim timeout 20 $PY -c '
 import ctypes, socket
 libc = ctypes.CDLL(None, use_errno=True)
@@ -108,4 +118,17 @@ echo "== (d) nothing left over"
 nst_wait_for 5 test "$(app_count)" = 0 || nst_fail "apps still attached: $(nsctl -j apps)"
 [[ $(udp_socks) == 0 ]] || nst_fail "sockets left over: $(nsctl -j udp)"
 echo "no app attached, no UDP socket left"
+
+echo "== (e) the engine dies under a nested epoll wait"
+shim timeout 20 "$CHECK" "$KERNEL4" $PORT $TPORT death >"$NST_DIR/death.txt" 2>&1 &
+dpid=$!
+nst_wait_for 5 grep -q waiting "$NST_DIR/death.txt" || nst_fail "death check did not start: $(cat "$NST_DIR/death.txt")"
+sleep 0.2
+kill -9 "$NST_ENGINE_PID"
+wait "$NST_ENGINE_PID" 2>/dev/null || true
+wait "$dpid" || nst_fail "death check: $(cat "$NST_DIR/death.txt")"
+cat "$NST_DIR/death.txt"
+grep -q "outer: n 1 I:0x1 after engine death, fast 1" "$NST_DIR/death.txt" &&
+	grep -q "inner: n 1 T err|hup 1" "$NST_DIR/death.txt" ||
+	nst_fail "nested wait did not see the engine's death"
 echo PASS

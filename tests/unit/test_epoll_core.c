@@ -151,3 +151,110 @@ Test(epoll_core, exclusive_rules_match_do_epoll_ctl)
 		     -EINVAL);
 	cr_assert_eq(ep_excl_check(EPOLL_CTL_DEL, EPOLLEXCLUSIVE), 0);
 }
+
+/* The set's doorbell cookies (epoll.c): never the program's data. */
+
+Test(epoll_core, cookie_is_not_a_pointer_or_an_fd)
+{
+	uint64_t c = ep_cookie(4194304); /* pid_max's largest */
+	int x;
+
+	cr_assert_eq(c & EP_COOKIE_MASK, EP_COOKIE);
+	cr_assert_eq(c & 1, 0);
+	cr_assert_neq(ep_cookie(1), ep_cookie(2));
+	/* A user-space pointer and an fd in data.fd (high half zero). */
+	cr_assert_neq((uint64_t)(uintptr_t)&x & EP_COOKIE_MASK, EP_COOKIE);
+	cr_assert_neq(UINT64_C(7) & EP_COOKIE_MASK, EP_COOKIE);
+}
+
+Test(epoll_core, sift_takes_out_own_cookies_and_keeps_order)
+{
+	uint64_t mine = ep_cookie(100);
+	struct epoll_event ev[5] = {
+		{ .events = EPOLLIN, .data.u64 = 1 },
+		{ .events = EPOLLIN, .data.u64 = mine },
+		{ .events = EPOLLOUT, .data.u64 = 2 },
+		{ .events = EPOLLIN, .data.u64 = mine | 1 },
+		{ .events = EPOLLIN, .data.u64 = 3 },
+	};
+	unsigned int seen = 0;
+
+	cr_assert_eq(ep_sift(ev, 5, mine, &seen), 3);
+	cr_assert_eq(seen, EP_SIFT_OWN | EP_SIFT_SELF);
+	cr_assert_eq(ev[0].data.u64, 1);
+	cr_assert_eq(ev[1].data.u64, 2);
+	cr_assert_eq(ev[1].events, EPOLLOUT);
+	cr_assert_eq(ev[2].data.u64, 3);
+}
+
+Test(epoll_core, sift_sees_the_engine_hang_up)
+{
+	uint64_t mine = ep_cookie(100);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLHUP,
+				  .data.u64 = mine };
+	unsigned int seen = 0;
+
+	cr_assert_eq(ep_sift(&ev, 1, mine, &seen), 0);
+	cr_assert_eq(seen, EP_SIFT_OWN | EP_SIFT_HUP);
+}
+
+Test(epoll_core, sift_drops_other_processes_cookies_as_foreign)
+{
+	/* A fork child's copy of the set has no cookie: the parent's
+	 * doorbell and self-bell, still in the shared instance, are
+	 * foreign; so is another process's in a set of ours. */
+	struct epoll_event ev[3] = {
+		{ .events = EPOLLIN, .data.u64 = ep_cookie(100) },
+		{ .events = EPOLLIN, .data.u64 = ep_cookie(100) | 1 },
+		{ .events = EPOLLIN, .data.u64 = 42 },
+	};
+	struct epoll_event one = { .events = EPOLLIN,
+				   .data.u64 = ep_cookie(100) };
+	unsigned int seen = 0;
+
+	cr_assert_eq(ep_sift(ev, 3, 0, &seen), 1);
+	cr_assert_eq(seen, EP_SIFT_FOREIGN);
+	cr_assert_eq(ev[0].data.u64, 42);
+	seen = 0;
+	cr_assert_eq(ep_sift(&one, 1, ep_cookie(200), &seen), 0);
+	cr_assert_eq(seen, EP_SIFT_FOREIGN);
+}
+
+/*
+ * The self-bell is written when a report on a copy of an entry's state
+ * (epoll.c's peek_entry()) finds something, and a round then reports it:
+ * the two must agree, or an epoll fd would read ready with nothing to
+ * report (a busy loop for whoever watches it) or the reverse.
+ */
+Test(epoll_core, a_report_on_a_copy_agrees_with_the_report)
+{
+	static const uint32_t modes[] = {
+		EPOLLIN,
+		EPOLLIN | EPOLLOUT,
+		EPOLLIN | EPOLLET,
+		EPOLLIN | EPOLLOUT | EPOLLET,
+		EPOLLIN | EPOLLONESHOT,
+		EPOLLOUT | EPOLLET | EPOLLONESHOT,
+	};
+	static const uint32_t revs[] = { 0,	   EPOLLIN,
+					 EPOLLOUT, EPOLLIN | EPOLLOUT,
+					 EPOLLERR, EPOLLIN | EPOLLRDHUP };
+	size_t m, i, j;
+
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct ep_trig t = trig(modes[m]);
+		uint32_t rx = 0;
+
+		for (i = 0; i < 40; i++) {
+			struct ep_trig copy = t;
+			uint32_t rev;
+
+			j = (i * 7 + m) % (sizeof(revs) / sizeof(revs[0]));
+			rev = revs[j];
+			rx += (i % 3 == 0);
+			cr_assert_eq(ep_trig_report(&copy, rev, rx, 0) != 0,
+				     ep_trig_report(&t, rev, rx, 0) != 0,
+				     "mode %#x step %zu", modes[m], i);
+		}
+	}
+}
