@@ -109,6 +109,7 @@ static void shim_init(void)
 	REAL(poll);
 	REAL(ppoll);
 	REAL(select);
+	REAL(pselect);
 	REAL(listen);
 	REAL(accept);
 	REAL(accept4);

@@ -1079,14 +1079,25 @@ EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	return shim_poll(fds, n, (int)ms, mask);
 }
 
-EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+/*
+ * do_select() - select(2) and pselect(2) over kernel and engine fds, as
+ * poll: IN (with HUP and ERR) for @r, OUT (with ERR) for @w, PRI for @e
+ * @timeout:	ms, -1 for none
+ * @mask:	pselect's signal mask while waiting, or NULL
+ *
+ * Return: the number of bits set, or -1 with errno; or 1 + INT_MAX when
+ * no engine fd is in the sets (the caller asks the kernel).
+ */
+#define SELECT_KERNEL ((long)INT_MAX + 1)
+static long do_select(int nfds, fd_set *r, fd_set *w, fd_set *e, int timeout,
+		      const sigset_t *mask)
 {
 	struct pollfd *pfd;
-	int fd, n = 0, rc, timeout = -1;
+	int fd, n = 0, rc;
 	bool eng = false;
 
-	if (!shim_enabled() || nfds < 0 || nfds > FD_SETSIZE)
-		return shim_real.select(nfds, r, w, e, tv);
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return SELECT_KERNEL;
 	shim_epoll_refresh_select(nfds, r);
 	for (fd = 0; fd < nfds && !eng; fd++) {
 		struct shim_sock *s;
@@ -1101,10 +1112,10 @@ EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 		}
 	}
 	if (!eng)
-		return shim_real.select(nfds, r, w, e, tv);
+		return SELECT_KERNEL;
 	pfd = calloc((size_t)nfds, sizeof(*pfd));
 	if (!pfd)
-		return (int)ret(-ENOMEM);
+		return ret(-ENOMEM);
 	for (fd = 0; fd < nfds; fd++) {
 		short ev = (short)((r && FD_ISSET(fd, r) ? POLLIN : 0) |
 				   (w && FD_ISSET(fd, w) ? POLLOUT : 0) |
@@ -1113,9 +1124,7 @@ EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 		if (ev)
 			pfd[n++] = (struct pollfd){ .fd = fd, .events = ev };
 	}
-	if (tv)
-		timeout = (int)(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000);
-	rc = shim_poll(pfd, (nfds_t)n, timeout, NULL);
+	rc = shim_poll(pfd, (nfds_t)n, timeout, mask);
 	if (rc >= 0) {
 		rc = 0;
 		if (r)
@@ -1145,6 +1154,55 @@ EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 	}
 	free(pfd);
 	return rc;
+}
+
+/* ms_of() - a timeout as do_select() takes it, rounded up (-1: none). */
+static int ms_of(long long sec, long long nsec)
+{
+	long long ms = sec * 1000 + (nsec + 999999) / 1000000;
+
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+EXPORT int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
+{
+	int64_t start = mono_ms(), left;
+	long rc;
+
+	if (!shim_enabled() || (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 ||
+				       tv->tv_usec >= 1000000)))
+		return shim_real.select(nfds, r, w, e, tv);
+	rc = do_select(nfds, r, w, e,
+		       tv ? ms_of(tv->tv_sec, (long long)tv->tv_usec * 1000)
+			  : -1,
+		       NULL);
+	if (rc == SELECT_KERNEL)
+		return shim_real.select(nfds, r, w, e, tv);
+	/* Linux leaves the time not slept in *tv (select(2) NOTES). */
+	if (tv && rc >= 0) {
+		left = (int64_t)tv->tv_sec * 1000 + tv->tv_usec / 1000 -
+		       (mono_ms() - start);
+		if (left < 0 || rc == 0)
+			left = 0;
+		tv->tv_sec = (time_t)(left / 1000);
+		tv->tv_usec = (suseconds_t)(left % 1000) * 1000;
+	}
+	return (int)rc;
+}
+
+EXPORT int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e,
+		   const struct timespec *ts, const sigset_t *mask)
+{
+	long rc;
+
+	if (!shim_enabled() || (ts && (ts->tv_sec < 0 || ts->tv_nsec < 0 ||
+				       ts->tv_nsec >= 1000000000)))
+		return shim_real.pselect(nfds, r, w, e, ts, mask);
+	rc = do_select(nfds, r, w, e, ts ? ms_of(ts->tv_sec, ts->tv_nsec) : -1,
+		       mask);
+	if (rc == SELECT_KERNEL)
+		return shim_real.pselect(nfds, r, w, e, ts, mask);
+	return (int)rc;
 }
 
 /* The _FORTIFY_SOURCE entry points programs built with it call. */

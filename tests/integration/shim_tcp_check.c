@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -246,6 +247,41 @@ int main(int argc, char **argv)
 	if (poll(&p, 1, 5000) != 1)
 		die("poll for the reply");
 	usleep(100000);
+	{
+		/* pselect and select see the reply; select leaves the
+		 * time not slept in its timeval (Linux), pselect does not
+		 * touch its timespec. */
+		struct timespec ts = { 5, 0 };
+		struct timeval stv = { 5, 0 };
+		fd_set rs, ws;
+		sigset_t none;
+
+		sigemptyset(&none);
+		FD_ZERO(&rs);
+		FD_SET(fd, &rs);
+		rc = pselect(fd + 1, &rs, NULL, NULL, &ts, &none);
+		printf("pselect reply: %d %d ts %lld.%09ld\n", rc,
+		       FD_ISSET(fd, &rs) != 0, (long long)ts.tv_sec,
+		       ts.tv_nsec);
+		FD_ZERO(&rs);
+		FD_SET(fd, &rs);
+		FD_ZERO(&ws);
+		FD_SET(fd, &ws);
+		rc = select(fd + 1, &rs, &ws, NULL, &stv);
+		printf("select reply: %d r%d w%d tv %s\n", rc,
+		       FD_ISSET(fd, &rs) != 0, FD_ISSET(fd, &ws) != 0,
+		       stv.tv_sec >= 4 && stv.tv_sec <= 5 ? "4..5 s left"
+							  : "wrong");
+		FD_ZERO(&ws);
+		FD_SET(fd, &ws);
+		stv = (struct timeval){ 0, 200000 };
+		rc = select(fd + 1, NULL, NULL, &ws, &stv);
+		printf("select nothing: %d tv %ld.%06ld\n", rc,
+		       (long)stv.tv_sec, (long)stv.tv_usec);
+		ts = (struct timespec){ 0, -1 };
+		rc = pselect(fd + 1, &rs, NULL, NULL, &ts, NULL);
+		printf("pselect bad timeout: %s\n", res(rc));
+	}
 	rc = ioctl(fd, FIONREAD, &v);
 	printf("FIONREAD: %s %s\n", res(rc), v > 0 ? ">0" : "0");
 	rc = (int)recv(fd, buf, 4, MSG_PEEK);
