@@ -184,6 +184,8 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 		     socklen_t *len);
 int esock_fionread(struct shim_sock *s);
+int esock_atmark(struct shim_sock *s);
+int esock_set_owner(struct shim_sock *s, long owner);
 short esock_revents(struct shim_sock *s, short events);
 bool esock_arm(struct shim_sock *s, short events);
 void esock_disarm(struct shim_sock *s);
@@ -203,7 +205,10 @@ int stream_shutdown(struct shim_sock *s, int how);
 ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len,
 		    int flags);
 ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags);
+ssize_t stream_recv_oob(struct shim_sock *s, void *buf, size_t len, int flags,
+			int *msg_flags);
 int stream_fionread(struct shim_sock *s);
+int stream_atmark(struct shim_sock *s);
 short stream_revents(struct shim_sock *s, short events);
 bool stream_arm(struct shim_sock *s, short events);
 

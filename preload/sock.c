@@ -327,6 +327,9 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 
 	if (s->type == SOCK_STREAM)
 		return stream_send(s, buf, len, flags);
+	/* Linux udp_sendmsg(): "Mirror BSD error message compatibility". */
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
 	err = esock_take_error(s);
 	if (err)
 		return -err;
@@ -390,7 +393,9 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 	int err;
 
 	if (s->type == SOCK_STREAM) {
-		rc = stream_recv(s, buf, len, flags);
+		rc = (flags & MSG_OOB)
+			     ? stream_recv_oob(s, buf, len, flags, msg_flags)
+			     : stream_recv(s, buf, len, flags);
 		/* A stream socket's peer is its connection's: no address. */
 		if (rc >= 0 && sa && salen)
 			*salen = 0;
@@ -632,6 +637,33 @@ int esock_fionread(struct shim_sock *s)
 	n = ipc_recring_next_len(&s->rx.rec);
 	pthread_mutex_unlock(&s->rx_lock);
 	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
+}
+
+/**
+ * esock_atmark() - SIOCATMARK: 1 at the urgent mark of a stream socket;
+ * 0 for a datagram socket (the kernel's UDP has none either)
+ */
+int esock_atmark(struct shim_sock *s)
+{
+	return s->type == SOCK_STREAM ? stream_atmark(s) : 0;
+}
+
+/**
+ * esock_set_owner() - F_SETOWN (or FIOSETOWN / SIOCSPGRP) succeeded on
+ * the anchor: tell the engine, which sends SIGURG to the owner if it is
+ * this process (shimproto.h, SHIM_OOB_OWNER); the anchor keeps the
+ * owner for F_GETOWN.  Nothing to do for datagram sockets.
+ */
+int esock_set_owner(struct shim_sock *s, long owner)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = s->id,
+			     .arg = { SHIM_OOB_OWNER, (uint64_t)owner } };
+	struct ipc_cpl cpl;
+
+	if (s->type != SOCK_STREAM)
+		return 0;
+	return esock_run(&c, &cpl);
 }
 
 /**

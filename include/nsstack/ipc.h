@@ -171,6 +171,7 @@ enum ipc_op {
 	IPC_OP_GETSOCKOPT,
 	IPC_OP_GETNAME,
 	IPC_OP_SHARE,
+	IPC_OP_OOB,
 	IPC_OP_MAX,
 };
 

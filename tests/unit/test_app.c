@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -1751,5 +1752,177 @@ Test(app, lingering_close_with_unread_bytes_closes_at_once)
 		ft_free(&seg);
 	}
 	cr_assert(rst);
+	fapp_close(&f);
+}
+
+/* ---- Urgent data (app_urg.c) ---- */
+
+static int oob_cmd(struct fapp *f, uint32_t id, uint64_t what, uint64_t a1,
+		   uint64_t a2, struct ipc_cpl *cpl)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = id,
+			     .arg = { what, a1, a2 } };
+
+	return cmd(f, &c, cpl);
+}
+
+static uint64_t surg(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].urg);
+}
+
+static uint64_t sskip(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].urg_skip);
+}
+
+/*
+ * shimproto.h "Urgent data": SHIM_OOB_SEND names the tx counter past
+ * the urgent byte before the app writes it; the engine hands the bytes
+ * up to it to TCP with MSG_OOB, so its segment carries URG (RFC 6093:
+ * SEG.UP one past it).  Counters outside the ring are refused.
+ */
+Test(app, oob_send_makes_the_named_byte_urgent)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	uint32_t cap;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	cap = s.tx.s.cap;
+	fstream_connect(&f, &s, &pp);
+	ft_drain();
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine, 0, NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine + cap + 1u, 0,
+			     NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, 1ull << 32, 0, NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, 99, 0, 0, NULL), EINVAL);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "ab", 2), 2);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine + 1u, 0, NULL), 0);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "cd", 2), 2);
+	app_doorbell(f.a);
+	/* "ab" may have gone first; the segment with "c" ends at the mark. */
+	cr_assert(ft_recv(&pp, &seg));
+	if (seg.th.payload_len == 2 && seg.th.payload[0] == 'a') {
+		cr_assert_not(seg.th.flags & TCP_URG);
+		ft_free(&seg);
+		cr_assert(ft_recv(&pp, &seg));
+		cr_assert_eq(seg.th.payload[0], 'c');
+		cr_assert_eq(seg.th.urg, 1);
+	} else {
+		cr_assert_eq(seg.th.payload[seg.th.urg - 1], 'c');
+	}
+	cr_assert(seg.th.flags & TCP_URG);
+	ft_free(&seg);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadCmds, 0);
+	fapp_close(&f);
+}
+
+/*
+ * The receiving side: the mark in rx ring counters before the bytes,
+ * POLLPRI as SHIM_EV_PRI, recv(MSG_OOB) through the command, and the
+ * skip range when a newer pointer comes while the reader sits at the
+ * old byte (Linux tcp_check_urg()).
+ */
+Test(app, oob_receive_publishes_mark_pri_and_skip)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cpl cpl;
+	uint32_t base;
+	char b[8];
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	base = s.rx.s.mine;
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	pp.up = 3;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "abc", 3);
+	cr_assert_eq(surg(&f, s.id),
+		     (uint64_t)SHIM_URG_MARK << 32 | (uint32_t)(base + 2));
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, MSG_PEEK, 1, &cpl), 0);
+	cr_assert_eq(cpl.result, 1);
+	cr_assert_eq(cpl.val[0], 'c');
+	cr_assert_eq(cpl.val[1], MSG_OOB);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), 0);
+	cr_assert_eq(cpl.val[0], 'c');
+	cr_assert_not(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, MSG_WAITALL, 1, &cpl),
+		     EINVAL);
+	/* The app reads up to the mark; a newer pointer comes. */
+	cr_assert_eq(ipc_bytering_read(&s.rx, b, 2), 2);
+	app_doorbell(f.a);
+	pp.up = 1;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "d", 1);
+	cr_assert_eq(sskip(&f, s.id), 1ull << 32 | (uint32_t)(base + 2));
+	cr_assert_eq(surg(&f, s.id),
+		     (uint64_t)SHIM_URG_MARK << 32 | (uint32_t)(base + 3));
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	/* The app skips "c" and "d"; the mark is gone. */
+	cr_assert_eq(ipc_bytering_read(&s.rx, b, 2), 2);
+	cr_assert_eq(memcmp(b, "cd", 2), 0);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	cr_assert_eq(surg(&f, s.id), 0);
+	cr_assert_eq(sskip(&f, s.id), 0);
+	cr_assert_not(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadCmds, 0);
+	fapp_close(&f);
+}
+
+static volatile sig_atomic_t urgs;
+
+static void count_urg(int sig)
+{
+	(void)sig;
+	urgs++;
+}
+
+/* SIGURG goes to an F_SETOWN owner that is the app itself, once per new
+ * urgent pointer; other owners get nothing from the engine. */
+Test(app, sigurg_goes_to_the_app_itself_only)
+{
+	struct sigaction sa = { .sa_handler = count_urg }, old;
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGURG, &sa, &old);
+	urgs = 0;
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_OWNER, (uint64_t)getppid(), 0, NULL),
+		0);
+	pp.up = 1;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "a", 1);
+	cr_assert_eq(urgs, 0);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_OWNER, (uint64_t)getpid(), 0, NULL),
+		0);
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "b", 1);
+	cr_assert_eq(urgs, 1);
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "c", 1);
+	cr_assert_eq(urgs, 2);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "d", 1);
+	cr_assert_eq(urgs, 2);
+	sigaction(SIGURG, &old, NULL);
 	fapp_close(&f);
 }
