@@ -149,6 +149,8 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	int family = pending_family(fd);
 	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE,
 				      SO_OOBINLINE };
+	/* Control messages a datagram socket asked for (IPPROTO_IP). */
+	static const int replay_ip[] = { IP_PKTINFO, IP_RECVTOS, IP_RECVTTL };
 	struct fdt_obj *old;
 	struct shim_sock *s;
 	struct timeval tv;
@@ -183,10 +185,26 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 			(void)esock_setsockopt(s, SOL_SOCKET, replay[i], &v,
 					       sizeof(v));
 	}
+	for (i = 0;
+	     type == SOCK_DGRAM && i < sizeof(replay_ip) / sizeof(replay_ip[0]);
+	     i++) {
+		l = sizeof(v);
+		if (!shim_real.getsockopt(fd, IPPROTO_IP, replay_ip[i], &v,
+					  &l) &&
+		    v)
+			(void)esock_setsockopt(s, IPPROTO_IP, replay_ip[i], &v,
+					       sizeof(v));
+	}
 	l = sizeof(v);
 	if (family == AF_INET6 &&
 	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) && v)
 		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v,
+				       sizeof(v));
+	l = sizeof(v);
+	if (family == AF_INET6 && type == SOCK_DGRAM &&
+	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &v, &l) &&
+	    v)
+		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, &v,
 				       sizeof(v));
 	l = sizeof(tv);
 	if (!shim_real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &l))
@@ -514,7 +532,7 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 
 	if (!shim_enabled() || !(s = esock_get(fd)))
 		return shim_real.recvfrom(fd, buf, n, flags, sa, len);
-	rc = esock_recv(s, buf, n, flags, sa, len, NULL);
+	rc = esock_recv(s, buf, n, flags, sa, len, NULL, NULL);
 	esock_put(s);
 	return ret(rc);
 }
@@ -531,7 +549,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t n)
 
 	if (!shim_enabled() || !(s = esock_get(fd)))
 		return shim_real.read(fd, buf, n);
-	rc = esock_recv(s, buf, n, 0, NULL, NULL, NULL);
+	rc = esock_recv(s, buf, n, 0, NULL, NULL, NULL, NULL);
 	esock_put(s);
 	return ret(rc);
 }
@@ -559,7 +577,7 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	if (m->msg_iovlen == 1) {
 		rc = esock_recv(s, m->msg_iov[0].iov_base,
 				m->msg_iov[0].iov_len, flags, m->msg_name,
-				&namelen, &mflags);
+				&namelen, &mflags, m);
 	} else {
 		for (i = 0; i < m->msg_iovlen; i++)
 			cap += m->msg_iov[i].iov_len;
@@ -567,7 +585,7 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 			cap = gather_max(s);
 		buf = malloc(cap ? cap : 1);
 		rc = buf ? esock_recv(s, buf, cap, flags, m->msg_name, &namelen,
-				      &mflags)
+				      &mflags, m)
 			 : -ENOBUFS;
 		for (i = 0, off = 0; rc > 0 && i < m->msg_iovlen; i++) {
 			size_t left = (size_t)rc < cap ? (size_t)rc : cap;
@@ -584,9 +602,9 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	}
 	esock_put(s);
 	if (rc >= 0) {
+		/* esock_recv() set msg_controllen (IP_PKTINFO, ...). */
 		if (m->msg_name)
 			m->msg_namelen = namelen;
-		m->msg_controllen = 0;
 		m->msg_flags = mflags;
 	}
 	return ret(rc);

@@ -176,7 +176,8 @@ int esock_connect(struct shim_sock *s, const struct sockaddr *sa,
 ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 		   const struct sockaddr *sa, socklen_t salen);
 ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
-		   struct sockaddr *sa, socklen_t *salen, int *msg_flags);
+		   struct sockaddr *sa, socklen_t *salen, int *msg_flags,
+		   struct msghdr *ctl);
 int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 		  socklen_t *len);
 int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,

@@ -145,6 +145,39 @@ static void dgram_source(const struct sock *sk, const struct sock_dgram *d,
 }
 
 /*
+ * dgram_rxinfo() - what recvmsg() control messages need of @d, for the
+ * options @sk has on now (shimproto.h SHIM_REC_F_*)
+ */
+static void dgram_rxinfo(const struct sock *sk, const struct sock_dgram *d,
+			 struct ipc_rec_meta *meta)
+{
+	uint32_t fl = 0, a;
+
+	if (sk->family == AF_INET6 && sk->recvpktinfo6)
+		fl |= SHIM_REC_F_PKTINFO6;
+	if (!d->v6) {
+		fl |= sk->pktinfo ? SHIM_REC_F_PKTINFO : 0;
+		fl |= sk->recvttl ? SHIM_REC_F_TTL : 0;
+		fl |= sk->recvtos ? SHIM_REC_F_TOS : 0;
+	}
+	if (!fl)
+		return;
+	meta->ifindex = (uint32_t)d->ri.ifindex;
+	meta->tos = d->ri.tos;
+	meta->ttl = d->ri.ttl;
+	if (d->v6) {
+		fl |= SHIM_REC_F_DST6;
+		memcpy(meta->dst, d->ri.dst6, 16);
+	} else {
+		a = htonl(d->ri.dst);
+		memcpy(meta->dst, &a, 4);
+		a = htonl(d->ri.spec_dst);
+		memcpy(meta->dst + 4, &a, 4);
+	}
+	meta->flags |= fl;
+}
+
+/*
  * pump_rx() - move queued datagrams from the engine socket into the app's
  * rx ring until it is empty or the ring is full
  *
@@ -171,6 +204,7 @@ void pump_rx(struct app *a, struct app_sock *s)
 		ssize_t rc;
 
 		dgram_source(sk, d, &meta);
+		dgram_rxinfo(sk, d, &meta);
 		rc = ipc_recring_send(&s->rx.rec, &meta, d->data, d->len);
 		if (rc == -EAGAIN) {
 			/* Ready again at once: the app freed space meanwhile. */

@@ -220,6 +220,32 @@
 #define SHIM_URG_INLINE 0x2u
 
 /*
+ * Datagrams: struct ipc_rec_hdr's flags in the rx ring say which control
+ * messages recvmsg() builds from the record's ifindex, tos, ttl and dst,
+ * as the socket's options stood when the engine queued the datagram.
+ * The engine sets them; the shim builds them in Linux's order and with
+ * Linux's truncation (MSG_CTRUNC):
+ *
+ *   SHIM_REC_F_PKTINFO6: IPV6_PKTINFO (AF_INET6 sockets with
+ *			IPV6_RECVPKTINFO): dst (an IPv4 datagram's as
+ *			::ffff:a.b.c.d), ifindex
+ *   SHIM_REC_F_PKTINFO:	IP_PKTINFO (IPv4 datagrams): ipi_addr = dst[0..3],
+ *			ipi_spec_dst = dst[4..7], ipi_ifindex = ifindex
+ *   SHIM_REC_F_TTL:	IP_TTL (IP_RECVTTL, IPv4): ttl as an int
+ *   SHIM_REC_F_TOS:	IP_TOS (IP_RECVTOS, IPv4): tos, one byte
+ *   SHIM_REC_F_DST6:	dst holds an IPv6 destination (the datagram came
+ *			over IPv6), else dst[0..3] an IPv4 one
+ *
+ * ifindex is the engine's interface index (`nsctl link` shows it), which
+ * is not the kernel's index of the TAP device the engine runs on.
+ */
+#define SHIM_REC_F_PKTINFO 0x1u
+#define SHIM_REC_F_PKTINFO6 0x2u
+#define SHIM_REC_F_TTL 0x4u
+#define SHIM_REC_F_TOS 0x8u
+#define SHIM_REC_F_DST6 0x10u
+
+/*
  * State before error: the order of the state words (struct shim_sock_state
  * below), which both sides keep.  The engine publishes a change of a
  * socket's state in this order: first the SHIM_EV_* stream bits in

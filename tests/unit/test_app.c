@@ -1926,3 +1926,59 @@ Test(app, sigurg_goes_to_the_app_itself_only)
 	sigaction(SIGURG, &old, NULL);
 	fapp_close(&f);
 }
+
+/* ---- IP_PKTINFO and friends: the record says where a datagram came ---- */
+
+static int sockopt_int(struct fapp *f, uint32_t id, int level, int name, int v)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SETSOCKOPT,
+			     .sock = id,
+			     .arg = { (uint64_t)level, (uint64_t)name,
+				      sizeof(int) } };
+
+	memcpy(&c.arg[3], &v, sizeof(v));
+	return cmd(f, &c, NULL);
+}
+
+/*
+ * shimproto.h SHIM_REC_F_*: with IP_PKTINFO, IP_RECVTTL and IP_RECVTOS on,
+ * an rx record carries the interface (the engine's index), ipi_addr,
+ * ipi_spec_dst, TTL and TOS; without them, nothing (all zero).
+ */
+Test(app, datagram_records_carry_pktinfo_when_asked)
+{
+	struct fapp f;
+	struct fsock s;
+	struct ipc_rec_meta meta;
+	uint32_t a;
+	char buf[16];
+	size_t reclen;
+
+	fapp_attach(&f);
+	describe(&f);
+	fsock_open(&f, &s);
+	cr_assert_eq(addr_cmd(&f, IPC_OP_BIND, s.id, 0, 5000), 0);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"a", 1);
+	cr_assert_eq(
+		ipc_recring_recv(&s.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		1);
+	cr_assert_eq(meta.flags, 0);
+	cr_assert_eq(meta.ifindex, 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_PKTINFO, 1), 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_RECVTTL, 1), 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_RECVTOS, 1), 0);
+	l3_rx_udp(L3_PEER, 4242, IP4(192, 0, 2, 255), 5000,
+		  (const uint8_t *)"b", 1);
+	cr_assert_eq(
+		ipc_recring_recv(&s.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		1);
+	cr_assert_eq(meta.flags,
+		     SHIM_REC_F_PKTINFO | SHIM_REC_F_TTL | SHIM_REC_F_TOS);
+	cr_assert_eq(meta.ifindex, (uint32_t)l3_if->index);
+	cr_assert_eq(meta.ttl, 64);
+	memcpy(&a, meta.dst, 4);
+	cr_assert_eq(ntohl(a), IP4(192, 0, 2, 255));
+	memcpy(&a, meta.dst + 4, 4);
+	cr_assert_eq(ntohl(a), L3_US);
+	fapp_close(&f);
+}
