@@ -5,7 +5,7 @@
  * Same region and indices as a byte ring (bytering.c); the data is a
  * sequence of records, each starting on an 8-byte boundary:
  *
- *   struct ipc_rec_hdr (48 bytes) | payload (len) | pad to 8
+ *   struct ipc_rec_hdr (64 bytes) | payload (len) | pad to 8
  *
  * A record is always contiguous.  When the next record does not fit before
  * the end of the data area, the producer writes IPC_REC_SKIP in the first
@@ -132,6 +132,10 @@ ssize_t ipc_recring_send(struct ipc_recring *r, const struct ipc_rec_meta *meta,
 	h.flags = meta->flags;
 	h.addrlen = meta->addrlen;
 	memcpy(h.addr, meta->addr, meta->addrlen);
+	h.ifindex = meta->ifindex;
+	h.tos = meta->tos;
+	h.ttl = meta->ttl;
+	memcpy(h.dst, meta->dst, sizeof(h.dst));
 	memcpy(b->data + pos, &h, sizeof(h));
 	if (len)
 		memcpy(b->data + pos + IPC_REC_HDR_LEN, buf, len);
@@ -220,6 +224,10 @@ ssize_t ipc_recring_recv(struct ipc_recring *r, struct ipc_rec_meta *meta,
 		meta->flags = h.flags;
 		meta->addrlen = h.addrlen;
 		memcpy(meta->addr, h.addr, h.addrlen);
+		meta->ifindex = h.ifindex;
+		meta->tos = h.tos;
+		meta->ttl = h.ttl;
+		memcpy(meta->dst, h.dst, sizeof(meta->dst));
 	}
 	if (reclen)
 		*reclen = h.len;

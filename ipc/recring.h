@@ -13,14 +13,21 @@
 
 /**
  * struct ipc_rec_meta - what travels with a datagram besides its payload
+ * (struct ipc_rec_hdr's fields, all copied as they are)
  * @flags:	opaque per-datagram flags
  * @addrlen:	valid bytes in @addr (at most IPC_REC_ADDR_MAX)
  * @addr:	socket address (struct sockaddr_in or sockaddr_in6 bytes)
+ * @ifindex:	opaque: the arrival interface
+ * @tos, @ttl:	opaque: IPv4 header fields
+ * @dst:	opaque: destination addresses
  */
 struct ipc_rec_meta {
 	uint32_t flags;
 	uint32_t addrlen;
 	uint8_t addr[IPC_REC_ADDR_MAX];
+	uint32_t ifindex;
+	uint8_t tos, ttl;
+	uint8_t dst[IPC_REC_DST_MAX];
 };
 
 /**

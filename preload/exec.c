@@ -25,6 +25,10 @@
  * LD_PRELOAD (and NSSHIM_SOCKET) are put back into the environment when
  * the program cleared them, so the next program still runs the shim.
  *
+ * Every way into exec(2) comes here: the libc wrappers below, execveat(),
+ * and the raw syscall(SYS_execve / SYS_execveat) forms (syscall.c), which
+ * some programs use to go around libc.
+ *
  * A vfork() child may run this: it shares our memory, so nothing here
  * touches the fd table or sockets beyond reading them; the scratch
  * buffers are static (one exec at a time per address space).
@@ -38,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shim.h"
@@ -73,6 +78,9 @@ extern char **environ;
 static int (*real_execve)(const char *, char *const[], char *const[]);
 static int (*real_execvpe)(const char *, char *const[], char *const[]);
 static int (*real_fexecve)(int, char *const[], char *const[]);
+static int (*real_execveat)(int, const char *, char *const[], char *const[],
+			    int);
+static long (*real_syscall)(long, ...);
 typedef int (*spawn_fn)(pid_t *, const char *,
 			const posix_spawn_file_actions_t *,
 			const posix_spawnattr_t *, char *const[],
@@ -94,6 +102,10 @@ static void real_init(void)
 				char *const[]))dlsym(RTLD_NEXT, "execvpe");
 	real_fexecve = (int (*)(int, char *const[], char *const[]))dlsym(
 		RTLD_NEXT, "fexecve");
+	real_execveat = (int (*)(int, const char *, char *const[],
+				 char *const[], int))dlsym(RTLD_NEXT,
+							   "execveat");
+	real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
 	real_spawn = (spawn_fn)dlsym(RTLD_NEXT, "posix_spawn");
 	real_spawnp = (spawn_fn)dlsym(RTLD_NEXT, "posix_spawnp");
 	if (dladdr((void *)real_init, &di) && di.dli_fname &&
@@ -210,12 +222,34 @@ static char *const *new_env(char *const env[], bool handed)
 	return env_out;
 }
 
+/* How run() execs. */
+enum exec_how {
+	EXEC_VE,  /* execve(path) */
+	EXEC_VPE, /* execvpe(path): a PATH search */
+	EXEC_FD,  /* fexecve(fd) */
+	EXEC_AT,  /* execveat(fd, path, flags) */
+};
+
+/* real_exec_at() - execveat(2): libc's if it has one, else the syscall. */
+static int real_exec_at(int fd, const char *path, char *const argv[],
+			char *const envp[], int flags)
+{
+	if (real_execveat)
+		return real_execveat(fd, path, argv, envp, flags);
+	if (!real_syscall) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return (int)real_syscall(SYS_execveat, (long)fd, path, argv, envp,
+				 (long)flags);
+}
+
 /*
  * run() - the common path of every exec hook: hand on, exec, undo on
- * failure.  @how: 0 execve, 1 execvpe, 2 fexecve.
+ * failure.  @flags: execveat()'s, for EXEC_AT.
  */
-static int run(int how, const char *path, int fd, char *const argv[],
-	       char *const envp[])
+static int run(enum exec_how how, const char *path, int fd, char *const argv[],
+	       char *const envp[], int flags)
 {
 	bool handed;
 	char *const *env;
@@ -226,12 +260,21 @@ static int run(int how, const char *path, int fd, char *const argv[],
 	env = new_env(envp, handed);
 	if (!env)
 		env = envp;
-	if (how == 0)
+	switch (how) {
+	case EXEC_VE:
 		rc = real_execve(path, argv, env);
-	else if (how == 1)
+		break;
+	case EXEC_VPE:
 		rc = real_execvpe(path, argv, env);
-	else
+		break;
+	case EXEC_FD:
 		rc = real_fexecve(fd, argv, env);
+		break;
+	case EXEC_AT:
+	default:
+		rc = real_exec_at(fd, path, argv, env, flags);
+		break;
+	}
 	saved = errno;
 	if (handed)
 		shim_exec_undo();
@@ -241,27 +284,37 @@ static int run(int how, const char *path, int fd, char *const argv[],
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	return run(0, path, -1, argv, envp);
+	return run(EXEC_VE, path, -1, argv, envp, 0);
 }
 
 EXPORT int execv(const char *path, char *const argv[])
 {
-	return run(0, path, -1, argv, environ);
+	return run(EXEC_VE, path, -1, argv, environ, 0);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	return run(1, file, -1, argv, envp);
+	return run(EXEC_VPE, file, -1, argv, envp, 0);
 }
 
 EXPORT int execvp(const char *file, char *const argv[])
 {
-	return run(1, file, -1, argv, environ);
+	return run(EXEC_VPE, file, -1, argv, environ, 0);
 }
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	return run(2, NULL, fd, argv, envp);
+	return run(EXEC_FD, NULL, fd, argv, envp, 0);
+}
+
+/*
+ * execveat() - glibc's wrapper (2.34+) and syscall(SYS_execveat) alike
+ * (syscall.c routes the raw form here, and SYS_execve to execve())
+ */
+EXPORT int execveat(int fd, const char *path, char *const argv[],
+		    char *const envp[], int flags)
+{
+	return run(EXEC_AT, path, fd, argv, envp, flags);
 }
 
 /*
@@ -337,7 +390,7 @@ EXPORT int execl(const char *path, const char *arg, ...)
 	va_start(ap, arg);
 	argv = collect(arg, ap, NULL);
 	va_end(ap);
-	return run(0, path, -1, argv, environ);
+	return run(EXEC_VE, path, -1, argv, environ, 0);
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...)
@@ -348,7 +401,7 @@ EXPORT int execlp(const char *file, const char *arg, ...)
 	va_start(ap, arg);
 	argv = collect(arg, ap, NULL);
 	va_end(ap);
-	return run(1, file, -1, argv, environ);
+	return run(EXEC_VPE, file, -1, argv, environ, 0);
 }
 
 EXPORT int execle(const char *path, const char *arg, ...)
@@ -359,7 +412,7 @@ EXPORT int execle(const char *path, const char *arg, ...)
 	va_start(ap, arg);
 	argv = collect(arg, ap, &envp);
 	va_end(ap);
-	return run(0, path, -1, argv, envp);
+	return run(EXEC_VE, path, -1, argv, envp, 0);
 }
 
 /* adopt() - one "fd,id,type,tx,rx,flags" record of NSSHIM_INHERIT. */

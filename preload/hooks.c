@@ -147,13 +147,15 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	int fdfl = shim_real.fcntl(fd, F_GETFD);
 	int type = pending_type(fd);
 	int family = pending_family(fd);
-	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST,
-				      SO_KEEPALIVE };
+	static const int replay[] = { SO_REUSEADDR, SO_BROADCAST, SO_KEEPALIVE,
+				      SO_OOBINLINE };
+	/* Control messages a datagram socket asked for (IPPROTO_IP). */
+	static const int replay_ip[] = { IP_PKTINFO, IP_RECVTOS, IP_RECVTTL };
 	struct fdt_obj *old;
 	struct shim_sock *s;
 	struct timeval tv;
 	socklen_t l;
-	int rc, anchor, v;
+	int rc, anchor, v, owner;
 	size_t i;
 
 	set_pending(fd, 0);
@@ -174,7 +176,8 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	atomic_store(&s->obj.refs, 1);
 	/* Options set while it was a kernel socket carry over. */
 	for (i = 0; i < sizeof(replay) / sizeof(replay[0]); i++) {
-		if (type == SOCK_DGRAM && replay[i] == SO_KEEPALIVE)
+		if (type == SOCK_DGRAM &&
+		    (replay[i] == SO_KEEPALIVE || replay[i] == SO_OOBINLINE))
 			continue;
 		l = sizeof(v);
 		if (!shim_real.getsockopt(fd, SOL_SOCKET, replay[i], &v, &l) &&
@@ -182,10 +185,26 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 			(void)esock_setsockopt(s, SOL_SOCKET, replay[i], &v,
 					       sizeof(v));
 	}
+	for (i = 0;
+	     type == SOCK_DGRAM && i < sizeof(replay_ip) / sizeof(replay_ip[0]);
+	     i++) {
+		l = sizeof(v);
+		if (!shim_real.getsockopt(fd, IPPROTO_IP, replay_ip[i], &v,
+					  &l) &&
+		    v)
+			(void)esock_setsockopt(s, IPPROTO_IP, replay_ip[i], &v,
+					       sizeof(v));
+	}
 	l = sizeof(v);
 	if (family == AF_INET6 &&
 	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &l) && v)
 		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v,
+				       sizeof(v));
+	l = sizeof(v);
+	if (family == AF_INET6 && type == SOCK_DGRAM &&
+	    !shim_real.getsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &v, &l) &&
+	    v)
+		(void)esock_setsockopt(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, &v,
 				       sizeof(v));
 	l = sizeof(tv);
 	if (!shim_real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &l))
@@ -209,6 +228,12 @@ static struct shim_sock *convert(int fd, uint16_t op, const struct sockaddr *sa,
 	if (anchor < 0)
 		goto drop;
 	(void)shim_real.fcntl(anchor, F_SETFL, fl & O_NONBLOCK);
+	/* F_SETOWN belongs to the open file: the anchor takes it over. */
+	owner = shim_real.fcntl(fd, F_GETOWN);
+	if (owner > 0 || owner < -1) {
+		(void)shim_real.fcntl(anchor, F_SETOWN, owner);
+		(void)esock_set_owner(s, owner);
+	}
 	if (shim_real.dup3(anchor, fd, fdfl & FD_CLOEXEC ? O_CLOEXEC : 0) < 0) {
 		shim_real.close(anchor);
 		goto drop;
@@ -416,13 +441,19 @@ static ssize_t stream_sendv(struct shim_sock *s, const struct iovec *iov,
 			    size_t n, int flags)
 {
 	ssize_t done = 0, rc = 0;
-	size_t i;
+	size_t i, last = 0;
 
+	/* MSG_OOB: the message's last byte is the urgent one. */
+	for (i = 0; i < n; i++)
+		if (iov[i].iov_len)
+			last = i;
 	for (i = 0; i < n; i++) {
+		int fl = i == last ? flags : flags & ~MSG_OOB;
+
 		if (!iov[i].iov_len)
 			continue;
 		rc = stream_send(s, iov[i].iov_base, iov[i].iov_len,
-				 done ? flags | MSG_NOSIGNAL : flags);
+				 done ? fl | MSG_NOSIGNAL : fl);
 		if (rc < 0)
 			break;
 		done += rc;
@@ -501,7 +532,7 @@ EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
 
 	if (!shim_enabled() || !(s = esock_get(fd)))
 		return shim_real.recvfrom(fd, buf, n, flags, sa, len);
-	rc = esock_recv(s, buf, n, flags, sa, len, NULL);
+	rc = esock_recv(s, buf, n, flags, sa, len, NULL, NULL);
 	esock_put(s);
 	return ret(rc);
 }
@@ -518,7 +549,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t n)
 
 	if (!shim_enabled() || !(s = esock_get(fd)))
 		return shim_real.read(fd, buf, n);
-	rc = esock_recv(s, buf, n, 0, NULL, NULL, NULL);
+	rc = esock_recv(s, buf, n, 0, NULL, NULL, NULL, NULL);
 	esock_put(s);
 	return ret(rc);
 }
@@ -546,7 +577,7 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	if (m->msg_iovlen == 1) {
 		rc = esock_recv(s, m->msg_iov[0].iov_base,
 				m->msg_iov[0].iov_len, flags, m->msg_name,
-				&namelen, &mflags);
+				&namelen, &mflags, m);
 	} else {
 		for (i = 0; i < m->msg_iovlen; i++)
 			cap += m->msg_iov[i].iov_len;
@@ -554,7 +585,7 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 			cap = gather_max(s);
 		buf = malloc(cap ? cap : 1);
 		rc = buf ? esock_recv(s, buf, cap, flags, m->msg_name, &namelen,
-				      &mflags)
+				      &mflags, m)
 			 : -ENOBUFS;
 		for (i = 0, off = 0; rc > 0 && i < m->msg_iovlen; i++) {
 			size_t left = (size_t)rc < cap ? (size_t)rc : cap;
@@ -571,9 +602,9 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *m, int flags)
 	}
 	esock_put(s);
 	if (rc >= 0) {
+		/* esock_recv() set msg_controllen (IP_PKTINFO, ...). */
 		if (m->msg_name)
 			m->msg_namelen = namelen;
-		m->msg_controllen = 0;
 		m->msg_flags = mflags;
 	}
 	return ret(rc);
@@ -833,7 +864,7 @@ static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd,
 			unsigned long arg)
 {
 	struct shim_sock *s;
-	int rc;
+	int rc, saved = errno;
 
 	if (!shim_enabled())
 		return real(fd, cmd, arg);
@@ -845,6 +876,11 @@ static int fcntl_common(int (*real)(int, int, ...), int fd, int cmd,
 	} else if (cmd == F_SETFL && (s = esock_get(fd))) {
 		s->nonblock = (arg & O_NONBLOCK) != 0;
 		esock_put(s);
+	} else if (cmd == F_SETOWN && (s = esock_get(fd))) {
+		/* The anchor keeps the owner; SIGURG comes from the engine. */
+		(void)esock_set_owner(s, (long)(int)arg);
+		esock_put(s);
+		errno = saved;
 	}
 	return rc;
 }
@@ -886,8 +922,8 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 	va_end(ap);
 	if (!shim_enabled() || !(s = esock_get(fd)))
 		return shim_real.ioctl(fd, req, arg);
-	if (req == FIONREAD) {
-		int n = esock_fionread(s);
+	if (req == FIONREAD || req == SIOCATMARK) {
+		int n = req == FIONREAD ? esock_fionread(s) : esock_atmark(s);
 
 		esock_put(s);
 		if (!arg)
@@ -901,6 +937,13 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
 
 		memcpy(&on, arg, sizeof(on));
 		s->nonblock = on != 0;
+	} else if (rc == 0 && (req == FIOSETOWN || req == SIOCSPGRP) && arg) {
+		int owner, saved = errno;
+
+		/* Like F_SETOWN (SIOCSPGRP's pid is the same number). */
+		memcpy(&owner, arg, sizeof(owner));
+		(void)esock_set_owner(s, owner);
+		errno = saved;
 	}
 	esock_put(s);
 	return rc;

@@ -200,7 +200,8 @@ int esock_connect(struct shim_sock *s, const struct sockaddr *sa,
 ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 		   const struct sockaddr *sa, socklen_t salen);
 ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
-		   struct sockaddr *sa, socklen_t *salen, int *msg_flags);
+		   struct sockaddr *sa, socklen_t *salen, int *msg_flags,
+		   struct msghdr *ctl);
 int esock_getname(struct shim_sock *s, int which, struct sockaddr *sa,
 		  socklen_t *len);
 int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
@@ -208,6 +209,8 @@ int esock_setsockopt(struct shim_sock *s, int level, int name, const void *val,
 int esock_getsockopt(struct shim_sock *s, int level, int name, void *val,
 		     socklen_t *len);
 int esock_fionread(struct shim_sock *s);
+int esock_atmark(struct shim_sock *s);
+int esock_set_owner(struct shim_sock *s, long owner);
 short esock_revents(struct shim_sock *s, short events);
 bool esock_arm(struct shim_sock *s, short events, uint64_t who);
 void esock_disarm(struct shim_sock *s, uint64_t who);
@@ -227,7 +230,10 @@ int stream_shutdown(struct shim_sock *s, int how);
 ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len,
 		    int flags);
 ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags);
+ssize_t stream_recv_oob(struct shim_sock *s, void *buf, size_t len, int flags,
+			int *msg_flags);
 int stream_fionread(struct shim_sock *s);
+int stream_atmark(struct shim_sock *s);
 short stream_revents(struct shim_sock *s, short events);
 bool stream_arm(struct shim_sock *s, short events, uint64_t who);
 

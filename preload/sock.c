@@ -327,6 +327,9 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 
 	if (s->type == SOCK_STREAM)
 		return stream_send(s, buf, len, flags);
+	/* Linux udp_sendmsg(): "Mirror BSD error message compatibility". */
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
 	err = esock_take_error(s);
 	if (err)
 		return -err;
@@ -371,15 +374,90 @@ ssize_t esock_send(struct shim_sock *s, const void *buf, size_t len, int flags,
 	return rc;
 }
 
+/*
+ * put_cmsg() - Linux's put_cmsg(): one control message into @m's buffer
+ * at *@used, cut to what is left (MSG_CTRUNC in *@mflags); none at all
+ * when not even a header fits
+ */
+static void put_cmsg(struct msghdr *m, size_t *used, int *mflags, int level,
+		     int type, const void *data, size_t len)
+{
+	size_t room = m->msg_control && m->msg_controllen > *used
+			      ? m->msg_controllen - *used
+			      : 0;
+	size_t cmlen = CMSG_LEN(len), space = CMSG_SPACE(len);
+	struct cmsghdr h;
+	uint8_t *p = (uint8_t *)m->msg_control + *used;
+
+	if (room < sizeof(h)) {
+		*mflags |= MSG_CTRUNC;
+		return;
+	}
+	if (room < cmlen) {
+		*mflags |= MSG_CTRUNC;
+		cmlen = room;
+	}
+	h.cmsg_len = cmlen;
+	h.cmsg_level = level;
+	h.cmsg_type = type;
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + CMSG_LEN(0), data, cmlen - CMSG_LEN(0));
+	*used += space < room ? space : room;
+}
+
+/*
+ * dgram_cmsgs() - the control messages @meta's flags ask for, in Linux's
+ * order (IPV6_PKTINFO; then IP_PKTINFO, IP_TTL, IP_TOS): shimproto.h
+ * SHIM_REC_F_*.  @m->msg_controllen becomes the bytes used.
+ */
+static void dgram_cmsgs(struct msghdr *m, const struct ipc_rec_meta *meta,
+			int *mflags)
+{
+	size_t used = 0;
+	int ttl = meta->ttl;
+
+	if (meta->flags & SHIM_REC_F_PKTINFO6) {
+		struct in6_pktinfo pi6 = { .ipi6_ifindex = (int)meta->ifindex };
+
+		if (meta->flags & SHIM_REC_F_DST6) {
+			memcpy(&pi6.ipi6_addr, meta->dst, 16);
+		} else {
+			pi6.ipi6_addr.s6_addr[10] = 0xff;
+			pi6.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(&pi6.ipi6_addr.s6_addr[12], meta->dst, 4);
+		}
+		put_cmsg(m, &used, mflags, IPPROTO_IPV6, IPV6_PKTINFO, &pi6,
+			 sizeof(pi6));
+	}
+	if (meta->flags & SHIM_REC_F_PKTINFO) {
+		struct in_pktinfo pi = { .ipi_ifindex = (int)meta->ifindex };
+
+		memcpy(&pi.ipi_addr, meta->dst, 4);
+		memcpy(&pi.ipi_spec_dst, meta->dst + 4, 4);
+		put_cmsg(m, &used, mflags, IPPROTO_IP, IP_PKTINFO, &pi,
+			 sizeof(pi));
+	}
+	if (meta->flags & SHIM_REC_F_TTL)
+		put_cmsg(m, &used, mflags, IPPROTO_IP, IP_TTL, &ttl,
+			 sizeof(ttl));
+	if (meta->flags & SHIM_REC_F_TOS)
+		put_cmsg(m, &used, mflags, IPPROTO_IP, IP_TOS, &meta->tos, 1);
+	m->msg_controllen = used;
+}
+
 /**
- * esock_recv() - recvfrom(2) on an engine socket
- * @msg_flags:	MSG_TRUNC is or-ed in when the datagram was longer than @len
+ * esock_recv() - recvfrom(2), or recvmsg(2) with @ctl, on an engine socket
+ * @msg_flags:	MSG_TRUNC is or-ed in when the datagram was longer than @len,
+ *		MSG_CTRUNC when its control messages did not fit
+ * @ctl:	recvmsg()'s header for the control messages (msg_control,
+ *		msg_controllen), or NULL
  *
  * With MSG_TRUNC in @flags the return value is the datagram's real length,
  * as on Linux.  Return: bytes, or -errno.
  */
 ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
-		   struct sockaddr *sa, socklen_t *salen, int *msg_flags)
+		   struct sockaddr *sa, socklen_t *salen, int *msg_flags,
+		   struct msghdr *ctl)
 {
 	struct ipc_rec_meta meta = { 0 };
 	struct esock_wait w = { .flags = ESOCK_WAIT_RING | ESOCK_WAIT_STATE,
@@ -390,10 +468,14 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 	int err;
 
 	if (s->type == SOCK_STREAM) {
-		rc = stream_recv(s, buf, len, flags);
+		rc = (flags & MSG_OOB)
+			     ? stream_recv_oob(s, buf, len, flags, msg_flags)
+			     : stream_recv(s, buf, len, flags);
 		/* A stream socket's peer is its connection's: no address. */
 		if (rc >= 0 && sa && salen)
 			*salen = 0;
+		if (rc >= 0 && ctl)
+			ctl->msg_controllen = 0;
 		return rc;
 	}
 	w.deadline = esock_deadline(&s->rcvtimeo);
@@ -433,6 +515,13 @@ ssize_t esock_recv(struct shim_sock *s, void *buf, size_t len, int flags,
 
 		memcpy(sa, meta.addr, n);
 		*salen = meta.addrlen;
+	}
+	if (ctl) {
+		int cf = 0;
+
+		dgram_cmsgs(ctl, &meta, &cf);
+		if (msg_flags)
+			*msg_flags |= cf;
 	}
 	if (reclen > len) {
 		if (msg_flags)
@@ -632,6 +721,33 @@ int esock_fionread(struct shim_sock *s)
 	n = ipc_recring_next_len(&s->rx.rec);
 	pthread_mutex_unlock(&s->rx_lock);
 	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
+}
+
+/**
+ * esock_atmark() - SIOCATMARK: 1 at the urgent mark of a stream socket;
+ * 0 for a datagram socket (the kernel's UDP has none either)
+ */
+int esock_atmark(struct shim_sock *s)
+{
+	return s->type == SOCK_STREAM ? stream_atmark(s) : 0;
+}
+
+/**
+ * esock_set_owner() - F_SETOWN (or FIOSETOWN / SIOCSPGRP) succeeded on
+ * the anchor: tell the engine, which sends SIGURG to the owner if it is
+ * this process (shimproto.h, SHIM_OOB_OWNER); the anchor keeps the
+ * owner for F_GETOWN.  Nothing to do for datagram sockets.
+ */
+int esock_set_owner(struct shim_sock *s, long owner)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = s->id,
+			     .arg = { SHIM_OOB_OWNER, (uint64_t)owner } };
+	struct ipc_cpl cpl;
+
+	if (s->type != SOCK_STREAM)
+		return 0;
+	return esock_run(&c, &cpl);
 }
 
 /**

@@ -25,6 +25,13 @@
  * stream), send() after the end raises SIGPIPE unless MSG_NOSIGNAL, and a
  * second connect() after a completed non-blocking one returns 0 once, then
  * EISCONN.
+ *
+ * Urgent data (MSG_OOB): the rx ring carries every byte; the engine
+ * publishes where the urgent mark is and which bytes to skip, and reads,
+ * FIONREAD, SIOCATMARK and poll apply Linux's rules from that
+ * ("Urgent data" in nsstack/shimproto.h).  recv(MSG_OOB) asks the engine
+ * (the OOB command); send(MSG_OOB) tells it which byte is urgent before
+ * writing that byte.
  */
 #include <errno.h>
 #include <limits.h>
@@ -59,6 +66,161 @@ static uint32_t events_of(const struct shim_sock *s)
 static bool err_pending(const struct shim_sock *s)
 {
 	return atomic_load_explicit(&s->st->err, memory_order_acquire) != 0;
+}
+
+/*
+ * struct rx_view - the rx ring as this reader sees it, urgent rules
+ * applied (shimproto.h "Urgent data"); rx_lock held
+ * @used:	bytes in the ring
+ * @skip:	bytes at the head the reader drops unread (0 or all of a
+ *		skip range that is wholly in the ring)
+ * @wait:	a skip range not wholly in the ring yet: nothing readable
+ * @mark:	there is a mark at or ahead of the head (after the skip)
+ * @passed:	there is a mark, but behind the head: read past, none
+ * @inline_:	SO_OOBINLINE
+ * @off:	with @mark: bytes from the head (after the skip) to it
+ */
+struct rx_view {
+	size_t used, skip;
+	bool wait, mark, passed, inline_;
+	uint32_t off;
+};
+
+/*
+ * rx_look() - the ring's bytes and the urgent words, in that order: a
+ * reader that sees the urgent byte sees its mark
+ *
+ * Return: 0, or -EIO for a broken ring.
+ */
+static int rx_look(struct shim_sock *s, struct rx_view *v)
+{
+	ssize_t used = ipc_bytering_used(&s->rx.byte);
+	uint64_t urg = atomic_load_explicit(&s->st->urg, memory_order_acquire);
+	uint64_t skip = atomic_load_explicit(&s->st->urg_skip,
+					     memory_order_acquire);
+	uint32_t head = s->rx.byte.s.mine, slen = (uint32_t)(skip >> 32);
+	uint32_t flags = (uint32_t)(urg >> 32);
+
+	memset(v, 0, sizeof(*v));
+	if (used < 0)
+		return -EIO;
+	v->used = (size_t)used;
+	if (slen && head == (uint32_t)skip) {
+		if (slen > v->used)
+			v->wait = true;
+		else
+			v->skip = slen;
+	}
+	v->inline_ = flags & SHIM_URG_INLINE;
+	v->off = (uint32_t)urg - (head + (uint32_t)v->skip);
+	/* A mark behind the head has been read past: none. */
+	v->mark = (flags & SHIM_URG_MARK) && (int32_t)v->off >= 0;
+	v->passed = (flags & SHIM_URG_MARK) && !v->mark;
+	return 0;
+}
+
+/* rx_at_mark() - the reader is at the mark (SIOCATMARK). */
+static bool rx_at_mark(const struct rx_view *v)
+{
+	return v->mark && !v->wait && v->off == 0;
+}
+
+/*
+ * rx_readable() - bytes a read would return now (FIONREAD): up to the
+ * mark if its byte is here and not inline, else all (Linux tcp_inq())
+ */
+static size_t rx_readable(const struct rx_view *v)
+{
+	size_t n = v->wait ? 0 : v->used - v->skip;
+
+	if (v->mark && !v->inline_ && v->off < n)
+		return v->off;
+	return n;
+}
+
+/* rx_pollin() - POLLIN from data: at the mark the urgent byte does not
+ * count (a read skips it), unless inline (Linux tcp_poll()). */
+static bool rx_pollin(const struct rx_view *v)
+{
+	size_t n = v->wait ? 0 : v->used - v->skip;
+
+	return n > (rx_at_mark(v) && !v->inline_ ? 1u : 0u);
+}
+
+/* copy_at() - copy @len ring bytes from @off past the head. */
+static void copy_at(const struct ipc_span sp[2], size_t off, void *buf,
+		    size_t len)
+{
+	size_t a = 0;
+
+	if (off < sp[0].len) {
+		a = sp[0].len - off < len ? sp[0].len - off : len;
+		memcpy(buf, sp[0].p + off, a);
+		off = 0;
+	} else {
+		off -= sp[0].len;
+	}
+	memcpy((uint8_t *)buf + a, sp[1].p + off, len - a);
+}
+
+/*
+ * rx_take() - one read of what the ring holds now, by the urgent rules:
+ * stop at the mark once something was copied (@got: bytes this call
+ * copied before), skip the urgent byte when starting at it (unless
+ * inline), drop a skip range
+ * @peek:	leave the bytes (MSG_PEEK)
+ * @moved:	set to the bytes consumed (copied or skipped)
+ * @stop:	set when the read stopped at the mark
+ *
+ * Return: bytes copied (0: none readable now), or -EIO.
+ */
+static ssize_t rx_take(struct shim_sock *s, uint8_t *buf, size_t len, bool peek,
+		       size_t got, size_t *moved, bool *stop)
+{
+	struct ipc_span sp[2];
+	struct rx_view v;
+	size_t pos, n, copied = 0;
+	ssize_t used;
+
+	*moved = 0;
+	*stop = false;
+	if (rx_look(s, &v))
+		return -EIO;
+	used = ipc_bytering_peek(&s->rx.byte, sp);
+	if (used < 0)
+		return -EIO;
+	if (v.wait)
+		return 0;
+	/* The peek may see more than the look: read only what it saw. */
+	pos = v.skip;
+	if (v.mark && v.off == 0) {
+		if (got) {
+			*stop = true;
+			goto out;
+		}
+		if (!v.inline_) {
+			if (pos >= v.used)
+				goto out; /* the urgent byte is not here yet */
+			pos++;
+			v.mark = false;
+		}
+	}
+	n = v.used - pos;
+	if (n > len)
+		n = len;
+	if (v.mark && v.off && v.off < n) {
+		n = v.off;
+		*stop = true;
+	}
+	copy_at(sp, pos, buf, n);
+	pos += n;
+	copied = n;
+out:
+	if (!peek && pos) {
+		(void)ipc_bytering_consume(&s->rx.byte, pos);
+		*moved = pos;
+	}
+	return (ssize_t)copied;
 }
 
 /*
@@ -323,18 +485,66 @@ static int send_blocked(struct shim_sock *s, uint32_t ev)
 	return -ENOTCONN;
 }
 
+/*
+ * tx_put() - write what fits of the @left bytes at @p into the tx ring
+ *
+ * With @oob (MSG_OOB) the last byte this call writes is urgent: it goes
+ * alone, after the OOB command named it ("Urgent data" in shimproto.h),
+ * so the engine never takes it as ordinary data.  Non-blocking (@nb),
+ * this write is the call's last: its last byte is urgent.  Blocking,
+ * only the write that completes the call is: the ones before it leave
+ * the last byte out.  Our room only grows (we are the only producer,
+ * under tx_lock), so the byte fits after the command.
+ *
+ * Return: bytes written, or -EPROTO.
+ */
+static ssize_t tx_put(struct shim_sock *s, const uint8_t *p, size_t left,
+		      bool oob, bool nb)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = s->id,
+			     .arg = { SHIM_OOB_SEND } };
+	struct ipc_cpl cpl;
+	ssize_t room, rc;
+	size_t n;
+
+	if (!oob || !left)
+		return ipc_bytering_write(&s->tx.byte, p, left);
+	room = ipc_bytering_space(&s->tx.byte);
+	if (room <= 0)
+		return room;
+	if ((size_t)room < left && !nb)
+		return ipc_bytering_write(&s->tx.byte, p,
+					  (size_t)room < left - 1 ? (size_t)room
+								  : left - 1);
+	n = (size_t)room < left ? (size_t)room : left;
+	rc = ipc_bytering_write(&s->tx.byte, p, n - 1);
+	if (rc != (ssize_t)(n - 1))
+		return rc < 0 ? rc : -EPROTO;
+	c.arg[1] = s->tx.byte.s.mine + 1u;
+	/* Should the engine refuse, the byte still goes, as data. */
+	if (esock_run(&c, &cpl))
+		shim_log("MSG_OOB: no urgent mark for socket %#x", s->id);
+	rc = ipc_bytering_write(&s->tx.byte, p + n - 1, 1);
+	if (rc != 1)
+		return rc < 0 ? rc : -EPROTO;
+	return (ssize_t)n;
+}
+
 /**
  * stream_send() - send(2) on a stream socket
  *
  * Blocking: every byte goes into the ring, waiting for room (SO_SNDTIMEO
  * bounds it; a timeout or signal after some bytes returns the count).
- * Non-blocking: what fits, or EAGAIN.
+ * Non-blocking: what fits, or EAGAIN.  MSG_OOB: the last byte taken is
+ * urgent (tx_put()).
  *
  * Return: bytes taken, or -errno.
  */
 ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 {
 	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
+	bool oob = flags & MSG_OOB;
 	struct esock_wait w = { .ring = &s->tx.byte,
 				.lock = &s->tx_lock,
 				.deadline = esock_deadline(&s->sndtimeo) };
@@ -352,9 +562,8 @@ ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 			break;
 		connecting = rc == -EAGAIN;
 		if (!connecting) {
-			rc = ipc_bytering_write(&s->tx.byte,
-						(const uint8_t *)buf + done,
-						len - done);
+			rc = tx_put(s, (const uint8_t *)buf + done, len - done,
+				    oob, nb);
 			if (rc < 0) {
 				rc = -EIO;
 				break;
@@ -388,22 +597,6 @@ ssize_t stream_send(struct shim_sock *s, const void *buf, size_t len, int flags)
 	return rc;
 }
 
-/* peek_copy() - copy up to @len ring bytes without consuming them. */
-static ssize_t peek_copy(struct ipc_bytering *r, void *buf, size_t len)
-{
-	struct ipc_span sp[2];
-	ssize_t n = ipc_bytering_peek(r, sp);
-	size_t a, b;
-
-	if (n <= 0)
-		return n;
-	a = sp[0].len < len ? sp[0].len : len;
-	b = sp[1].len < len - a ? sp[1].len : len - a;
-	memcpy(buf, sp[0].p, a);
-	memcpy((uint8_t *)buf + a, sp[1].p, b);
-	return (ssize_t)(a + b);
-}
-
 /*
  * recv_empty() - the ring was empty after @ev was loaded: 1 to wait,
  * 0 for end of stream, or -errno (pending error, ENOTCONN)
@@ -429,22 +622,25 @@ static int recv_empty(struct shim_sock *s, uint32_t ev)
 
 /**
  * stream_recv() - recv(2) on a stream socket: MSG_PEEK, MSG_DONTWAIT,
- * MSG_WAITALL
+ * MSG_WAITALL; the urgent mark stops a read and its byte is skipped
+ * (stream_recv_oob() for MSG_OOB)
  *
  * Return: bytes (0 at end of stream), or -errno.
  */
 ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 {
 	bool nb = s->nonblock || (flags & MSG_DONTWAIT);
-	bool all = (flags & MSG_WAITALL) && !(flags & MSG_PEEK);
+	bool peek = flags & MSG_PEEK;
+	bool all = (flags & MSG_WAITALL) && !peek;
 	struct esock_wait w = { .flags = ESOCK_WAIT_RING | ESOCK_WAIT_STATE |
 					 ESOCK_WAIT_EVENTS,
 				.ring = &s->rx.byte,
 				.lock = &s->rx_lock,
 				.deadline = esock_deadline(&s->rcvtimeo) };
-	size_t got = 0;
+	size_t got = 0, moved;
 	ssize_t rc = 0;
 	uint32_t ev;
+	bool stop;
 
 	if (!len)
 		return 0;
@@ -452,24 +648,21 @@ ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 	for (;;) {
 		/* Events before the ring: see the header comment. */
 		ev = events_of(s);
-		if (flags & MSG_PEEK)
-			rc = peek_copy(&s->rx.byte, buf, len);
-		else
-			rc = ipc_bytering_read(&s->rx.byte,
-					       (uint8_t *)buf + got, len - got);
-		if (rc < 0) {
-			rc = -EIO;
+		rc = rx_take(s, (uint8_t *)buf + got, len - got, peek, got,
+			     &moved, &stop);
+		if (rc < 0)
 			break;
-		}
+		if (moved)
+			(void)ipc_bytering_kick(&s->rx.byte,
+						shim_engine_bells());
 		if (rc > 0) {
 			got += (size_t)rc;
-			if (!(flags & MSG_PEEK))
-				(void)ipc_bytering_kick(&s->rx.byte,
-							shim_engine_bells());
-			if (got == len || !all)
+			if (got == len || !all || stop)
 				break;
 			continue;
 		}
+		if (stop)
+			break; /* at the mark after a WAITALL read */
 		rc = recv_empty(s, ev);
 		if (rc <= 0 || got)
 			break;
@@ -487,23 +680,70 @@ ssize_t stream_recv(struct shim_sock *s, void *buf, size_t len, int flags)
 	return rc;
 }
 
-/** stream_fionread() - FIONREAD: bytes waiting in the rx ring. */
+/**
+ * stream_recv_oob() - recv(MSG_OOB): the urgent byte, from the engine
+ * (never waits, as on Linux)
+ * @msg_flags:	MSG_OOB (and MSG_TRUNC) or-ed in as recvmsg() reports them
+ *
+ * Return: 1 or 0, or -errno (EINVAL without urgent data, EAGAIN before
+ * its byte came, ENOTCONN).
+ */
+ssize_t stream_recv_oob(struct shim_sock *s, void *buf, size_t len, int flags,
+			int *msg_flags)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = s->id,
+			     .arg = {
+				     SHIM_OOB_RECV,
+				     (uint64_t)(flags & (MSG_PEEK | MSG_TRUNC)),
+				     len ? 1u : 0u } };
+	struct ipc_cpl cpl;
+	int rc = esock_run(&c, &cpl);
+
+	if (rc)
+		return rc;
+	if (cpl.result < 0 || cpl.result > 1 || (cpl.result && !len))
+		return -EIO;
+	if (cpl.result && !(flags & MSG_TRUNC))
+		*(uint8_t *)buf = (uint8_t)cpl.val[0];
+	if (msg_flags)
+		*msg_flags |= (int)(cpl.val[1] & (MSG_OOB | MSG_TRUNC));
+	return (ssize_t)cpl.result;
+}
+
+/** stream_fionread() - FIONREAD: bytes a read would return (to the mark). */
 int stream_fionread(struct shim_sock *s)
 {
-	ssize_t n;
+	struct rx_view v;
+	size_t n = 0;
 
 	pthread_mutex_lock(&s->rx_lock);
-	n = ipc_bytering_used(&s->rx.byte);
+	if (!rx_look(s, &v))
+		n = rx_readable(&v);
 	pthread_mutex_unlock(&s->rx_lock);
-	return n < 0 ? 0 : (int)(n > INT_MAX ? INT_MAX : n);
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/** stream_atmark() - SIOCATMARK: 1 if the next byte read is the mark. */
+int stream_atmark(struct shim_sock *s)
+{
+	struct rx_view v;
+	bool at = false;
+
+	pthread_mutex_lock(&s->rx_lock);
+	if (!rx_look(s, &v))
+		at = rx_at_mark(&v);
+	pthread_mutex_unlock(&s->rx_lock);
+	return at;
 }
 
 /**
  * stream_revents() - poll(2) bits for a stream socket, as Linux's
- * tcp_poll(): IN for data, end of stream or a queued connection; OUT
- * once connected with ring room (or when sending is over, so the write
- * reports the error); RDHUP after the peer's FIN; HUP when both
- * directions are done; ERR for a pending error
+ * tcp_poll(): IN for data, end of stream or a queued connection; PRI
+ * while an urgent byte waits for recv(MSG_OOB); OUT once connected with
+ * ring room (or when sending is over, so the write reports the error);
+ * RDHUP after the peer's FIN; HUP when both directions are done; ERR for
+ * a pending error
  */
 short stream_revents(struct shim_sock *s, short events)
 {
@@ -513,6 +753,8 @@ short stream_revents(struct shim_sock *s, short events)
 	uint32_t ev = events_of(s);
 	short rev = 0, in = events & (POLLIN | POLLRDNORM);
 	short out = events & (POLLOUT | POLLWRNORM);
+	struct rx_view v = { 0 };
+	bool looked = false;
 	ssize_t n;
 
 	if (errp || (ev & SHIM_EV_ERR))
@@ -523,15 +765,19 @@ short stream_revents(struct shim_sock *s, short events)
 		rev |= POLLHUP;
 	if (ev & SHIM_EV_RDHUP)
 		rev |= events & POLLRDHUP;
-	if (ev & (SHIM_EV_RDHUP | SHIM_EV_HUP) || s->shut_rd) {
-		rev |= in;
-	} else if (in) {
+	if ((in || (events & POLLPRI)) && !s->shut_rd) {
 		pthread_mutex_lock(&s->rx_lock);
-		n = ipc_bytering_used(&s->rx.byte);
+		looked = !rx_look(s, &v);
 		pthread_mutex_unlock(&s->rx_lock);
-		if (n != 0)
-			rev |= in;
 	}
+	/* The engine's PRI, unless this reader already read past the mark
+	 * (shimproto.h "Urgent data"). */
+	if ((ev & SHIM_EV_PRI) && !(looked && v.passed))
+		rev |= events & POLLPRI;
+	/* End of stream, or data a read returns (not a lone urgent byte). */
+	if (ev & (SHIM_EV_RDHUP | SHIM_EV_HUP) || s->shut_rd || !looked ||
+	    rx_pollin(&v))
+		rev |= in;
 	if (ev & (SHIM_EV_WRHUP | SHIM_EV_HUP) || s->shut_wr) {
 		rev |= out;
 	} else if (out && (ev & SHIM_EV_CONNECTED)) {

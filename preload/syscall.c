@@ -6,9 +6,11 @@
  * libuv closes fds and probes io_uring with raw syscall(); Python and
  * glib close fd ranges with close_range() after fork.  Each call that
  * touches fds the shim tracks is routed to the hook of the same name (the
- * libc wrapper's semantics: -1 and errno); io_uring_setup answers ENOSYS so
- * that libuv keeps to epoll, whose engine half the shim provides; every
- * other number goes to the real syscall() with all six arguments.
+ * libc wrapper's semantics: -1 and errno), execve and execveat included
+ * (exec.c hands engine sockets on and keeps LD_PRELOAD); io_uring_setup
+ * answers ENOSYS so that libuv keeps to epoll, whose engine half the shim
+ * provides; every other number goes to the real syscall() with all six
+ * arguments.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -255,6 +257,11 @@ EXPORT long syscall(long nr, ...)
 		return read((int)a[0], ptr(a[1]), (size_t)a[2]);
 	case SYS_write:
 		return write((int)a[0], ptr(a[1]), (size_t)a[2]);
+	case SYS_execve:
+		return execve(ptr(a[0]), ptr(a[1]), ptr(a[2]));
+	case SYS_execveat:
+		return execveat((int)a[0], ptr(a[1]), ptr(a[2]), ptr(a[3]),
+				(int)a[4]);
 	default:
 		return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}

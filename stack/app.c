@@ -162,6 +162,39 @@ static void dgram_source(const struct sock *sk, const struct sock_dgram *d,
 }
 
 /*
+ * dgram_rxinfo() - what recvmsg() control messages need of @d, for the
+ * options @sk has on now (shimproto.h SHIM_REC_F_*)
+ */
+static void dgram_rxinfo(const struct sock *sk, const struct sock_dgram *d,
+			 struct ipc_rec_meta *meta)
+{
+	uint32_t fl = 0, a;
+
+	if (sk->family == AF_INET6 && sk->recvpktinfo6)
+		fl |= SHIM_REC_F_PKTINFO6;
+	if (!d->v6) {
+		fl |= sk->pktinfo ? SHIM_REC_F_PKTINFO : 0;
+		fl |= sk->recvttl ? SHIM_REC_F_TTL : 0;
+		fl |= sk->recvtos ? SHIM_REC_F_TOS : 0;
+	}
+	if (!fl)
+		return;
+	meta->ifindex = (uint32_t)d->ri.ifindex;
+	meta->tos = d->ri.tos;
+	meta->ttl = d->ri.ttl;
+	if (d->v6) {
+		fl |= SHIM_REC_F_DST6;
+		memcpy(meta->dst, d->ri.dst6, 16);
+	} else {
+		a = htonl(d->ri.dst);
+		memcpy(meta->dst, &a, 4);
+		a = htonl(d->ri.spec_dst);
+		memcpy(meta->dst + 4, &a, 4);
+	}
+	meta->flags |= fl;
+}
+
+/*
  * pump_rx() - move queued datagrams from the engine socket into the app's
  * rx ring until it is empty or the ring is full
  *
@@ -188,6 +221,7 @@ void pump_rx(struct app *a, struct app_sock *s)
 		ssize_t rc;
 
 		dgram_source(sk, d, &meta);
+		dgram_rxinfo(sk, d, &meta);
 		rc = ipc_recring_send(&s->rx.rec, &meta, d->data, d->len);
 		if (rc == -EAGAIN) {
 			/* Ready again at once: the app freed space meanwhile. */
@@ -326,6 +360,8 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 			want |= SHIM_EV_WRHUP;
 		if (tcb->fin_sent && tcb->snd_una == tcb->snd_max)
 			want |= SHIM_EV_FINACK;
+		if (ev & TCP_POLL_PRI)
+			want |= SHIM_EV_PRI;
 	}
 	atomic_store_explicit(&st->tcp_state, (uint32_t)tcb->state,
 			      memory_order_relaxed);
@@ -333,6 +369,13 @@ static void tcp_publish(struct app *a, struct app_sock *s)
 	/* CONNECTED is sticky: a connection that ended was connected. */
 	want |= old & SHIM_EV_CONNECTED;
 	changed = (old & SHIM_EV_STREAM) != want;
+	if (tcb->state != TCPS_LISTEN &&
+	    (app_urg_publish(s, st, rx_owner(s)) || s->urg_wake)) {
+		s->urg_wake = false;
+		changed = true;
+	}
+	if (tcb->state != TCPS_LISTEN)
+		app_urg_signal(a, s);
 	if (changed) {
 		atomic_fetch_and_explicit(&st->events,
 					  ~(SHIM_EV_STREAM & ~want),
@@ -370,6 +413,9 @@ static void tcp_pump_rx(struct app *a, struct app_sock *s)
 
 	if (tcb->state == TCPS_LISTEN)
 		return;
+	/* The mark before the bytes that hold it (shimproto.h). */
+	if (app_urg_publish(s, state_of(a, s), true))
+		s->urg_wake = true;
 	for (;;) {
 		struct ipc_span sp[2];
 		ssize_t room = ipc_bytering_reserve(&s->rx.byte, sp);
@@ -417,9 +463,9 @@ static void tcp_pump_rx(struct app *a, struct app_sock *s)
 static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 {
 	struct ipc_span sp[2];
-	size_t done = 0;
+	size_t done = 0, pos = 0;
 	ssize_t used;
-	int i;
+	int i = 0;
 
 	used = ipc_bytering_peek(&s->tx.byte, sp);
 	if (used < 0) {
@@ -428,14 +474,17 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 	}
 	if (tcp_wr_over(s->tcb))
 		s->wr_dead = true;
-	for (i = 0; i < 2 && !s->wr_dead && sp[i].len; i++) {
+	/* Span by span, a chunk cut short at an urgent byte (MSG_OOB). */
+	while (i < 2 && !s->wr_dead && pos < sp[i].len) {
 		size_t room = tcp_send_space(s->tcb);
-		size_t want = sp[i].len < room ? sp[i].len : room;
+		size_t want = sp[i].len - pos < room ? sp[i].len - pos : room;
+		int flags;
 		ssize_t n;
 
 		if (!want)
 			break;
-		n = tcp_send(s->tcb, sp[i].p, want, 0);
+		want = app_urg_tx_cut(s, done, want, &flags);
+		n = tcp_send(s->tcb, sp[i].p + pos, want, flags);
 		if (n < 0) {
 			if (n != -EAGAIN) {
 				if (n != -EPIPE && n != -ENOTCONN)
@@ -444,13 +493,22 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 			}
 			break;
 		}
+		if (flags && (size_t)n == want)
+			s->urg_tx = false;
 		done += (size_t)n;
+		pos += (size_t)n;
 		stats_of(a->eng)->ShimTcpTxBytes += (uint64_t)n;
 		if ((size_t)n < want)
 			break;
+		if (pos == sp[i].len) {
+			i++;
+			pos = 0;
+		}
 	}
-	if (s->wr_dead)
+	if (s->wr_dead) {
 		done = (size_t)used;
+		s->urg_tx = false;
+	}
 	if (!done)
 		return false;
 	(void)ipc_bytering_consume(&s->tx.byte, done);
@@ -688,6 +746,8 @@ void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
 	atomic_store_explicit(&st->err, 0, memory_order_relaxed);
 	atomic_store_explicit(&st->events, 0, memory_order_relaxed);
 	atomic_store_explicit(&st->tcp_state, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->urg, 0, memory_order_relaxed);
+	atomic_store_explicit(&st->urg_skip, 0, memory_order_relaxed);
 	atomic_store_explicit(&st->id, s->id, memory_order_release);
 	s->app = a;
 	a->nsocks++;
@@ -705,6 +765,7 @@ void slot_commit(struct app *a, struct app_sock *s, struct ipc_cpl *cpl)
 		(void)ipc_recring_wait_prepare(&s->tx.rec, 0, IPC_WAIT_SHARED);
 	} else {
 		tcp_set_ready(s->tcb, on_tcp_ready, s);
+		tcp_set_reader(s->tcb, app_rx_lag);
 		(void)ipc_bytering_wait_prepare(&s->tx.byte, 0,
 						IPC_WAIT_SHARED);
 		tcp_publish(a, s);
@@ -867,9 +928,13 @@ static int op_sockopt(struct app *a, struct app_sock *s,
 		memcpy(val,
 		       big ? scratch_of(a, s) : (const uint8_t *)&c->arg[3],
 		       len);
-		if (s->kind == APP_TCP)
-			return tcp_setsockopt(s->tcb, (int)c->arg[0],
-					      (int)c->arg[1], val, len);
+		if (s->kind == APP_TCP) {
+			rc = tcp_setsockopt(s->tcb, (int)c->arg[0],
+					    (int)c->arg[1], val, len);
+			/* SO_OOBINLINE is in the state words. */
+			share_each(s, publish_one);
+			return rc;
+		}
 		return sock_setsockopt(s->sk, (int)c->arg[0], (int)c->arg[1],
 				       val, len);
 	}
@@ -1113,6 +1178,7 @@ static bool share_leave(struct app_sock *s)
 		if (owner && !s->broken && !head->broken)
 			move_rx(s, head);
 		tcp_set_ready(head->tcb, on_tcp_ready, head);
+		tcp_set_reader(head->tcb, app_rx_lag);
 		(void)tcp_service(head->app, head);
 	}
 	return true;
@@ -1251,6 +1317,11 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 		return op_sockopt(a, s, c, cpl);
 	case IPC_OP_GETNAME:
 		return op_getname(a, s, c, cpl);
+	case IPC_OP_OOB:
+		rc = app_op_oob(a, s, c, cpl);
+		if (s->kind == APP_TCP)
+			share_each(s, publish_one);
+		return rc;
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -1268,6 +1339,7 @@ static bool einval_ok(const struct ipc_cmd *c)
 	case IPC_OP_CONNECT:
 	case IPC_OP_LISTEN:
 	case IPC_OP_ACCEPT:
+	case IPC_OP_OOB: /* recv(MSG_OOB) without urgent data */
 		return true;
 	default:
 		return false;

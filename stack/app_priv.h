@@ -18,6 +18,7 @@
 #include "recring.h"
 
 struct engine;
+struct ipc_cmd;
 struct ipc_cpl;
 struct loop_watch;
 struct sock;
@@ -56,6 +57,13 @@ struct app_sock {
 	bool shut_wr; /* SHUTDOWN(SHUT_WR) waits for the tx ring to drain */
 	bool closing; /* CLOSE waits for the tx ring to drain */
 	bool wr_dead; /* TCP takes no more data: tx bytes are dropped */
+	/* Urgent data (app_urg.c). */
+	bool urg_tx;   /* the byte before tx counter @urg_tx_at is urgent */
+	bool urg_wake; /* urgent words changed with no wake-up yet */
+	bool urg_pub;  /* non-zero urgent words are published */
+	uint32_t urg_tx_at; /* SHIM_OOB_SEND's tx ring counter */
+	uint32_t urg_gen;   /* tcb->urg_gen SIGURG was sent for */
+	pid_t urg_owner;    /* SHIM_OOB_OWNER: gets SIGURG if the app's pid */
 	uint64_t tx_off, rx_off;
 	union app_ring tx; /* engine consumes */
 	union app_ring rx; /* engine produces */
@@ -119,6 +127,15 @@ void pump_rx(struct app *a, struct app_sock *s);
 void app_rx_drain(struct app *a, struct app_sock *s,
 		  void (*fn)(void *arg, const uint8_t *p, size_t n), void *arg);
 void app_tcp_close(struct tcb *tcb, bool unread);
+
+/* app_urg.c: urgent data (MSG_OOB) */
+size_t app_rx_lag(const struct tcb *tcb, void *arg);
+bool app_urg_publish(struct app_sock *s, struct shim_sock_state *st,
+		     bool owner);
+void app_urg_signal(struct app *a, struct app_sock *s);
+size_t app_urg_tx_cut(struct app_sock *s, size_t done, size_t want, int *flags);
+int app_op_oob(struct app *a, struct app_sock *s, const struct ipc_cmd *c,
+	       struct ipc_cpl *cpl);
 
 /* app_pass.c: passing engine sockets between apps (SCM_RIGHTS) */
 void pass_ctl_msg(struct app *a, const void *buf, size_t len, int *fds,

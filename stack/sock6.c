@@ -232,12 +232,18 @@ int sock6_setsockopt(struct sock *sk, int name, const void *val, socklen_t len)
 			return -EINVAL;
 		sk->hops = v;
 		return 0;
+	case IPV6_RECVPKTINFO:
+		sk->recvpktinfo6 = v != 0;
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
 }
 
-/** sock6_getsockopt() - *@v for IPV6_V6ONLY or IPV6_UNICAST_HOPS. */
+/**
+ * sock6_getsockopt() - *@v for IPV6_V6ONLY, IPV6_UNICAST_HOPS or
+ * IPV6_RECVPKTINFO
+ */
 int sock6_getsockopt(struct sock *sk, int name, int *v)
 {
 	switch (name) {
@@ -246,6 +252,9 @@ int sock6_getsockopt(struct sock *sk, int name, int *v)
 		return 0;
 	case IPV6_UNICAST_HOPS:
 		*v = sk->hops < 0 ? IP6_DEFAULT_HOPLIMIT : sk->hops;
+		return 0;
+	case IPV6_RECVPKTINFO:
+		*v = sk->recvpktinfo6;
 		return 0;
 	default:
 		return -ENOPROTOOPT;

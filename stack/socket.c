@@ -355,7 +355,9 @@ static int mreq_dev(struct sock *sk, const void *val, socklen_t len,
 
 /**
  * sock_setsockopt() - SO_RCVBUF, SO_REUSEADDR, SO_BROADCAST, IP_TTL,
- * IP_TOS, IP_MTU_DISCOVER, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
+ * IP_TOS, IP_MTU_DISCOVER, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP, and
+ * the control messages IP_PKTINFO, IP_RECVTOS, IP_RECVTTL (AF_INET6
+ * sockets too, for their IPv4 datagrams, as in Linux)
  *
  * Return: 0, -EINVAL (short or bad value), -ENOPROTOOPT (anything else),
  * or the membership call's error.
@@ -418,6 +420,15 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val,
 				return -EINVAL;
 			sk->pmtudisc = v;
 			return 0;
+		case IP_PKTINFO:
+			sk->pktinfo = v != 0;
+			return 0;
+		case IP_RECVTOS:
+			sk->recvtos = v != 0;
+			return 0;
+		case IP_RECVTTL:
+			sk->recvttl = v != 0;
+			return 0;
 		default:
 			return -ENOPROTOOPT;
 		}
@@ -427,7 +438,8 @@ int sock_setsockopt(struct sock *sk, int level, int name, const void *val,
 
 /**
  * sock_getsockopt() - SO_RCVBUF, SO_ERROR (read and clear), SO_TYPE,
- * SO_REUSEADDR, SO_BROADCAST, IP_TTL, IP_TOS, IP_MTU_DISCOVER
+ * SO_REUSEADDR, SO_BROADCAST, IP_TTL, IP_TOS, IP_MTU_DISCOVER,
+ * IP_PKTINFO, IP_RECVTOS, IP_RECVTTL
  *
  * Return: 0, -EINVAL (short buffer) or -ENOPROTOOPT.
  */
@@ -454,6 +466,12 @@ int sock_getsockopt(struct sock *sk, int level, int name, void *val,
 		v = sk->tos;
 	else if (level == IPPROTO_IP && name == IP_MTU_DISCOVER)
 		v = sk->pmtudisc;
+	else if (level == IPPROTO_IP && name == IP_PKTINFO)
+		v = sk->pktinfo;
+	else if (level == IPPROTO_IP && name == IP_RECVTOS)
+		v = sk->recvtos;
+	else if (level == IPPROTO_IP && name == IP_RECVTTL)
+		v = sk->recvttl;
 	else if (level != IPPROTO_IPV6 || sk->family != AF_INET6 ||
 		 sock6_getsockopt(sk, name, &v))
 		return -ENOPROTOOPT;
@@ -488,10 +506,12 @@ static void notify(struct sock *sk)
 }
 
 static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
-		       uint16_t sport, const uint8_t *data, size_t len);
+		       uint16_t sport, const struct sock_rxinfo *ri,
+		       const uint8_t *data, size_t len);
 
 /**
  * sock_queue_dgram() - append a received datagram to @sk's queue
+ * @ri:	where it came in (NULL: nowhere in particular, all zero)
  *
  * Linux __udp_enqueue_schedule_skb(): refused while the queue already
  * holds more than SO_RCVBUF bytes.  Notifies the readiness callback, after
@@ -500,22 +520,26 @@ static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
  * Return: 0, or -ENOBUFS (queue full, or no memory).
  */
 int sock_queue_dgram(struct sock *sk, uint32_t saddr, uint16_t sport,
-		     const uint8_t *data, size_t len)
+		     const struct sock_rxinfo *ri, const uint8_t *data,
+		     size_t len)
 {
-	return queue_dgram(sk, NULL, saddr, sport, data, len);
+	return queue_dgram(sk, NULL, saddr, sport, ri, data, len);
 }
 
 /** sock_queue_dgram6() - sock_queue_dgram() for an IPv6 source. */
 int sock_queue_dgram6(struct sock *sk, const uint8_t saddr6[16], uint16_t sport,
-		      const uint8_t *data, size_t len)
+		      const struct sock_rxinfo *ri, const uint8_t *data,
+		      size_t len)
 {
-	return queue_dgram(sk, saddr6, 0, sport, data, len);
+	return queue_dgram(sk, saddr6, 0, sport, ri, data, len);
 }
 
 /* Both families: @saddr6 set for an IPv6 source, else @saddr. */
 static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
-		       uint16_t sport, const uint8_t *data, size_t len)
+		       uint16_t sport, const struct sock_rxinfo *ri,
+		       const uint8_t *data, size_t len)
 {
+	static const struct sock_rxinfo none;
 	struct sock_dgram *d;
 
 	if (sk->rmem > sk->rcvbuf)
@@ -529,6 +553,7 @@ static int queue_dgram(struct sock *sk, const uint8_t *saddr6, uint32_t saddr,
 		memcpy(d->saddr6, saddr6, 16);
 	d->saddr = saddr;
 	d->sport = sport;
+	d->ri = ri ? *ri : none;
 	d->len = len;
 	if (len)
 		memcpy(d->data, data, len);

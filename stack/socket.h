@@ -39,6 +39,26 @@ typedef void sock_ready_fn(struct sock *sk, unsigned int events, void *arg);
 #define SOCK_MIN_RCVBUF 2304
 #define SOCK_RMEM_MAX 212992
 
+/*
+ * struct sock_rxinfo - where a datagram came in, for the IP_PKTINFO,
+ * IPV6_RECVPKTINFO, IP_RECVTOS and IP_RECVTTL control messages
+ * @ifindex:	the engine's index of the interface (nsctl's, not the
+ *		kernel's)
+ * @dst:	IPv4: the destination address (host order)
+ * @spec_dst:	IPv4: the local address a reply comes from: @dst for
+ *		unicast, the preferred source towards the sender for a
+ *		broadcast or multicast (Linux fib_compute_spec_dst())
+ * @dst6:	IPv6: the destination address
+ * @tos, @ttl:	IPv4: the header's TOS byte and TTL
+ */
+struct sock_rxinfo {
+	int ifindex;
+	uint32_t dst;
+	uint32_t spec_dst;
+	uint8_t dst6[16];
+	uint8_t tos, ttl;
+};
+
 /* A queued datagram; charged as its length plus this struct. */
 struct sock_dgram {
 	struct sock_dgram *next;
@@ -46,6 +66,7 @@ struct sock_dgram {
 	uint8_t saddr6[16]; /* sock6.c: AF_INET6 sockets */
 	uint32_t saddr;	    /* host order */
 	uint16_t sport;
+	struct sock_rxinfo ri;
 	size_t len;
 	uint8_t data[];
 };
@@ -66,7 +87,12 @@ struct sock {
 	int pmtudisc; /* IP_PMTUDISC_* */
 	int ttl;      /* -1: ip_default_ttl */
 	uint8_t tos;
-	int err; /* pending error (positive errno), SO_ERROR */
+	/* Control messages the receiver asked for (struct sock_rxinfo). */
+	bool pktinfo;	   /* IP_PKTINFO */
+	bool recvtos;	   /* IP_RECVTOS */
+	bool recvttl;	   /* IP_RECVTTL */
+	bool recvpktinfo6; /* IPV6_RECVPKTINFO (AF_INET6) */
+	int err;	   /* pending error (positive errno), SO_ERROR */
 	size_t rcvbuf;
 	size_t rmem;
 	struct sock_dgram *rq_head, *rq_tail;
@@ -110,9 +136,11 @@ int sock_close(struct sock *sk);
 
 /* For the protocols. */
 int sock_queue_dgram(struct sock *sk, uint32_t saddr, uint16_t sport,
-		     const uint8_t *data, size_t len);
+		     const struct sock_rxinfo *ri, const uint8_t *data,
+		     size_t len);
 int sock_queue_dgram6(struct sock *sk, const uint8_t saddr6[16], uint16_t sport,
-		      const uint8_t *data, size_t len);
+		      const struct sock_rxinfo *ri, const uint8_t *data,
+		      size_t len);
 void sock_set_error(struct sock *sk, int err);
 
 /* sock6.c: the AF_INET6 side of the calls above.  Those taking an

@@ -42,6 +42,7 @@ void sysctl_defaults(struct sysctl *s)
 		.tcp_base_mss = 1024,
 		.tcp_rto_min_ms = 200,
 		.tcp_tw_reuse = 1,
+		.tcp_stdurg = 0,
 		.tcp_congestion_control = "cubic",
 		.neigh_base_reachable_ms = 30000,
 		.neigh_retrans_ms = 1000,

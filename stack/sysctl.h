@@ -47,7 +47,8 @@ struct sysctl {
 	uint32_t tcp_base_mss;		  /* 1024 */
 	uint32_t tcp_rto_min_ms;	  /* 200 */
 	uint32_t tcp_tw_reuse;		  /* 1: RFC 6191 for incoming SYNs */
-	char tcp_congestion_control[16];  /* "cubic" */
+	uint32_t tcp_stdurg; /* 0: the urgent pointer points past the byte */
+	char tcp_congestion_control[16]; /* "cubic" */
 	/* net.ipv4.neigh.default */
 	uint32_t neigh_base_reachable_ms;    /* 30000 */
 	uint32_t neigh_retrans_ms;	     /* 1000 */

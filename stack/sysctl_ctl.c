@@ -96,6 +96,7 @@ static const struct sysctl_desc descs[] = {
 	U32(V4 "tcp_base_mss", tcp_base_mss, 88, 65535),
 	U32(V4 "tcp_rto_min_ms", tcp_rto_min_ms, 1, 120000),
 	U32(V4 "tcp_tw_reuse", tcp_tw_reuse, 0, 2),
+	U32(V4 "tcp_stdurg", tcp_stdurg, 0, 1),
 	STR(V4 "tcp_congestion_control", tcp_congestion_control),
 	U32(NEIGH "base_reachable_time_ms", neigh_base_reachable_ms, 1000,
 	    DAY_MS),

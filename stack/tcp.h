@@ -77,6 +77,7 @@ enum tcp_state {
 
 /* Readiness bits, as poll(2)/epoll report them for a TCP socket. */
 #define TCP_POLL_IN 0x001     /* POLLIN */
+#define TCP_POLL_PRI 0x002    /* POLLPRI: an urgent byte waits (tcp_urg.c) */
 #define TCP_POLL_OUT 0x004    /* POLLOUT */
 #define TCP_POLL_ERR 0x008    /* POLLERR */
 #define TCP_POLL_HUP 0x010    /* POLLHUP */
@@ -94,6 +95,18 @@ enum tcp_state {
 #define TCP_QUICKACKS 16    /* Linux: ACK at once at the start */
 
 struct tcb;
+
+/*
+ * tcp_lag_fn - an outer reader (tcp_set_reader()): how many bytes
+ * tcp_recv() handed it that its application has not read yet.  TCP's
+ * urgent-data rules (tcp_urg.c) depend on where the application reads.
+ */
+typedef size_t tcp_lag_fn(const struct tcb *tcb, void *arg);
+
+/* What the reader knows of the urgent pointer (Linux's tp->urg_data). */
+#define TCP_URG_VALID 0x0100  /* the urgent byte came: it is the low 8 bits */
+#define TCP_URG_NOTYET 0x0200 /* the pointer came, its byte not yet */
+#define TCP_URG_READ 0x0400   /* recv(MSG_OOB) took the byte */
 
 /*
  * tcp_ready_fn - the readiness callback: @tcb became readable, writable,
@@ -308,6 +321,17 @@ struct tcb {
 	int keep_idle_s, keep_intvl_s, keep_cnt; /* 0 = sysctl default */
 	uint32_t syn_retries; /* TCP_SYNCNT, 0 = sysctl default */
 
+	/* Urgent data (tcp_urg.c; RFC 9293 3.8.5, RFC 6093). */
+	uint32_t snd_up;   /* one past the last urgent byte sent (SND.UP) */
+	bool snd_urg;	   /* urgent mode: SND.UP may be ahead of SND.UNA */
+	bool oobinline;	   /* SO_OOBINLINE */
+	uint16_t urg_data; /* 0 or TCP_URG_*: the urgent byte's fate */
+	uint32_t rcv_up;   /* sequence number of the urgent byte */
+	uint32_t urg_gen;  /* urgent pointers announced (SIGURG) */
+	bool urg_skip;	   /* an outer reader drops [from, to) unread */
+	uint32_t urg_skip_from, urg_skip_to;
+	tcp_lag_fn *rd_lag; /* the outer reader, or NULL: tcp_recv() reads */
+
 	/* Listener side. */
 	struct tcb *parent;  /* the listener of an embryonic/unaccepted TCB */
 	struct tcb *aq_next; /* accept queue link */
@@ -498,7 +522,34 @@ int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
 		    socklen_t *len);
 unsigned int tcp_poll(const struct tcb *tcb);
 void tcp_set_ready(struct tcb *tcb, tcp_ready_fn *fn, void *arg);
+void tcp_set_reader(struct tcb *tcb, tcp_lag_fn *fn);
 size_t tcp_send_space(const struct tcb *tcb);
+
+/*
+ * tcp_urg.c: urgent data as Linux offers it (MSG_OOB, SO_OOBINLINE,
+ * SIOCATMARK, POLLPRI).  struct tcp_urg_view is what an outer reader
+ * needs to apply the read rules itself (app.c publishes it to the shim).
+ */
+struct tcp_urg_view {
+	bool mark;    /* an urgent mark lies ahead of (or at) the reader */
+	bool pri;     /* its byte came and recv(MSG_OOB) has not taken it */
+	uint32_t seq; /* the urgent byte's sequence number (with @mark) */
+	bool skip;    /* the reader drops [skip_from, skip_to) unread */
+	uint32_t skip_from, skip_to;
+};
+
+void tcp_urg_input(struct tcb *tcb, const struct tcp_view *th);
+uint32_t tcp_urg_reader(const struct tcb *tcb);
+uint16_t tcp_urg_state(const struct tcb *tcb);
+bool tcp_urg_atmark(const struct tcb *tcb);
+size_t tcp_urg_read_plan(struct tcb *tcb, size_t *len);
+void tcp_urg_read_done(struct tcb *tcb);
+ssize_t tcp_recv_urg(struct tcb *tcb, void *buf, size_t len, int flags,
+		     int *msg_flags);
+void tcp_urg_mark(struct tcb *tcb);
+bool tcp_urg_out(struct tcb *tcb, uint32_t seq, uint16_t *ptr);
+bool tcp_urg_sending(const struct tcb *tcb);
+void tcp_urg_view(struct tcb *tcb, struct tcp_urg_view *v);
 
 /* tcp6.c: the IPv6 side (RFC 8200 carrying RFC 9293). */
 struct ip6_view;
@@ -523,6 +574,16 @@ int tcp6_getsockopt(struct tcb *tcb, int name, void *val, socklen_t *len);
 static inline uint32_t tcp_flight(const struct tcb *tcb)
 {
 	return tcb->snd_nxt - tcb->snd_una;
+}
+
+/**
+ * tcp_rcv_head() - the sequence number of the first byte in the receive
+ * buffer (RCV.NXT counts a FIN received after the data)
+ */
+static inline uint32_t tcp_rcv_head(const struct tcb *tcb)
+{
+	return tcb->rcv_nxt - (tcb->fin_rcvd ? 1u : 0u) -
+	       (uint32_t)tcb->rcv.len;
 }
 
 /** tcp_synchronized() - the states of RFC 9293 3.10.7.4. */

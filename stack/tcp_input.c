@@ -12,7 +12,7 @@
  * check_rst and check_syn (RFC 5961 challenge ACKs), check_ack (with
  * loss recovery: RFC 5681/6582 without SACK, RFC 6675 + PRR with it,
  * RACK-TLP (RFC 8985) deciding what is lost when tcp_recovery bit 0 is set),
- * process_urg (ignored, RFC 6093), process_text (in-order data to the
+ * process_urg (tcp_urg.c), process_text (in-order data to the
  * receive ring, out-of-order to tcp_reass, delayed ACKs) and check_fin.
  * Each step returns false when the segment goes no further; the one that
  * says so counts the drop.  The segment travels in a struct seg, never in
@@ -1239,14 +1239,19 @@ static enum step check_ack(struct tcb *tcb, struct pkt *p, struct seg *s)
 }
 
 /*
- * "sixth, check the URG bit": RFC 6093 recommends that new applications
- * not use urgent data and that the stack deliver it inline; we ignore the
- * urgent pointer and treat the octets as ordinary data.
+ * "sixth, check the URG bit": "ESTABLISHED STATE, FIN-WAIT-1 STATE,
+ * FIN-WAIT-2 STATE: If the URG bit is set, RCV.UP <- max(RCV.UP, SEG.UP),
+ * and signal the user that the remote side has urgent data if the urgent
+ * pointer (RCV.UP) is in advance of the data consumed."  Linux runs the
+ * same rules in CLOSE-WAIT, CLOSING and LAST-ACK too (the RFC: "ignore
+ * the URG"), where an honest pointer lies before RCV.NXT and is ignored
+ * as a replay; TIME-WAIT (a timewait sock in Linux) ignores it.  The BSD
+ * reading of SEG.UP (RFC 6093) and the rest are in tcp_urg.c.
  */
 static enum step process_urg(struct tcb *tcb, struct seg *s)
 {
-	(void)tcb;
-	(void)s;
+	if (tcb->state != TCPS_TIME_WAIT)
+		tcp_urg_input(tcb, &s->th);
 	return STEP_GO;
 }
 

@@ -47,14 +47,15 @@ static uint16_t our_mss(struct tcb *tcb)
  * Build and send one segment.  @payload_off/@len select bytes of the send
  * ring (len 0: none); over @mss (0: never) it is a super-segment for the
  * device to cut (tcp_offload.c).  @tcb: the connection (NULL for a
- * stateless SYN-ACK or RST), for IPv6's per-socket header fields.
+ * stateless SYN-ACK or RST), for IPv6's per-socket header fields.  @urg:
+ * the urgent pointer field, with TCP_URG in @flags.
  * Return: 0 or -errno from ipv4_output() / tcp6_output().
  */
 static int emit_seg(struct engine *eng, const struct tcb *tcb,
 		    const struct tcp_key *k, uint32_t seq, uint32_t ack,
 		    uint16_t flags, uint16_t window, const struct tcp_opts *opt,
 		    const struct tcp_ring *ring, size_t payload_off, size_t len,
-		    uint16_t mss)
+		    uint16_t mss, uint16_t urg)
 {
 	struct tcp_view v = { 0 };
 	bool v4 = tcp_key_is4(k);
@@ -70,6 +71,7 @@ static int emit_seg(struct engine *eng, const struct tcb *tcb,
 	v.ack = ack;
 	v.flags = flags;
 	v.window = window;
+	v.urg = urg;
 	if (opt)
 		v.opt = *opt;
 	hlen = tcp_hdr_len(&v);
@@ -109,7 +111,7 @@ static int emit(struct engine *eng, const struct tcb *tcb,
 		const struct tcp_ring *ring, size_t payload_off, size_t len)
 {
 	return emit_seg(eng, tcb, k, seq, ack, flags, window, opt, ring,
-			payload_off, len, 0);
+			payload_off, len, 0, 0);
 }
 
 /**
@@ -201,7 +203,8 @@ uint32_t tcp_seg_mss(struct tcb *tcb)
 /**
  * tcp_send_segment() - send @len bytes of the ring from @seq, with @flags
  * (ACK is added in every synchronised state), the current window and
- * options; an ACK-bearing segment satisfies any pending delayed ACK
+ * options, and URG while urgent data is unacknowledged (tcp_urg.c); an
+ * ACK-bearing segment satisfies any pending delayed ACK
  *
  * Return: 0 or -errno.
  */
@@ -209,15 +212,17 @@ int tcp_send_segment(struct tcb *tcb, uint32_t seq, size_t len, uint16_t flags)
 {
 	struct tcp_opts o;
 	bool sacked = fill_opts(tcb, &o);
-	uint16_t win = tcp_window_field(tcb);
+	uint16_t win = tcp_window_field(tcb), up = 0;
 	int rc;
 
 	if (tcb->state != TCPS_SYN_SENT)
 		flags |= TCP_ACK;
+	if (tcp_urg_out(tcb, seq, &up))
+		flags |= TCP_URG;
 	/* TSO cuts at the MSS less the SACK option fill_opts() chose. */
 	rc = emit_seg(tcb->eng, tcb, &tcb->key, seq, tcb->rcv_nxt, flags, win,
 		      &o, &tcb->snd, seq - tcb->snd_una, len,
-		      (uint16_t)mss_less_sack(tcb, sacked ? o.sack_n : 0));
+		      (uint16_t)mss_less_sack(tcb, sacked ? o.sack_n : 0), up);
 	/* RFC 8985 6.1: RACK keeps each segment's latest send time. */
 	if (tcb->sb.rack && len)
 		tcp_rack_sent(&tcb->rack, seq, seq + (uint32_t)len,
@@ -382,17 +387,20 @@ bool tcp_can_send_data(const struct tcb *tcb)
 
 /*
  * Nagle (RFC 9293 3.7.4) and sender SWS avoidance (3.8.6.2.1): may a
- * segment of @len < MSS go now?  @avail is all the unsent data.
+ * segment of @len < MSS go now?  @avail is all the unsent data.  Neither
+ * Nagle nor TCP_CORK holds urgent data back (Linux: tcp_nagle_test()).
  */
 static bool short_segment_ok(const struct tcb *tcb, uint32_t len,
 			     uint32_t avail, bool fin)
 {
-	if (tcb->cork && !fin)
+	bool urg = tcp_urg_sending(tcb);
+
+	if (tcb->cork && !fin && !urg)
 		return false;
 	if (len < avail) /* window-limited: SWS rule */
 		return tcb->max_sndwnd && len >= tcb->max_sndwnd / 2;
 	/* All the data fits: Nagle holds it while anything is in flight. */
-	return tcb->nodelay || fin || tcp_flight(tcb) == 0;
+	return tcb->nodelay || fin || urg || tcp_flight(tcb) == 0;
 }
 
 /*
@@ -425,6 +433,10 @@ void tcp_output(struct tcb *tcb)
 	uint32_t seg_max = tcp_tso_max(tcb); /* MSS, or more with TSO */
 	uint32_t mss = tcp_seg_mss(tcb);
 
+	/* Each urgent segment needs its own pointer: no super-segments
+	 * (Linux: no TSO size goal for MSG_OOB). */
+	if (tcp_urg_sending(tcb))
+		seg_max = mss;
 	if (!tcp_can_send_data(tcb))
 		goto out;
 	for (;;) {

@@ -413,7 +413,8 @@ size_t tcp_send_space(const struct tcb *tcb)
 /**
  * tcp_send() - send(@tcb, @buf, @len, @flags): copy into the send buffer
  * and let tcp_output() decide when to send
- * @flags: MSG_MORE corks this call (Linux); others are ignored
+ * @flags: MSG_MORE corks this call (Linux); MSG_OOB makes the last byte
+ *	taken urgent (tcp_urg.c); others are ignored
  *
  * Return: bytes taken; a pending error once; -EPIPE (shut down or
  * closed: the kernel raises SIGPIPE too); -ENOTCONN; -EAGAIN (buffer
@@ -454,6 +455,8 @@ ssize_t tcp_send(struct tcb *tcb, const void *buf, size_t len, int flags)
 	if (!n) /* full, or no memory for the room it has */
 		return tcb->snd.len < tcb->snd.cap ? -ENOMEM : -EAGAIN;
 	tcp_trim_arm(tcb->eng);
+	if (flags & MSG_OOB)
+		tcp_urg_mark(tcb);
 	if (flags & MSG_MORE)
 		tcb->cork = true;
 	tcp_output(tcb);
@@ -506,11 +509,14 @@ static void rcv_autotune(struct tcb *tcb, size_t n)
 
 /**
  * tcp_recv() - recv(@tcb, @buf, @len, @flags)
- * @flags: MSG_PEEK leaves the data queued
+ * @flags: MSG_PEEK leaves the data queued; MSG_OOB reads the urgent byte
+ *	(tcp_recv_urg(), without its msg_flags)
  *
  * Reading opens the receive window; a window update goes out when the
  * window grew by min(RCV.BUFF / 2, 2 * MSS) since it was last advertised
- * (RFC 9293 3.8.6.2.2, receiver SWS avoidance).
+ * (RFC 9293 3.8.6.2.2, receiver SWS avoidance).  A read stops at the
+ * urgent mark and skips the urgent byte when it starts there (tcp_urg.c),
+ * unless an outer reader (tcp_set_reader()) takes the bytes raw.
  *
  * Return: bytes copied; 0 at end of stream (FIN received, or SHUT_RD);
  * a pending error once; -ENOTCONN; -EAGAIN.
@@ -518,11 +524,22 @@ static void rcv_autotune(struct tcb *tcb, size_t n)
 ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags)
 {
 	uint32_t adv, space, thresh;
-	size_t n;
+	size_t n, skip = 0;
+	int mflags = 0;
 
 	if (tcb->state == TCPS_LISTEN)
 		return -ENOTCONN;
-	if (!tcb->rcv.len || tcb->shut_rd) {
+	if (flags & MSG_OOB)
+		return tcp_recv_urg(tcb, buf, len, flags, &mflags);
+	if (!tcb->shut_rd)
+		skip = tcp_urg_read_plan(tcb, &len);
+	if (skip && !(flags & MSG_PEEK)) {
+		/* The urgent byte at the mark is not for read(). */
+		tcp_ring_drop(&tcb->rcv, skip);
+		tcp_urg_read_done(tcb);
+		skip = 0;
+	}
+	if (tcb->rcv.len <= skip || tcb->shut_rd) {
 		if (tcb->err)
 			return take_error(tcb);
 		if (tcb->fin_rcvd || tcb->shut_rd)
@@ -531,10 +548,14 @@ ssize_t tcp_recv(struct tcb *tcb, void *buf, size_t len, int flags)
 			return -ENOTCONN;
 		return -EAGAIN;
 	}
-	n = tcp_ring_peek(&tcb->rcv, 0, buf, len);
+	n = tcp_ring_peek(&tcb->rcv, skip, buf, len);
 	if (flags & MSG_PEEK)
 		return (ssize_t)n;
 	tcp_ring_drop(&tcb->rcv, n);
+	/* An outer reader's position did not move: the bytes are in its
+	 * ring (and its count of them is not updated yet). */
+	if (!tcb->rd_lag)
+		tcp_urg_read_done(tcb);
 	rcv_autotune(tcb, n);
 	if (!tcp_synchronized(tcb) || tcb->fin_rcvd ||
 	    tcb->state == TCPS_TIME_WAIT)
@@ -804,6 +825,9 @@ static int set_sol_socket(struct tcb *tcb, int name, const void *val,
 	case SO_REUSEADDR:
 		tcb->reuseaddr = v != 0;
 		return 0;
+	case SO_OOBINLINE:
+		tcb->oobinline = v != 0;
+		return 0;
 	case SO_SNDBUF:
 		tcb->sndbuf = buf_size(v, eng->sysctl.tcp_wmem[0],
 				       eng->sysctl.tcp_wmem[2]);
@@ -1011,6 +1035,8 @@ int tcp_getsockopt(struct tcb *tcb, int level, int name, void *val,
 			return put_int(tcb->keepalive, val, len);
 		case SO_REUSEADDR:
 			return put_int(tcb->reuseaddr, val, len);
+		case SO_OOBINLINE:
+			return put_int(tcb->oobinline, val, len);
 		case SO_SNDBUF:
 			return put_int((int)tcb->sndbuf, val, len);
 		case SO_RCVBUF:
@@ -1099,12 +1125,17 @@ int tcp_getpeername(const struct tcb *tcb, struct sockaddr *addr,
 /**
  * tcp_poll() - what poll/epoll would report for @tcb (tcp_poll() in
  * Linux): IN for data, end of stream, a pending connection or an error;
- * OUT for send space once connected; RDHUP after the peer's FIN; HUP when
- * both directions are done or the connection is gone; ERR for SO_ERROR
+ * PRI while an urgent byte waits for recv(MSG_OOB); OUT for send space
+ * once connected; RDHUP after the peer's FIN; HUP when both directions
+ * are done or the connection is gone; ERR for SO_ERROR
+ *
+ * At the urgent mark (not SO_OOBINLINE) the urgent byte does not make
+ * the socket readable: a read would skip it.
  */
 unsigned int tcp_poll(const struct tcb *tcb)
 {
 	unsigned int ev = 0;
+	size_t target = 1;
 
 	if (tcb->state == TCPS_LISTEN)
 		return tcb->aq_len ? TCP_POLL_IN : 0;
@@ -1114,10 +1145,14 @@ unsigned int tcp_poll(const struct tcb *tcb)
 		ev |= TCP_POLL_HUP;
 	if (tcb->fin_rcvd || tcb->shut_rd)
 		ev |= TCP_POLL_IN | TCP_POLL_RDHUP;
-	if (tcb->rcv.len)
+	if (!tcb->rd_lag && !tcb->oobinline && tcp_urg_atmark(tcb))
+		target++;
+	if (tcb->rcv.len >= target)
 		ev |= TCP_POLL_IN;
 	if (tcb->state == TCPS_SYN_SENT || tcb->state == TCPS_SYN_RECEIVED)
 		return ev;
+	if (tcp_urg_state(tcb) & TCP_URG_VALID)
+		ev |= TCP_POLL_PRI;
 	if (tcp_send_space(tcb) || tcb->shut_wr || tcb->state == TCPS_CLOSED)
 		ev |= TCP_POLL_OUT;
 	return ev;
@@ -1125,10 +1160,25 @@ unsigned int tcp_poll(const struct tcb *tcb)
 
 /**
  * tcp_set_ready() - call @fn(@tcb, events, @arg) when readiness changes
- * (see tcp_ready_fn); NULL stops the calls
+ * (see tcp_ready_fn); NULL stops the calls, and ends an outer reader
+ * (tcp_set_reader()), whose callback shares @arg
  */
 void tcp_set_ready(struct tcb *tcb, tcp_ready_fn *fn, void *arg)
 {
 	tcb->ready = fn;
 	tcb->ready_arg = arg;
+	if (!fn)
+		tcb->rd_lag = NULL;
+}
+
+/**
+ * tcp_set_reader() - the bytes tcp_recv() returns go to an outer reader
+ * (the shim's rx ring) whose application reads them later: @fn(@tcb,
+ * ready_arg) says how many it has not read yet.  tcp_recv() then moves
+ * bytes without the urgent-data rules, which the outer reader applies
+ * (tcp_urg_view()).  Set after tcp_set_ready(); NULL: tcp_recv() reads.
+ */
+void tcp_set_reader(struct tcb *tcb, tcp_lag_fn *fn)
+{
+	tcb->rd_lag = fn;
 }

@@ -274,6 +274,32 @@ struct sock *udp_lookup(struct engine *eng, uint32_t laddr, uint16_t lport,
 	return best;
 }
 
+/*
+ * rxinfo() - where @ip came in, for IP_PKTINFO and friends; ipi_spec_dst
+ * as Linux's fib_compute_spec_dst(): the destination itself when it is
+ * one of ours, else (broadcast, multicast) the address we would answer
+ * the sender from
+ */
+static void rxinfo(struct netif *ifp, const struct ipv4_view *ip,
+		   struct sock_rxinfo *ri)
+{
+	struct route4_result r;
+
+	memset(ri, 0, sizeof(*ri));
+	ri->ifindex = ifp->index;
+	ri->dst = ip->dst;
+	ri->spec_dst = ip->dst;
+	ri->tos = (uint8_t)(ip->dscp << 2 | ip->ecn);
+	ri->ttl = ip->ttl;
+	if (!ip4_is_multicast(ip->dst) && !ip4_is_lbcast(ip->dst) &&
+	    !ipv4_addr_is_bcast(ifp->eng, ip->dst))
+		return;
+	if (ip->src && !route4_lookup(ifp->eng, ip->src, &r) && r.src)
+		ri->spec_dst = r.src;
+	else
+		ri->spec_dst = route4_pref_src(ifp, ip->src);
+}
+
 /**
  * udp_input() - one UDP datagram for us
  * @p: p->data at the UDP header; always consumed
@@ -283,6 +309,7 @@ void udp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 {
 	struct engine *eng = ifp->eng;
 	struct udp_stats *st = &eng->stats.udp;
+	struct sock_rxinfo ri;
 	struct udp_view u;
 	struct sock *sk;
 	uint64_t *why;
@@ -313,7 +340,9 @@ void udp_input(struct netif *ifp, struct pkt *p, const struct ipv4_view *ip)
 	}
 	/* The socket may be closed by its readiness callback: do not
 	 * touch @sk after queueing. */
-	if (sock_queue_dgram(sk, ip->src, u.sport, u.payload, u.payload_len)) {
+	rxinfo(ifp, ip, &ri);
+	if (sock_queue_dgram(sk, ip->src, u.sport, &ri, u.payload,
+			     u.payload_len)) {
 		why = &st->UdpRcvbufErrors;
 		reason = "receive buffer full";
 		goto drop;

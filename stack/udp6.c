@@ -68,6 +68,7 @@ void udp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip)
 {
 	struct engine *eng = ifp->eng;
 	struct udp6_stats *st = &eng->stats.udp6;
+	struct sock_rxinfo ri;
 	struct udp_view u;
 	struct sock *sk;
 	uint64_t *why;
@@ -99,7 +100,10 @@ void udp6_input(struct netif *ifp, struct pkt *p, const struct ip6_view *ip)
 		goto drop;
 	}
 	/* The readiness callback may close @sk: do not touch it after. */
-	if (sock_queue_dgram6(sk, ip->src.b, u.sport, u.payload,
+	memset(&ri, 0, sizeof(ri));
+	ri.ifindex = ifp->index;
+	memcpy(ri.dst6, ip->dst.b, sizeof(ri.dst6));
+	if (sock_queue_dgram6(sk, ip->src.b, u.sport, &ri, u.payload,
 			      u.payload_len)) {
 		why = &st->Udp6RcvbufErrors;
 		reason = "receive buffer full";

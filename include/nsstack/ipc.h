@@ -22,8 +22,12 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* Protocol version: bumped on any change to this file's layouts. */
-#define IPC_VERSION 1u
+/*
+ * Protocol version: bumped on any change to this file's layouts (and to
+ * the state words of nsstack/shimproto.h).  2: the 64-byte record header
+ * with the datagram's destination; urgent-data state words.
+ */
+#define IPC_VERSION 2u
 
 /* Indices live alone on their own cache line so that producer and consumer
  * do not bounce one line between cores on every update. */
@@ -145,25 +149,40 @@ struct ipc_ring_shm {
 /* Room for any address the stack speaks: sizeof(struct sockaddr_in6). */
 #define IPC_REC_ADDR_MAX 28u
 
+/* Room for the address a datagram was sent to: an IPv6 address. */
+#define IPC_REC_DST_MAX 16u
+
 /**
  * struct ipc_rec_hdr - header in front of every datagram in a record ring
  * @len:	payload bytes that follow, or IPC_REC_SKIP
- * @flags:	per-datagram flags (IPC_REC_F_*), opaque to the ring
+ * @flags:	per-datagram flags, opaque to the ring (the users' meaning:
+ *		SHIM_REC_F_* in nsstack/shimproto.h)
  * @addrlen:	valid bytes in @addr (at most IPC_REC_ADDR_MAX)
- * @reserved:	zero
+ * @ifindex:	rx: the interface it came in on (IP_PKTINFO); else zero
  * @addr:	source (rx) or destination (tx) socket address
- * @pad:	zero; keeps the header a multiple of IPC_REC_ALIGN
+ * @tos:	rx: the IPv4 TOS byte (IP_RECVTOS); else zero
+ * @ttl:	rx: the IPv4 TTL (IP_RECVTTL); else zero
+ * @pad:	zero
+ * @dst:	rx: the address it was sent to, and for IPv4 the local
+ *		address a reply would come from (IP_PKTINFO's ipi_addr and
+ *		ipi_spec_dst), as @flags say; else zero
+ *
+ * 64 bytes, a multiple of IPC_REC_ALIGN.  The ring copies every field;
+ * only @len and @addrlen mean anything to it.
  */
 struct ipc_rec_hdr {
 	uint32_t len;
 	uint32_t flags;
 	uint32_t addrlen;
-	uint32_t reserved;
+	uint32_t ifindex;
 	uint8_t addr[IPC_REC_ADDR_MAX];
-	uint32_t pad;
+	uint8_t tos;
+	uint8_t ttl;
+	uint16_t pad;
+	uint8_t dst[IPC_REC_DST_MAX];
 };
 
-#define IPC_REC_HDR_LEN 48u
+#define IPC_REC_HDR_LEN 64u
 
 /* ---- Command rings (one per app thread) --------------------------------- */
 
@@ -182,6 +201,7 @@ enum ipc_op {
 	IPC_OP_GETSOCKOPT,
 	IPC_OP_GETNAME,
 	IPC_OP_SHARE,
+	IPC_OP_OOB,
 	IPC_OP_MAX,
 };
 

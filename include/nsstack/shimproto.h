@@ -63,6 +63,21 @@
  *              the parent is unknown, is this app, runs as another user,
  *              or the secret differs; EBADF when the parent has no such
  *              socket
+ *   OOB        sock (a stream socket), arg0 = what (urgent data, see
+ *              "Urgent data" below):
+ *              SHIM_OOB_SEND: arg1 = a tx ring counter: the byte just
+ *              before it (written after the completion) is urgent, as
+ *              the last byte of send(MSG_OOB); EINVAL unless 1 <= arg1 -
+ *              (bytes the engine took) <= ring capacity
+ *              SHIM_OOB_RECV: recv(MSG_OOB): arg1 = MSG_PEEK | MSG_TRUNC
+ *              bits, arg2 = the buffer length (only zero or not
+ *              matters) -> result = 1 or 0, val0 = the byte, val1 =
+ *              MSG_OOB | MSG_TRUNC bits for msg_flags; errors as Linux
+ *              (EINVAL, EAGAIN, ENOTCONN)
+ *              SHIM_OOB_OWNER: arg1 = the owner F_SETOWN gave the fd
+ *              (0: none): SIGURG goes to it on a new urgent pointer if
+ *              it is the app's own pid; other owners are kept by the
+ *              kernel for F_GETOWN but get no SIGURG from the engine
  *
  * The scratch area: SHIM_SCRATCH_LEN bytes per socket slot, in the state
  * region after the state table.  The app writes it before a command and
@@ -114,6 +129,9 @@
 
 #define SHIM_NOP_DESCRIBE 1u
 #define SHIM_NOP_FORKKEY 2u
+#define SHIM_OOB_SEND 1u
+#define SHIM_OOB_RECV 2u
+#define SHIM_OOB_OWNER 3u
 #define SHIM_NAME_SOCK 0u
 #define SHIM_NAME_PEER 1u
 /* Bytes of option value a command carries (int, struct timeval). */
@@ -159,9 +177,73 @@
 #define SHIM_EV_FINACK                                                         \
 	0x80u /* our FIN and all before it are acknowledged
 				* (what a lingering close waits for) */
+/* An urgent byte waits for recv(MSG_OOB): POLLPRI ("Urgent data"). */
+#define SHIM_EV_PRI 0x100u
 #define SHIM_EV_STREAM                                                         \
 	(SHIM_EV_CONNECTED | SHIM_EV_RDHUP | SHIM_EV_HUP | SHIM_EV_WRHUP |     \
-	 SHIM_EV_ACCEPT | SHIM_EV_FINACK)
+	 SHIM_EV_ACCEPT | SHIM_EV_FINACK | SHIM_EV_PRI)
+
+/*
+ * Urgent data (TCP, stack/tcp_urg.c for the rules, which are Linux's).
+ * The rx ring carries every byte, urgent ones included; the shim applies
+ * the read rules from two state words the engine publishes for the
+ * socket's receiving holder, in rx ring counters (the free-running
+ * counters of ipc/README.md):
+ *
+ *   urg:	low 32 bits: the counter of the urgent byte (the mark);
+ *		high 32 bits: SHIM_URG_MARK (there is a mark the reader has
+ *		not passed; its byte may not be in the ring yet), and
+ *		SHIM_URG_INLINE (SO_OOBINLINE is on: the byte stays data)
+ *   urg_skip:	low 32 bits: a counter; high 32 bits: a count, 0 for none.
+ *		A reader whose head is at that counter drops the count bytes
+ *		unread: urgent bytes a newer pointer superseded while the
+ *		reader sat at them (Linux moves its copied_seq past them)
+ *
+ * A read stops at the mark once it has copied something; one that starts
+ * there skips the byte unless SO_OOBINLINE; a reader past the mark has
+ * no mark (whatever the word still says).  SIOCATMARK is "head at the
+ * mark", FIONREAD counts up to a mark whose byte is in the ring, and
+ * POLLIN at the mark needs one byte besides the urgent one.  SHIM_EV_PRI
+ * (POLLPRI) is set while the urgent byte came and no recv(MSG_OOB) took
+ * it; recv(MSG_OOB) itself is the OOB command.  The engine stores both
+ * words before the ring's tail that publishes the urgent byte (release),
+ * and the shim loads them after loading the tail (acquire): a reader
+ * that sees the byte sees its mark.
+ *
+ * Sending: send(MSG_OOB) writes all but its last byte as any send, then
+ * the OOB command (SHIM_OOB_SEND) names the ring counter just past the
+ * last byte, and only then is that byte written, so the engine cannot
+ * take it before it knows it is urgent; the engine hands the bytes up to
+ * it to TCP with MSG_OOB (SND.UP past it, RFC 6093).
+ */
+#define SHIM_URG_MARK 0x1u
+#define SHIM_URG_INLINE 0x2u
+
+/*
+ * Datagrams: struct ipc_rec_hdr's flags in the rx ring say which control
+ * messages recvmsg() builds from the record's ifindex, tos, ttl and dst,
+ * as the socket's options stood when the engine queued the datagram.
+ * The engine sets them; the shim builds them in Linux's order and with
+ * Linux's truncation (MSG_CTRUNC):
+ *
+ *   SHIM_REC_F_PKTINFO6: IPV6_PKTINFO (AF_INET6 sockets with
+ *			IPV6_RECVPKTINFO): dst (an IPv4 datagram's as
+ *			::ffff:a.b.c.d), ifindex
+ *   SHIM_REC_F_PKTINFO:	IP_PKTINFO (IPv4 datagrams): ipi_addr = dst[0..3],
+ *			ipi_spec_dst = dst[4..7], ipi_ifindex = ifindex
+ *   SHIM_REC_F_TTL:	IP_TTL (IP_RECVTTL, IPv4): ttl as an int
+ *   SHIM_REC_F_TOS:	IP_TOS (IP_RECVTOS, IPv4): tos, one byte
+ *   SHIM_REC_F_DST6:	dst holds an IPv6 destination (the datagram came
+ *			over IPv6), else dst[0..3] an IPv4 one
+ *
+ * ifindex is the engine's interface index (`nsctl link` shows it), which
+ * is not the kernel's index of the TAP device the engine runs on.
+ */
+#define SHIM_REC_F_PKTINFO 0x1u
+#define SHIM_REC_F_PKTINFO6 0x2u
+#define SHIM_REC_F_TTL 0x4u
+#define SHIM_REC_F_TOS 0x8u
+#define SHIM_REC_F_DST6 0x10u
 
 /*
  * State before error: the order of the state words (struct shim_sock_state
@@ -192,6 +274,8 @@
  * @wait:	the app threads asleep waiting for @events (ipc/doorbell.h's
  *		waiter bits); the engine takes them and rings each one's
  *		doorbell
+ * @urg:	stream sockets: the urgent mark ("Urgent data" above)
+ * @urg_skip:	stream sockets: bytes the reader drops ("Urgent data")
  */
 struct shim_sock_state {
 	alignas(IPC_CACHELINE) _Atomic uint32_t id;
@@ -199,7 +283,12 @@ struct shim_sock_state {
 	_Atomic uint32_t err;
 	_Atomic uint32_t tcp_state;
 	_Atomic uint64_t wait;
+	_Atomic uint64_t urg;
+	_Atomic uint64_t urg_skip;
 };
+
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2,
+	       "64-bit state words are lock-free (shared between processes)");
 
 _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,
 	       "one state slot per cache line");

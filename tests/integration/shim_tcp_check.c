@@ -5,10 +5,19 @@
  * line by line
  *
  * Usage: shim_tcp_check SERVER_IP PORT CLOSED_PORT EXPECTED_LOCAL_IP
+ *				[OOB_PORT]
+ *        shim_tcp_check --oob-peer OOB_PORT
  * The server is an HTTP/1.1 server answering GET /n/<i> with "reply <i>"
  * (shim_http.py); nothing listens on CLOSED_PORT.  Nothing printed depends
  * on fd numbers, ports or timing, except the local address, which is
  * checked against EXPECTED_LOCAL_IP and printed as "ok".
+ *
+ * With OOB_PORT, urgent data (MSG_OOB) both ways against a kernel peer:
+ * this program run as --oob-peer on SERVER_IP, always on the kernel
+ * stack.  Each case is one connection whose first byte names it; in the
+ * "R" cases the peer sends urgent data and we report what reads, polls,
+ * SIOCATMARK, FIONREAD, recv(MSG_OOB) and SIGURG say; in the "S" cases
+ * we send it and the peer, a kernel receiver, reports what it got.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,9 +26,11 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/sendfile.h>
@@ -40,6 +51,14 @@ static void on_sigpipe(int sig)
 static void on_alarm(int sig)
 {
 	(void)sig;
+}
+
+static volatile sig_atomic_t sigurgs;
+
+static void on_sigurg(int sig)
+{
+	(void)sig;
+	sigurgs++;
 }
 
 static int64_t now_ms(void)
@@ -90,6 +109,494 @@ static void request(int fd, int i, char *buf, size_t cap)
 	buf[got] = 0;
 }
 
+/* ---- Urgent data (MSG_OOB) ---------------------------------------------- */
+
+/* Time for segments to arrive and be processed, kernel or engine. */
+#define SETTLE_US 200000
+
+/* settle() - SETTLE_US of sleep, whatever signals (SIGURG) come. */
+static void settle(void)
+{
+	struct timespec ts = { 0, SETTLE_US * 1000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* oob_res() - a call's result as text: the count, or the errno's name. */
+static const char *oob_res(long rc)
+{
+	static char b[64];
+
+	if (rc < 0)
+		snprintf(b, sizeof(b), "-1 %s", strerror(errno));
+	else
+		snprintf(b, sizeof(b), "%ld", rc);
+	return b;
+}
+
+/* oob_state() - poll bits, SIOCATMARK and FIONREAD of @fd as one line. */
+static void oob_state(char *out, size_t cap, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLPRI | POLLRDHUP };
+	int mark = -1, inq = -1;
+
+	(void)poll(&p, 1, 0);
+	(void)ioctl(fd, SIOCATMARK, &mark);
+	(void)ioctl(fd, FIONREAD, &inq);
+	snprintf(out, cap, "poll%s%s%s mark %d inq %d",
+		 p.revents & POLLIN ? " IN" : "",
+		 p.revents & POLLPRI ? " PRI" : "",
+		 p.revents & POLLRDHUP ? " RDHUP" : "", mark, inq);
+}
+
+static void oob_show(const char *tag, int fd)
+{
+	char b[128];
+
+	oob_state(b, sizeof(b), fd);
+	printf("oob %s: %s\n", tag, b);
+}
+
+/* oob_read() - one read (@flags) printed with what it returned. */
+static void oob_read(const char *tag, int fd, size_t len, int flags)
+{
+	char b[64];
+	ssize_t n = recv(fd, b, len, flags);
+
+	printf("oob %s: %s", tag, oob_res(n));
+	if (n > 0)
+		printf(" '%.*s'", (int)n, b);
+	printf("\n");
+}
+
+/* oob_urg() - recv(MSG_OOB | @flags) with msg_flags, printed. */
+static void oob_urg(const char *tag, int fd, size_t len, int flags)
+{
+	char b[4] = { 0 };
+	struct iovec io = { b, len };
+	struct msghdr m = { .msg_iov = &io, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &m, MSG_OOB | flags);
+
+	printf("oob %s: %s", tag, oob_res(n));
+	if (n > 0 && !(flags & MSG_TRUNC))
+		printf(" '%c'", b[0]);
+	printf("%s%s\n", m.msg_flags & MSG_OOB ? " MSG_OOB" : "",
+	       m.msg_flags & MSG_TRUNC ? " MSG_TRUNC" : "");
+}
+
+/* oob_conn() - a connection to the peer for case @c, non-blocking. */
+static int oob_conn(const struct sockaddr_in *peer, char c, bool inline_)
+{
+	int fd = tcp_socket(), one = 1;
+
+	if (inline_)
+		setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &one, sizeof(one));
+	if (connect(fd, (const struct sockaddr *)peer, sizeof(*peer)))
+		die("connect to the OOB peer");
+	if (send(fd, &c, 1, 0) != 1)
+		die("send the case");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* oob_report() - the peer's report line on @fd (blocking), printed. */
+static void oob_report(const char *tag, int fd)
+{
+	char b[512];
+	size_t got = 0;
+	ssize_t n;
+
+	fcntl(fd, F_SETFL, 0);
+	while (got < sizeof(b) - 1 &&
+	       (n = recv(fd, b + got, sizeof(b) - 1 - got, 0)) > 0) {
+		got += (size_t)n;
+		if (memchr(b, '\n', got))
+			break;
+	}
+	b[got] = 0;
+	printf("oob %s, kernel receiver: %s", tag, got ? b : "nothing\n");
+}
+
+/*
+ * oob_cases() - urgent data against the kernel peer: "R" cases (we
+ * receive), then "S" cases (we send, the kernel receives and reports)
+ */
+static void oob_cases(const struct sockaddr_in *peer, const struct in_addr *me)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg,
+				.sa_flags = SA_RESTART };
+	struct sockaddr_in la = { .sin_family = AF_INET, .sin_addr = *me };
+	static char big[20000];
+	int fd, ep, n, v;
+
+	/* R1: "abc" with MSG_OOB: "c" leaves the stream. */
+	fd = oob_conn(peer, 'A', false);
+	oob_urg("R1 before", fd, 1, 0);
+	settle();
+	oob_show("R1 arrived", fd);
+	oob_read("R1 read", fd, 10, 0);
+	oob_show("R1 at mark", fd);
+	oob_urg("R1 oob", fd, 1, 0);
+	oob_show("R1 after oob", fd);
+	oob_urg("R1 oob again", fd, 1, 0);
+	oob_read("R1 read", fd, 10, 0);
+	close(fd);
+
+	/* R2: "ab" urgent, "de" after: a read at the mark skips "b". */
+	fd = oob_conn(peer, 'B', false);
+	settle();
+	oob_show("R2 arrived", fd);
+	oob_read("R2 read", fd, 10, 0);
+	oob_show("R2 at mark", fd);
+	oob_read("R2 peek", fd, 10, MSG_PEEK);
+	oob_read("R2 read", fd, 10, 0);
+	oob_show("R2 past", fd);
+	oob_urg("R2 oob", fd, 1, 0);
+	close(fd);
+
+	/* R3: SO_OOBINLINE keeps "c" in the stream; the mark still stops. */
+	fd = oob_conn(peer, 'C', true);
+	settle();
+	oob_show("R3 arrived", fd);
+	oob_urg("R3 oob", fd, 1, 0);
+	oob_read("R3 read", fd, 10, 0);
+	oob_show("R3 at mark", fd);
+	oob_read("R3 read", fd, 10, 0);
+	close(fd);
+
+	/* R4: two urgent bytes while we sit at the first: we skip it. */
+	fd = oob_conn(peer, 'D', false);
+	settle();
+	oob_read("R4 read", fd, 10, 0);
+	if (send(fd, "g", 1, 0) != 1)
+		die("send go");
+	settle();
+	oob_show("R4 arrived", fd);
+	oob_read("R4 read", fd, 10, 0);
+	oob_show("R4 after", fd);
+	oob_urg("R4 oob", fd, 1, 0);
+	close(fd);
+
+	/* R5: ... and an old urgent byte not reached yet is data. */
+	fd = oob_conn(peer, 'E', false);
+	settle();
+	oob_show("R5 arrived", fd);
+	oob_read("R5 read", fd, 10, 0);
+	oob_show("R5 at mark", fd);
+	oob_urg("R5 oob peek", fd, 1, MSG_PEEK);
+	oob_urg("R5 oob", fd, 1, 0);
+	oob_read("R5 read", fd, 10, 0);
+	close(fd);
+
+	/* R6: a zero-length MSG_OOB read takes the byte (MSG_TRUNC);
+	 * MSG_TRUNC as a flag does not copy it. */
+	fd = oob_conn(peer, 'F', false);
+	settle();
+	oob_urg("R6 oob len 0", fd, 0, 0);
+	oob_urg("R6 oob", fd, 1, 0);
+	if (send(fd, "g", 1, 0) != 1)
+		die("send go");
+	settle();
+	oob_urg("R6 oob MSG_TRUNC", fd, 1, MSG_TRUNC);
+	oob_read("R6 read", fd, 10, 0);
+	close(fd);
+
+	/* R7: the peer's FIN after the urgent byte. */
+	fd = oob_conn(peer, 'G', false);
+	settle();
+	oob_show("R7 arrived", fd);
+	oob_read("R7 read", fd, 10, 0);
+	oob_show("R7 at mark", fd);
+	oob_read("R7 read", fd, 10, 0);
+	oob_urg("R7 oob", fd, 1, 0);
+	close(fd);
+
+	/* R8: select's exceptfds and EPOLLPRI, level and edge. */
+	fd = oob_conn(peer, 'H', false);
+	settle();
+	{
+		fd_set rs, es;
+		struct timeval tv = { 0, 0 };
+		struct epoll_event e = { .events = EPOLLIN | EPOLLPRI };
+
+		FD_ZERO(&rs);
+		FD_ZERO(&es);
+		FD_SET(fd, &rs);
+		FD_SET(fd, &es);
+		n = select(fd + 1, &rs, NULL, &es, &tv);
+		printf("oob R8 select: %d read %d except %d\n", n,
+		       FD_ISSET(fd, &rs), FD_ISSET(fd, &es));
+		ep = epoll_create1(0);
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+		n = epoll_wait(ep, &e, 1, 0);
+		printf("oob R8 epoll: %d %s%s\n", n,
+		       n > 0 && (e.events & EPOLLIN) ? "IN" : "",
+		       n > 0 && (e.events & EPOLLPRI) ? " PRI" : "");
+		e.events = EPOLLIN | EPOLLPRI | EPOLLET;
+		epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e);
+		n = epoll_wait(ep, &e, 1, 0);
+		printf("oob R8 epoll ET: %d %s%s\n", n,
+		       n > 0 && (e.events & EPOLLIN) ? "IN" : "",
+		       n > 0 && (e.events & EPOLLPRI) ? " PRI" : "");
+		n = epoll_wait(ep, &e, 1, 0);
+		printf("oob R8 epoll ET again: %d\n", n);
+		oob_read("R8 read", fd, 10, 0);
+		e.events = EPOLLPRI;
+		epoll_ctl(ep, EPOLL_CTL_MOD, fd, &e);
+		n = epoll_wait(ep, &e, 1, 0);
+		printf("oob R8 epoll PRI at mark: %d\n", n);
+		oob_urg("R8 oob", fd, 1, 0);
+		n = epoll_wait(ep, &e, 1, 0);
+		printf("oob R8 epoll PRI after oob: %d\n", n);
+		FD_ZERO(&rs);
+		FD_ZERO(&es);
+		FD_SET(fd, &rs);
+		FD_SET(fd, &es);
+		n = select(fd + 1, &rs, NULL, &es, &tv);
+		printf("oob R8 select after: %d\n", n);
+		close(ep);
+	}
+	close(fd);
+
+	/* R9: F_SETOWN: a SIGURG for each new urgent pointer. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGURG, &sa, NULL);
+	fd = tcp_socket();
+	if (connect(fd, (const struct sockaddr *)peer, sizeof(*peer)))
+		die("connect to the OOB peer");
+	printf("oob R9 F_SETOWN: %s\n", oob_res(fcntl(fd, F_SETOWN, getpid())));
+	printf("oob R9 F_GETOWN: %s\n",
+	       fcntl(fd, F_GETOWN) == getpid() ? "self" : "other");
+	if (send(fd, "I", 1, 0) != 1)
+		die("send the case");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	settle();
+	printf("oob R9 SIGURG after one: %d\n", (int)sigurgs);
+	if (send(fd, "g", 1, 0) != 1)
+		die("send go");
+	settle();
+	printf("oob R9 SIGURG after two: %d\n", (int)sigurgs);
+	oob_read("R9 read", fd, 10, 0);
+	close(fd);
+	signal(SIGURG, SIG_DFL);
+
+	/* Errors: no urgent data, a listener. */
+	fd = oob_conn(peer, 'Z', false);
+	fcntl(fd, F_SETFL, 0);
+	oob_urg("E1 oob before any, blocking", fd, 1, 0);
+	close(fd);
+	fd = tcp_socket();
+	if (bind(fd, (struct sockaddr *)&la, sizeof(la)) || listen(fd, 1))
+		die("listen");
+	oob_urg("E2 oob on a listener", fd, 1, 0);
+	v = -1;
+	printf("oob E2 SIOCATMARK on a listener: %s %d\n",
+	       oob_res(ioctl(fd, SIOCATMARK, &v)), v);
+	close(fd);
+
+	/* S1: "abc" with MSG_OOB. */
+	fd = oob_conn(peer, 'S', false);
+	printf("oob S1 send: %s\n", oob_res(send(fd, "abc", 3, MSG_OOB)));
+	oob_report("S1", fd);
+	close(fd);
+
+	/* S2: data, urgent data, data. */
+	fd = oob_conn(peer, 'S', false);
+	(void)send(fd, "x", 1, 0);
+	printf("oob S2 send: %s\n", oob_res(send(fd, "yz", 2, MSG_OOB)));
+	(void)send(fd, "w", 1, 0);
+	oob_report("S2", fd);
+	close(fd);
+
+	/* S3: sendmsg with two iovecs: the last byte of all is urgent. */
+	fd = oob_conn(peer, 'S', false);
+	{
+		char x[] = "ab", y[] = "cd";
+		struct iovec io[2] = { { x, 2 }, { y, 2 } };
+		struct msghdr m = { .msg_iov = io, .msg_iovlen = 2 };
+
+		printf("oob S3 sendmsg: %s\n",
+		       oob_res(sendmsg(fd, &m, MSG_OOB)));
+	}
+	oob_report("S3", fd);
+	close(fd);
+
+	/* S4: two urgent sends apart, then data. */
+	fd = oob_conn(peer, 'S', false);
+	(void)send(fd, "a", 1, MSG_OOB);
+	usleep(50000);
+	(void)send(fd, "b", 1, MSG_OOB);
+	usleep(50000);
+	(void)send(fd, "c", 1, 0);
+	oob_report("S4", fd);
+	close(fd);
+
+	/* S5: MSG_OOB with nothing to send. */
+	fd = oob_conn(peer, 'S', false);
+	printf("oob S5 send 0: %s\n", oob_res(send(fd, "", 0, MSG_OOB)));
+	(void)send(fd, "q", 1, 0);
+	oob_report("S5", fd);
+	close(fd);
+
+	/* S6: 20000 bytes with MSG_OOB, blocking: the last is urgent. */
+	fd = oob_conn(peer, 'S', false);
+	fcntl(fd, F_SETFL, 0);
+	memset(big, '.', sizeof(big));
+	big[sizeof(big) - 1] = 'U';
+	printf("oob S6 send: %s\n",
+	       oob_res(send(fd, big, sizeof(big), MSG_OOB)));
+	oob_report("S6", fd);
+	close(fd);
+}
+
+/* ---- the kernel peer (--oob-peer) ---- */
+
+/* peer_wait_eof() - read (and drop) until the client closes. */
+static void peer_wait_eof(int fd)
+{
+	char b[256];
+
+	fcntl(fd, F_SETFL, 0);
+	while (recv(fd, b, sizeof(b), 0) > 0)
+		;
+}
+
+/* peer_go() - wait for the client's one-byte go. */
+static void peer_go(int fd)
+{
+	char g;
+
+	fcntl(fd, F_SETFL, 0);
+	if (recv(fd, &g, 1, 0) != 1)
+		exit(1);
+}
+
+/*
+ * peer_report() - as a kernel receiver: what urgent data the client
+ * sent did here, as one line sent back
+ */
+static void peer_report(int fd)
+{
+	char out[512], st[128], b[65536];
+	size_t len = 0;
+	int i, mark;
+	ssize_t n;
+
+	usleep(3 * SETTLE_US / 2);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	oob_state(st, sizeof(st), fd);
+	len += (size_t)snprintf(out + len, sizeof(out) - len, "%s;", st);
+	n = recv(fd, b, 1, MSG_OOB | MSG_PEEK);
+	len += (size_t)snprintf(out + len, sizeof(out) - len, " oob %s",
+				oob_res(n));
+	if (n == 1)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, " '%c'",
+					b[0]);
+	len += (size_t)snprintf(out + len, sizeof(out) - len, "; reads");
+	for (i = 0; i < 8 && len < sizeof(out) - 64; i++) {
+		mark = 0;
+		(void)ioctl(fd, SIOCATMARK, &mark);
+		n = recv(fd, b, sizeof(b), 0);
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s %s",
+					mark ? " |" : "", oob_res(n));
+		if (n > 0 && n <= 8)
+			len += (size_t)snprintf(out + len, sizeof(out) - len,
+						" '%.*s'", (int)n, b);
+		else if (n > 8)
+			len += (size_t)snprintf(out + len, sizeof(out) - len,
+						" ...'%c'", b[n - 1]);
+		if (n <= 0)
+			break;
+	}
+	n = recv(fd, b, 1, MSG_OOB);
+	len += (size_t)snprintf(out + len, sizeof(out) - len, "; oob %s",
+				oob_res(n));
+	if (n == 1)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, " '%c'",
+					b[0]);
+	snprintf(out + len, sizeof(out) - len, "\n");
+	fcntl(fd, F_SETFL, 0);
+	(void)send(fd, out, strlen(out), MSG_NOSIGNAL);
+}
+
+/* peer_case() - one connection: its first byte says what to do. */
+static void peer_case(int fd)
+{
+	char c;
+
+	if (recv(fd, &c, 1, 0) != 1)
+		return;
+	switch (c) {
+	case 'A':
+		(void)send(fd, "abc", 3, MSG_OOB);
+		break;
+	case 'B':
+		(void)send(fd, "ab", 2, MSG_OOB);
+		(void)send(fd, "de", 2, 0);
+		break;
+	case 'C':
+		(void)send(fd, "abc", 3, MSG_OOB);
+		(void)send(fd, "de", 2, 0);
+		break;
+	case 'D':
+		(void)send(fd, "x", 1, 0);
+		peer_go(fd);
+		(void)send(fd, "a", 1, MSG_OOB);
+		usleep(50000);
+		(void)send(fd, "b", 1, MSG_OOB);
+		break;
+	case 'E':
+		(void)send(fd, "x", 1, 0);
+		(void)send(fd, "a", 1, MSG_OOB);
+		usleep(50000);
+		(void)send(fd, "b", 1, MSG_OOB);
+		break;
+	case 'F':
+		(void)send(fd, "ab", 2, MSG_OOB);
+		peer_go(fd);
+		(void)send(fd, "cd", 2, MSG_OOB);
+		break;
+	case 'G':
+		(void)send(fd, "ab", 2, MSG_OOB);
+		shutdown(fd, SHUT_WR);
+		break;
+	case 'H':
+		(void)send(fd, "ab", 2, MSG_OOB);
+		break;
+	case 'I':
+		(void)send(fd, "ab", 2, MSG_OOB);
+		peer_go(fd);
+		(void)send(fd, "cd", 2, MSG_OOB);
+		break;
+	case 'S':
+		peer_report(fd);
+		break;
+	default:
+		break;
+	}
+	peer_wait_eof(fd);
+}
+
+/* oob_peer() - serve cases on @port, one connection at a time, forever. */
+static __attribute__((noreturn)) void oob_peer(const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int ln = socket(AF_INET, SOCK_STREAM, 0), one = 1, fd;
+
+	sin.sin_port = htons((uint16_t)strtol(port, NULL, 10));
+	setsockopt(ln, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ln, (struct sockaddr *)&sin, sizeof(sin)) || listen(ln, 8))
+		die("oob peer listen");
+	for (;;) {
+		fd = accept(ln, NULL, NULL);
+		if (fd < 0)
+			continue;
+		peer_case(fd);
+		close(fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in srv = { .sin_family = AF_INET }, closed, me = { 0 },
@@ -102,11 +609,15 @@ int main(int argc, char **argv)
 	int fd, v, rc;
 	int64_t t0;
 
-	if (argc != 5 || inet_pton(AF_INET, argv[1], &srv.sin_addr) != 1 ||
+	if (argc == 3 && !strcmp(argv[1], "--oob-peer"))
+		oob_peer(argv[2]);
+	if (argc < 5 || argc > 6 ||
+	    inet_pton(AF_INET, argv[1], &srv.sin_addr) != 1 ||
 	    inet_pton(AF_INET, argv[4], &want_me) != 1) {
 		fprintf(stderr,
-			"usage: %s SERVER_IP PORT CLOSED_PORT LOCAL_IP\n",
-			argv[0]);
+			"usage: %s SERVER_IP PORT CLOSED_PORT LOCAL_IP "
+			"[OOB_PORT]\n       %s --oob-peer OOB_PORT\n",
+			argv[0], argv[0]);
 		return 2;
 	}
 	srv.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
@@ -404,6 +915,12 @@ int main(int argc, char **argv)
 	rc = (int)recv(fd, buf, 1, 0);
 	printf("recv on listener: %s\n", res(rc));
 	close(fd);
+	if (argc == 6) {
+		struct sockaddr_in oob = srv;
+
+		oob.sin_port = htons((uint16_t)strtol(argv[5], NULL, 10));
+		oob_cases(&oob, &want_me);
+	}
 	printf("done\n");
 	return 0;
 }

@@ -4,15 +4,19 @@
  * that a run on the kernel and a run under libnsshim.so can be compared
  * line by line
  *
- * Usage: shim_udp_check SERVER_IP PORT EXPECTED_LOCAL_IP
+ * Usage: shim_udp_check SERVER_IP PORT EXPECTED_LOCAL_IP [EXPECTED_IFINDEX]
  * The server echoes every datagram back.  Nothing printed depends on fd
  * numbers, ports or timing, except the local address, which is checked
- * against EXPECTED_LOCAL_IP and printed as "ok".
+ * against EXPECTED_LOCAL_IP and printed as "ok", and with
+ * EXPECTED_IFINDEX, the interface IP_PKTINFO names (the kernel's index
+ * of the device on the kernel, the engine's index under the shim), also
+ * printed as "ok".
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +57,123 @@ static void wait_readable(int fd)
 		die("echo did not come back");
 }
 
+/* The IPv4 address at @p (network order) as "ok" if it is @want. */
+static const char *addr_ok(const void *p, const char *want)
+{
+	static char name[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, p, name, sizeof(name));
+	return strcmp(name, want) ? name : "ok";
+}
+
+/*
+ * show_cmsgs() - recvmsg() the next echo with @clen bytes of control
+ * buffer (0: none) and print the control messages
+ */
+static void show_cmsgs(const char *tag, int fd, size_t clen, const char *me,
+		       int ifindex)
+{
+	union {
+		struct cmsghdr align;
+		char b[256];
+	} cb;
+	char buf[16];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = clen ? cb.b : NULL,
+			    .msg_controllen = clen };
+	struct cmsghdr *c;
+	ssize_t r;
+
+	if (send(fd, tag, strlen(tag), 0) != (ssize_t)strlen(tag))
+		die("send");
+	wait_readable(fd);
+	r = recvmsg(fd, &m, 0);
+	printf("%s: r %zd ctrunc %d controllen %zu\n", tag, r,
+	       !!(m.msg_flags & MSG_CTRUNC), (size_t)m.msg_controllen);
+	for (c = clen ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c)) {
+		printf("  cmsg level %d type %d len %zu", c->cmsg_level,
+		       c->cmsg_type, (size_t)c->cmsg_len);
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			printf(" ifindex %s",
+			       pi.ipi_ifindex == ifindex ? "ok" : "?");
+			printf(" spec_dst %s", addr_ok(&pi.ipi_spec_dst, me));
+			printf(" addr %s", addr_ok(&pi.ipi_addr, me));
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO &&
+			   c->cmsg_len >=
+				   CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo pi6;
+
+			memcpy(&pi6, CMSG_DATA(c), sizeof(pi6));
+			printf(" ifindex %s mapped %d addr %s",
+			       (int)pi6.ipi6_ifindex == ifindex ? "ok" : "?",
+			       IN6_IS_ADDR_V4MAPPED(&pi6.ipi6_addr),
+			       addr_ok(&pi6.ipi6_addr.s6_addr[12], me));
+		} else if (c->cmsg_level == IPPROTO_IP &&
+			   c->cmsg_type == IP_TTL) {
+			int ttl;
+
+			memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
+			printf(" ttl %d", ttl);
+		} else if (c->cmsg_level == IPPROTO_IP &&
+			   c->cmsg_type == IP_TOS) {
+			printf(" tos %d", *(unsigned char *)CMSG_DATA(c));
+		}
+		printf("\n");
+	}
+}
+
+/*
+ * pktinfo() - IP_PKTINFO, IP_RECVTTL, IP_RECVTOS on the echoes, and
+ * IPV6_RECVPKTINFO on a dual-stack socket talking IPv4; the options are
+ * set before connect(), before the shim knows where the socket goes
+ */
+static void pktinfo(const struct sockaddr_in *srv, const char *me, int ifindex)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = srv->sin_port };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, v = -1;
+	socklen_t len = sizeof(v);
+
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	if (connect(fd, (const struct sockaddr *)srv, sizeof(*srv)))
+		die("pktinfo connect");
+	getsockopt(fd, IPPROTO_IP, IP_PKTINFO, &v, &len);
+	printf("IP_PKTINFO: %d len %u\n", v, len);
+	show_cmsgs("pktinfo", fd, 256, me, ifindex);
+	show_cmsgs("pktinfo short", fd, CMSG_LEN(4), me, ifindex);
+	show_cmsgs("pktinfo none", fd, 0, me, ifindex);
+	setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &one, sizeof(one));
+	show_cmsgs("pktinfo ttl tos", fd, 256, me, ifindex);
+	show_cmsgs("pktinfo ttl tos, room for one", fd,
+		   CMSG_SPACE(sizeof(struct in_pktinfo)) + 4, me, ifindex);
+	v = 0;
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &v, sizeof(v));
+	setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &v, sizeof(v));
+	setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &v, sizeof(v));
+	show_cmsgs("pktinfo off", fd, 256, me, ifindex);
+	close(fd);
+
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
+	s6.sin6_addr.s6_addr[10] = 0xff;
+	s6.sin6_addr.s6_addr[11] = 0xff;
+	memcpy(&s6.sin6_addr.s6_addr[12], &srv->sin_addr, 4);
+	if (connect(fd, (const struct sockaddr *)&s6, sizeof(s6)))
+		die("pktinfo6 connect");
+	show_cmsgs("ipv6 pktinfo, v4-mapped", fd, 256, me, ifindex);
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	show_cmsgs("ipv6 and ip pktinfo, v4-mapped", fd, 256, me, ifindex);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in srv = { .sin_family = AF_INET }, me = { 0 },
@@ -65,7 +186,7 @@ int main(int argc, char **argv)
 	int64_t t0;
 	ssize_t r;
 
-	if (argc != 4)
+	if (argc != 4 && argc != 5)
 		return 2;
 	srv.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
 	inet_pton(AF_INET, argv[1], &srv.sin_addr);
@@ -275,6 +396,8 @@ int main(int argc, char **argv)
 	close(fd2);
 	close(p[0]);
 	close(p[1]);
+	if (argc == 5)
+		pktinfo(&srv, argv[3], (int)strtol(argv[4], NULL, 10));
 	printf("done\n");
 	return 0;
 }

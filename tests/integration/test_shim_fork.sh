@@ -11,7 +11,9 @@
 #   (e) dup2 of a connection onto stdin/stdout, original closed,
 #   (e2) exec keeps a connection on an inheritable fd (sh writes and reads
 #       it; head reads one dup2'ed onto stdin, with bytes received before
-#       the exec), (e3) closes one on a close-on-exec fd (the peer sees FIN
+#       the exec; and through raw syscall(SYS_execve / SYS_execveat) with
+#       LD_PRELOAD cleared, shim_rawexec), (e3) closes one on a
+#       close-on-exec fd (the peer sees FIN
 #       while the new program runs), (e4) python subprocess pass_fds and
 #       os.posix_spawn,
 #   (f) nginx (master + 2 workers; epoll, accept4, sendfile) serves 200
@@ -27,6 +29,8 @@ SHIM=$BUILD/libnsshim.so
 [[ -f $SHIM ]] || nst_fail "build $SHIM first"
 PY=/usr/bin/python3
 FORK=$here/shim_fork.py
+RAWEXEC=$BUILD/shim_rawexec
+[[ -x $RAWEXEC ]] || nst_fail "build $RAWEXEC first"
 
 nst_setup
 nst_tap_up
@@ -125,6 +129,18 @@ echo "== (e2b) exec: a connection as stdin, its bytes already received"
 out=$(shim timeout 30 $PY "$FORK" exec-stdin "$KERNEL4" 7000) || nst_fail "(e2b) failed: $out"
 [[ $out == "line-through-stdin" ]] || nst_fail "(e2b) head printed '$out'"
 echo "ok exec-stdin: head read the line received before the exec"
+
+echo "== (e2c) exec through raw syscall(): execve, execveat, execveat()"
+for mode in execve execveat execveat-empty execveat-libc; do
+	out=$(shim timeout 30 "$RAWEXEC" "$mode" "$KERNEL4" 7000) ||
+		nst_fail "(e2c) $mode failed: $out"
+	[[ $out == "got:hello-raw" ]] || nst_fail "(e2c) $mode: sh printed '$out'"
+	echo "ok raw $mode: $out"
+done
+out=$(shim timeout 30 "$RAWEXEC" fail "$KERNEL4" 7000) || nst_fail "(e2c) fail: $out"
+[[ $out == $'exec: -1 No such file or directory\nafter-fail:ok' ]] ||
+	nst_fail "(e2c) a failed raw exec printed '$out'"
+echo "ok raw exec failure: ENOENT, the connection still works"
 
 echo "== (e3) exec: a close-on-exec connection is closed (the peer sees FIN)"
 nst_bg_ns $PY "$FORK" fin-server "$KERNEL4" 7001 "$NST_DIR/fin"

@@ -10,7 +10,9 @@
 #   (d) `python3 -m http.server` under the shim, fetched by kernel curl,
 #   (e) ncat both directions, (f) wget,
 #   (g) shim_tcp_check prints the same errno semantics as a kernel client,
-#       and close() with SO_LINGER waits as the kernel's
+#       urgent data (MSG_OOB, SIOCATMARK, POLLPRI, SIGURG) included, both
+#       from and to a kernel peer (shim_tcp_check --oob-peer), and close()
+#       with SO_LINGER waits as the kernel's
 #       across a veth in a second namespace,
 #   (h) SIGKILL of a shimmed curl mid-download releases its connection,
 #   (i) afterwards no socket is stuck, no app attached, the engine alive.
@@ -163,15 +165,20 @@ nsx ip link set "${NST_DEV}v" up
 ip netns exec "$NS2" ip addr add 198.51.100.2/24 dev "${NST_DEV}w"
 ip netns exec "$NS2" ip link set "${NST_DEV}w" up
 nst_bg_ns $PY "$here/shim_http.py" 0.0.0.0 8002
+# The urgent-data peer: always the kernel stack, for both runs.
+nst_bg_ns "$CHECK" --oob-peer 8005
 nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :8002' | grep -q ." || nst_fail 'server 8002 did not start'
+nst_wait_for 10 nsx sh -c "ss -Htln 'sport = :8005' | grep -q ." || nst_fail 'OOB peer did not start'
 nst_wait_for 10 ip netns exec "$NS2" ping -c1 -W1 198.51.100.1 || nst_fail 'veth link down'
-ip netns exec "$NS2" timeout 30 "$CHECK" 198.51.100.1 8002 9 198.51.100.2 \
+ip netns exec "$NS2" timeout 60 "$CHECK" 198.51.100.1 8002 9 198.51.100.2 8005 \
 	>"$NST_DIR/kernel.txt" || nst_fail "kernel run: $(cat "$NST_DIR/kernel.txt")"
-shim timeout 30 "$CHECK" "$KERNEL4" 8002 9 "$ENGINE4" >"$NST_DIR/shim.txt" ||
+shim timeout 60 "$CHECK" "$KERNEL4" 8002 9 "$ENGINE4" 8005 >"$NST_DIR/shim.txt" ||
 	nst_fail "shim run: $(cat "$NST_DIR/shim.txt")"
 cat "$NST_DIR/shim.txt"
 diff -u "$NST_DIR/kernel.txt" "$NST_DIR/shim.txt" ||
 	nst_fail "shim semantics differ from the kernel's"
+grep -q "^oob S6, kernel receiver: .*oob 1 'U'" "$NST_DIR/shim.txt" ||
+	nst_fail "the kernel did not see our urgent byte"
 # SO_LINGER {1, 1 s}: close blocks until the FIN is acknowledged, at most
 # the linger time (against a peer whose window stays shut), as Linux's.
 nst_bg_ns $PY "$here/linger_peers.py" 0.0.0.0 8003 8004

@@ -5,6 +5,8 @@
 #   (a) ncat -u exchanges lines byte-exact,
 #   (b) a python3 client does 1000 random-size request/replies,
 #   (c) shim_udp_check prints the same socket semantics as on the kernel,
+#       IP_PKTINFO, IP_RECVTTL, IP_RECVTOS and IPV6_RECVPKTINFO control
+#       messages included (the interface as each stack numbers it),
 #   (d) the engine counted the datagrams and no socket is left over,
 #   (e) SIGKILL of a shimmed app releases its sockets in the engine,
 #   (f) NSSHIM_PASSTHROUGH=1 keeps the shim out; NSSHIM_LOG=1 logs.
@@ -63,9 +65,17 @@ res=$(shim timeout 60 $PY "$here/shim_client.py" "$KERNEL4" $PORT 1000 2>&1) ||
 echo "python: $res"
 
 echo "== (c) socket semantics, kernel vs shim"
-nsx timeout 20 "$CHECK" "$KERNEL4" $PORT "$KERNEL4" >"$NST_DIR/kernel.txt" ||
+# IP_PKTINFO's ipi_ifindex: the kernel's index of the device its echo
+# comes in on, the engine's own index (nsctl link) for the engine's.
+kidx=$(nsx cat "/sys/class/net/$NST_DEV/ifindex")
+eidx=$(nsctl -j link | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+links = d if isinstance(d, list) else d.get("links", [])
+print(next(l["index"] for l in links if l["name"] == sys.argv[1]))' "$NST_DEV")
+nsx timeout 20 "$CHECK" "$KERNEL4" $PORT "$KERNEL4" "$kidx" >"$NST_DIR/kernel.txt" ||
 	nst_fail "kernel run: $(cat "$NST_DIR/kernel.txt")"
-shim timeout 20 "$CHECK" "$KERNEL4" $PORT "$ENGINE4" >"$NST_DIR/shim.txt" ||
+shim timeout 20 "$CHECK" "$KERNEL4" $PORT "$ENGINE4" "$eidx" >"$NST_DIR/shim.txt" ||
 	nst_fail "shim run: $(cat "$NST_DIR/shim.txt")"
 cat "$NST_DIR/shim.txt"
 diff -u "$NST_DIR/kernel.txt" "$NST_DIR/shim.txt" ||

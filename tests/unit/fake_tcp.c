@@ -153,6 +153,7 @@ void ft_send_raw_af(int af, const struct ft_peer *pp, uint32_t seq,
 	v.ack = ack;
 	v.flags = flags;
 	v.window = pp->win;
+	v.urg = (flags & TCP_URG) ? pp->up : 0;
 	if (o)
 		v.opt = *o;
 	v.payload = data;

@@ -31,6 +31,7 @@ struct ft_peer {
 	bool ts;	/* put timestamps on every segment */
 	uint32_t tsval; /* the peer's next TSval */
 	uint32_t tsecr; /* the last TSval seen from the engine */
+	uint16_t up;	/* SEG.UP of the segments it sends with TCP_URG */
 };
 
 /* A segment the engine sent. */

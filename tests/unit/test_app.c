@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -1822,5 +1823,233 @@ Test(app, each_sleeping_waiter_is_rung_on_its_own_doorbell)
 	cr_assert_eq(app_stats(&l3_eng)->ShimCtlBad, 1);
 	close(old);
 	close(bell);
+	fapp_close(&f);
+}
+
+/* ---- Urgent data (app_urg.c) ---- */
+
+static int oob_cmd(struct fapp *f, uint32_t id, uint64_t what, uint64_t a1,
+		   uint64_t a2, struct ipc_cpl *cpl)
+{
+	struct ipc_cmd c = { .op = IPC_OP_OOB,
+			     .sock = id,
+			     .arg = { what, a1, a2 } };
+
+	return cmd(f, &c, cpl);
+}
+
+static uint64_t surg(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].urg);
+}
+
+static uint64_t sskip(struct fapp *f, uint32_t id)
+{
+	return atomic_load(&f->state[SHIM_ID_SLOT(id)].urg_skip);
+}
+
+/*
+ * shimproto.h "Urgent data": SHIM_OOB_SEND names the tx counter past
+ * the urgent byte before the app writes it; the engine hands the bytes
+ * up to it to TCP with MSG_OOB, so its segment carries URG (RFC 6093:
+ * SEG.UP one past it).  Counters outside the ring are refused.
+ */
+Test(app, oob_send_makes_the_named_byte_urgent)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ft_seg seg;
+	uint32_t cap;
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	cap = s.tx.s.cap;
+	fstream_connect(&f, &s, &pp);
+	ft_drain();
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine, 0, NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine + cap + 1u, 0,
+			     NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_SEND, 1ull << 32, 0, NULL),
+		     EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, 99, 0, 0, NULL), EINVAL);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "ab", 2), 2);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_SEND, s.tx.s.mine + 1u, 0, NULL), 0);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "cd", 2), 2);
+	app_doorbell(f.a);
+	/* "ab" may have gone first; the segment with "c" ends at the mark. */
+	cr_assert(ft_recv(&pp, &seg));
+	if (seg.th.payload_len == 2 && seg.th.payload[0] == 'a') {
+		cr_assert_not(seg.th.flags & TCP_URG);
+		ft_free(&seg);
+		cr_assert(ft_recv(&pp, &seg));
+		cr_assert_eq(seg.th.payload[0], 'c');
+		cr_assert_eq(seg.th.urg, 1);
+	} else {
+		cr_assert_eq(seg.th.payload[seg.th.urg - 1], 'c');
+	}
+	cr_assert(seg.th.flags & TCP_URG);
+	ft_free(&seg);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadCmds, 0);
+	fapp_close(&f);
+}
+
+/*
+ * The receiving side: the mark in rx ring counters before the bytes,
+ * POLLPRI as SHIM_EV_PRI, recv(MSG_OOB) through the command, and the
+ * skip range when a newer pointer comes while the reader sits at the
+ * old byte (Linux tcp_check_urg()).
+ */
+Test(app, oob_receive_publishes_mark_pri_and_skip)
+{
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cpl cpl;
+	uint32_t base;
+	char b[8];
+
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	base = s.rx.s.mine;
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	pp.up = 3;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "abc", 3);
+	cr_assert_eq(surg(&f, s.id),
+		     (uint64_t)SHIM_URG_MARK << 32 | (uint32_t)(base + 2));
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, MSG_PEEK, 1, &cpl), 0);
+	cr_assert_eq(cpl.result, 1);
+	cr_assert_eq(cpl.val[0], 'c');
+	cr_assert_eq(cpl.val[1], MSG_OOB);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), 0);
+	cr_assert_eq(cpl.val[0], 'c');
+	cr_assert_not(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, MSG_WAITALL, 1, &cpl),
+		     EINVAL);
+	/* The app reads up to the mark; a newer pointer comes. */
+	cr_assert_eq(ipc_bytering_read(&s.rx, b, 2), 2);
+	app_doorbell(f.a);
+	pp.up = 1;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "d", 1);
+	cr_assert_eq(sskip(&f, s.id), 1ull << 32 | (uint32_t)(base + 2));
+	cr_assert_eq(surg(&f, s.id),
+		     (uint64_t)SHIM_URG_MARK << 32 | (uint32_t)(base + 3));
+	cr_assert(sevents(&f, s.id) & SHIM_EV_PRI);
+	/* The app skips "c" and "d"; the mark is gone. */
+	cr_assert_eq(ipc_bytering_read(&s.rx, b, 2), 2);
+	cr_assert_eq(memcmp(b, "cd", 2), 0);
+	cr_assert_eq(oob_cmd(&f, s.id, SHIM_OOB_RECV, 0, 1, &cpl), EINVAL);
+	cr_assert_eq(surg(&f, s.id), 0);
+	cr_assert_eq(sskip(&f, s.id), 0);
+	cr_assert_not(sevents(&f, s.id) & SHIM_EV_PRI);
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadCmds, 0);
+	fapp_close(&f);
+}
+
+static volatile sig_atomic_t urgs;
+
+static void count_urg(int sig)
+{
+	(void)sig;
+	urgs++;
+}
+
+/* SIGURG goes to an F_SETOWN owner that is the app itself, once per new
+ * urgent pointer; other owners get nothing from the engine. */
+Test(app, sigurg_goes_to_the_app_itself_only)
+{
+	struct sigaction sa = { .sa_handler = count_urg }, old;
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGURG, &sa, &old);
+	urgs = 0;
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_OWNER, (uint64_t)getppid(), 0, NULL),
+		0);
+	pp.up = 1;
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "a", 1);
+	cr_assert_eq(urgs, 0);
+	cr_assert_eq(
+		oob_cmd(&f, s.id, SHIM_OOB_OWNER, (uint64_t)getpid(), 0, NULL),
+		0);
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "b", 1);
+	cr_assert_eq(urgs, 1);
+	ft_send(&pp, TCP_ACK | TCP_URG | TCP_PSH, "c", 1);
+	cr_assert_eq(urgs, 2);
+	ft_send(&pp, TCP_ACK | TCP_PSH, "d", 1);
+	cr_assert_eq(urgs, 2);
+	sigaction(SIGURG, &old, NULL);
+	fapp_close(&f);
+}
+
+/* ---- IP_PKTINFO and friends: the record says where a datagram came ---- */
+
+static int sockopt_int(struct fapp *f, uint32_t id, int level, int name, int v)
+{
+	struct ipc_cmd c = { .op = IPC_OP_SETSOCKOPT,
+			     .sock = id,
+			     .arg = { (uint64_t)level, (uint64_t)name,
+				      sizeof(int) } };
+
+	memcpy(&c.arg[3], &v, sizeof(v));
+	return cmd(f, &c, NULL);
+}
+
+/*
+ * shimproto.h SHIM_REC_F_*: with IP_PKTINFO, IP_RECVTTL and IP_RECVTOS on,
+ * an rx record carries the interface (the engine's index), ipi_addr,
+ * ipi_spec_dst, TTL and TOS; without them, nothing (all zero).
+ */
+Test(app, datagram_records_carry_pktinfo_when_asked)
+{
+	struct fapp f;
+	struct fsock s;
+	struct ipc_rec_meta meta;
+	uint32_t a;
+	char buf[16];
+	size_t reclen;
+
+	fapp_attach(&f);
+	describe(&f);
+	fsock_open(&f, &s);
+	cr_assert_eq(addr_cmd(&f, IPC_OP_BIND, s.id, 0, 5000), 0);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"a", 1);
+	cr_assert_eq(
+		ipc_recring_recv(&s.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		1);
+	cr_assert_eq(meta.flags, 0);
+	cr_assert_eq(meta.ifindex, 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_PKTINFO, 1), 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_RECVTTL, 1), 0);
+	cr_assert_eq(sockopt_int(&f, s.id, IPPROTO_IP, IP_RECVTOS, 1), 0);
+	l3_rx_udp(L3_PEER, 4242, IP4(192, 0, 2, 255), 5000,
+		  (const uint8_t *)"b", 1);
+	cr_assert_eq(
+		ipc_recring_recv(&s.rx, &meta, buf, sizeof(buf), 0, &reclen),
+		1);
+	cr_assert_eq(meta.flags,
+		     SHIM_REC_F_PKTINFO | SHIM_REC_F_TTL | SHIM_REC_F_TOS);
+	cr_assert_eq(meta.ifindex, (uint32_t)l3_if->index);
+	cr_assert_eq(meta.ttl, 64);
+	memcpy(&a, meta.dst, 4);
+	cr_assert_eq(ntohl(a), IP4(192, 0, 2, 255));
+	memcpy(&a, meta.dst + 4, 4);
+	cr_assert_eq(ntohl(a), L3_US);
 	fapp_close(&f);
 }

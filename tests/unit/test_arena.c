@@ -108,7 +108,7 @@ Test(arena, corrupt_headers_are_eproto)
 			     -EPROTO, #stmt);                                  \
 	} while (0)
 	BAD(h->magic ^= 1);
-	BAD(h->version = 2);
+	BAD(h->version = IPC_VERSION + 1);
 	BAD(h->hdr_len = 8);
 	BAD(h->size = a.lay.size + 4096);
 	BAD(h->size = 0);

@@ -31,9 +31,14 @@ static void pair_open(struct pair *p)
 
 static struct ipc_rec_meta meta_of(uint32_t flags, uint8_t tag)
 {
-	struct ipc_rec_meta m = { .flags = flags, .addrlen = 16 };
+	struct ipc_rec_meta m = { .flags = flags,
+				  .addrlen = 16,
+				  .ifindex = tag + 1u,
+				  .tos = tag,
+				  .ttl = (uint8_t)(tag + 2) };
 
 	memset(m.addr, tag, 16);
+	memset(m.dst, tag ^ 0xff, sizeof(m.dst));
 	return m;
 }
 
@@ -60,6 +65,12 @@ static void recv_tag(struct pair *p, size_t len, uint8_t tag)
 	cr_assert_eq(m.flags, tag);
 	cr_assert_eq(m.addrlen, 16);
 	cr_assert_eq(m.addr[15], tag);
+	/* The arrival details travel as they are (IP_PKTINFO). */
+	cr_assert_eq(m.ifindex, tag + 1u);
+	cr_assert_eq(m.tos, tag);
+	cr_assert_eq(m.ttl, (uint8_t)(tag + 2));
+	cr_assert_eq(m.dst[0], tag ^ 0xff);
+	cr_assert_eq(m.dst[IPC_REC_DST_MAX - 1], tag ^ 0xff);
 	for (size_t i = 0; i < len; i++)
 		cr_assert_eq(buf[i], tag);
 }
@@ -113,16 +124,16 @@ Test(recring, wrap_uses_a_skip_record)
 	struct pair p;
 
 	pair_open(&p);
-	/* Three 64-byte records (48 + 16), consumed: position 192, 64 bytes
-	 * before the end.  An 80-byte record (48 + 32) does not fit there. */
+	/* Three 64-byte records (64 + 0), consumed: position 192, 64 bytes
+	 * before the end.  A 96-byte record (64 + 32) does not fit there. */
 	for (uint8_t i = 0; i < 3; i++) {
-		send_tag(&p, 16, i);
-		recv_tag(&p, 16, i);
+		send_tag(&p, 0, i);
+		recv_tag(&p, 0, i);
 	}
 	send_tag(&p, 32, 0x55);
-	cr_assert_eq(tu_peek(&p.shm->idx.tail), 192 + 64 + 80);
+	cr_assert_eq(tu_peek(&p.shm->idx.tail), 192 + 64 + 96);
 	recv_tag(&p, 32, 0x55);
-	cr_assert_eq(tu_peek(&p.shm->idx.head), 192 + 64 + 80);
+	cr_assert_eq(tu_peek(&p.shm->idx.head), 192 + 64 + 96);
 	free(p.region);
 }
 
@@ -170,7 +181,7 @@ Test(recring, big_record_skips_then_waits_for_the_consumer)
 	pair_open(&p);
 	send_tag(&p, 16, 1);
 	recv_tag(&p, 16, 1);
-	/* Position 64: the biggest record needs the whole ring.  The send
+	/* Position 80: the biggest record needs the whole ring.  The send
 	 * publishes a skip to the end and asks to wait. */
 	memset(big, 0xbb, sizeof(big));
 	cr_assert_eq(ipc_recring_send(&p.prod, &m, big, sizeof(big)), -EAGAIN);
@@ -192,7 +203,7 @@ Test(recring, full_ring_says_eagain)
 	struct ipc_rec_meta m = { .addrlen = IPC_REC_ADDR_MAX + 1 };
 
 	pair_open(&p);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		send_tag(&p, 16, 1);
 	cr_assert_eq(ipc_recring_send(&p.prod, &m, NULL, 0), -EINVAL);
 	m.addrlen = 0;
@@ -239,7 +250,7 @@ Test(recring, corrupt_records_are_eproto_without_reading)
 	free(p.region);
 	/* addrlen beyond the address area */
 	pair_open(&p);
-	forge(&p, 0, 0, 29, 48);
+	forge(&p, 0, 0, 29, 64);
 	expect_eproto(&p);
 	free(p.region);
 	/* tail not record-aligned */

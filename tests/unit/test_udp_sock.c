@@ -10,6 +10,7 @@
 #include "socket.h"
 #include "testutil.h"
 #include "udp.h"
+#include "wire/csum.h"
 
 static struct sockaddr_in sin4(uint32_t a, uint16_t port)
 {
@@ -398,5 +399,100 @@ Test(udp_sock, v6only_socket_does_not_see_ipv4)
 	mapped.sin6_addr.s6_addr32[3] = htonl(L3_PEER);
 	cr_assert_eq(sock_sendto(sk, "x", 1, 0, SA(mapped), sizeof(mapped)),
 		     -ENETUNREACH);
+	sock_close(sk);
+}
+
+/*
+ * IP_PKTINFO, IP_RECVTOS, IP_RECVTTL (Linux ip(7)): the options read
+ * back, and every queued datagram says where it came in: the
+ * interface, its destination, the local address a reply comes from
+ * (Linux fib_compute_spec_dst(): the destination, or for a broadcast
+ * our address towards the sender), TOS and TTL.
+ */
+Test(udp_sock, datagrams_remember_where_they_came_in)
+{
+	struct sock *sk = bound(0, 5000);
+	static uint8_t udp[64], ip[128];
+	struct udp_view u = { .sport = 4242,
+			      .dport = 5000,
+			      .payload = (const uint8_t *)"t",
+			      .payload_len = 1 };
+	struct ipv4_view v = { .ttl = 9,
+			       .dscp = 10,
+			       .ecn = 1,
+			       .proto = IPV4_PROTO_UDP,
+			       .src = L3_PEER,
+			       .dst = L3_US,
+			       .id = 7 };
+	int one = 1, opt;
+	socklen_t len = sizeof(opt);
+	int names[] = { IP_PKTINFO, IP_RECVTOS, IP_RECVTTL };
+	char buf[4];
+	int n;
+
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(
+			sock_getsockopt(sk, IPPROTO_IP, names[i], &opt, &len),
+			0);
+		cr_assert_eq(opt, 0);
+		cr_assert_eq(sock_setsockopt(sk, IPPROTO_IP, names[i], &one,
+					     sizeof(one)),
+			     0);
+		cr_assert_eq(
+			sock_getsockopt(sk, IPPROTO_IP, names[i], &opt, &len),
+			0);
+		cr_assert_eq(opt, 1);
+	}
+	/* An AF_INET socket has no IPv6 options. */
+	cr_assert_eq(sock_setsockopt(sk, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+				     sizeof(one)),
+		     -ENOPROTOOPT);
+	l3_rx_udp(L3_PEER, 4242, L3_US, 5000, (const uint8_t *)"u", 1);
+	cr_assert_eq(sk->rq_head->ri.ifindex, l3_if->index);
+	cr_assert_eq(sk->rq_head->ri.dst, L3_US);
+	cr_assert_eq(sk->rq_head->ri.spec_dst, L3_US);
+	cr_assert_eq(sk->rq_head->ri.ttl, 64);
+	cr_assert_eq(sock_recvfrom(sk, buf, sizeof(buf), 0, NULL, NULL), 1);
+	/* A broadcast: ipi_addr is the broadcast, ipi_spec_dst ours. */
+	l3_rx_udp(L3_PEER, 4242, IP4(192, 0, 2, 255), 5000,
+		  (const uint8_t *)"b", 1);
+	cr_assert_not_null(sk->rq_head);
+	cr_assert_eq(sk->rq_head->ri.dst, IP4(192, 0, 2, 255));
+	cr_assert_eq(sk->rq_head->ri.spec_dst, L3_US);
+	cr_assert_eq(sock_recvfrom(sk, buf, sizeof(buf), 0, NULL, NULL), 1);
+	/* TOS is the whole byte, ECN included, as Linux's IP_TOS cmsg. */
+	n = udp_emit(udp, sizeof(udp), &u,
+		     csum_pseudo4(L3_PEER, L3_US, IPV4_PROTO_UDP,
+				  (uint16_t)(UDP_HLEN + 1)));
+	cr_assert_gt(n, 0);
+	v.payload = udp;
+	v.payload_len = (size_t)n;
+	l3_rx_eth(ETHERTYPE_IPV4, ip, l3_build_ipv4(ip, sizeof(ip), &v));
+	cr_assert_not_null(sk->rq_head);
+	cr_assert_eq(sk->rq_head->ri.tos, 10 << 2 | 1);
+	cr_assert_eq(sk->rq_head->ri.ttl, 9);
+	sock_close(sk);
+}
+
+/* IPV6_RECVPKTINFO on an AF_INET6 socket; the destination of an IPv6
+ * datagram is kept whole. */
+Test(udp_sock, ipv6_recvpktinfo_is_an_inet6_option)
+{
+	struct sock *sk;
+	int one = 1, opt = 0;
+	socklen_t len = sizeof(opt);
+
+	cr_assert_eq(sock_create(&l3_eng, AF_INET6, SOCK_DGRAM, 0, &sk), 0);
+	cr_assert_eq(sock_setsockopt(sk, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+				     sizeof(one)),
+		     0);
+	cr_assert_eq(
+		sock_getsockopt(sk, IPPROTO_IPV6, IPV6_RECVPKTINFO, &opt, &len),
+		0);
+	cr_assert_eq(opt, 1);
+	/* ... and IP_PKTINFO too, for its IPv4 datagrams. */
+	cr_assert_eq(
+		sock_setsockopt(sk, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)),
+		0);
 	sock_close(sk);
 }
