@@ -547,13 +547,16 @@ bool tcp_service(struct app *a, struct app_sock *s)
 		did |= tcp_drain_tx(a, s);
 		if (!s->broken && rx_owner(s))
 			tcp_pump_rx(a, s);
+		left = s->broken ? 0 : ipc_bytering_used(&s->tx.byte);
+		/* Still busy: the FIN's state change runs the readiness
+		 * callbacks, whose tcp_service() must not release @s (it
+		 * may be closing) under us; it asks for a round instead. */
+		if (left <= 0 && s->shut_wr) {
+			s->shut_wr = false;
+			(void)tcp_shutdown(s->tcb, SHUT_WR);
+		}
 	} while (s->again && !s->broken);
 	s->busy = false;
-	left = s->broken ? 0 : ipc_bytering_used(&s->tx.byte);
-	if (left <= 0 && s->shut_wr) {
-		s->shut_wr = false;
-		(void)tcp_shutdown(s->tcb, SHUT_WR);
-	}
 	if (left <= 0 && s->closing) {
 		sock_release(a, s);
 		return did;

@@ -722,6 +722,60 @@ Test(app, close_drains_the_tx_ring_before_the_fin)
 }
 
 /* SHUT_WR waits for the bytes already queued: the FIN comes after them. */
+/*
+ * shutdown(SHUT_WR) then close() with bytes still queued (what python's
+ * socketserver does after a large response): both wait for the tx ring.
+ * When it drains, the FIN of the deferred shutdown runs the readiness
+ * callbacks, which found the socket closing and released it under the
+ * service that was still using it (an engine segfault, one run in four
+ * of test_shim_tcp's threaded http.server).
+ */
+Test(app, deferred_shutdown_and_close_release_the_socket_once)
+{
+	enum { N = 100000 };
+	static uint8_t data[N], got[N + 1];
+	struct fapp f;
+	struct fstream s;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	size_t n = 0;
+	bool fin = false;
+	int rounds;
+
+	int v = 4096;
+
+	memset(data, 'q', sizeof(data));
+	fapp_attach(&f);
+	describe(&f);
+	fstream_open(&f, &s);
+	fstream_connect(&f, &s, &pp);
+	/* A small send buffer: most bytes wait in the ring. */
+	c = (struct ipc_cmd){ .op = IPC_OP_SETSOCKOPT,
+			      .sock = s.id,
+			      .arg = { SOL_SOCKET, SO_SNDBUF, sizeof(v) } };
+	memcpy(&c.arg[3], &v, sizeof(v));
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_eq(ipc_bytering_write(&s.tx, data, N), N);
+	c = (struct ipc_cmd){ .op = IPC_OP_SHUTDOWN,
+			      .sock = s.id,
+			      .arg = { SHUT_WR } };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = s.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	for (rounds = 0; rounds < 1000 && !fin; rounds++) {
+		size_t k = collect(&pp, got + n, sizeof(got) - n, &fin);
+
+		n += k;
+		pp.ack += (uint32_t)k;
+		if (!fin)
+			ft_send(&pp, TCP_ACK, NULL, 0);
+	}
+	cr_assert(fin);
+	cr_assert_eq(n, N);
+	cr_assert_eq(app_nsocks(f.a), 0);
+	fapp_close(&f);
+}
+
 Test(app, shutdown_wr_is_ordered_after_queued_bytes)
 {
 	struct fapp f;
