@@ -823,7 +823,8 @@ static struct json_object *dump_one(const struct tcb *c)
 		o, "state", json_object_new_string(tcp_state_name(c->state)));
 	json_object_object_add(
 		o, "recv_q",
-		json_object_new_int64(listen ? (int64_t)c->aq_len
+		json_object_new_int64(listen ? (int64_t)c->aq_len +
+						       (int64_t)c->aq_handed
 					     : (int64_t)c->rcv.len));
 	json_object_object_add(
 		o, "send_q",
