@@ -389,12 +389,80 @@ static void put_peer(uint64_t v, const struct sockaddr_in6 *s6,
 	*salen = full;
 }
 
+/*
+ * ring_take() - the oldest connection in listener @s's accept ring
+ * (nsstack/shimproto.h), which the engine accepted for us already, as a
+ * new socket (esock_new() checks the record's id and offsets as it checks
+ * a completion's)
+ *
+ * Return: 0, -EAGAIN when the ring is empty, or -errno.
+ */
+static int ring_take(struct shim_sock *s, int flags, struct sockaddr *sa,
+		     socklen_t *salen, struct shim_sock **out)
+{
+	struct shim_accept_rec rec;
+	ssize_t n;
+	int rc;
+
+	pthread_mutex_lock(&s->rx_lock);
+	n = ipc_bytering_used(&s->rx.byte);
+	if (n >= (ssize_t)sizeof(rec)) {
+		n = ipc_bytering_read(&s->rx.byte, &rec, sizeof(rec));
+		(void)ipc_bytering_kick(&s->rx.byte, shim_engine_bells());
+	}
+	pthread_mutex_unlock(&s->rx_lock);
+	if (n >= 0 && n < (ssize_t)sizeof(rec))
+		return -EAGAIN;
+	if (n < 0)
+		return (int)n;
+	rc = esock_new(rec.id, SOCK_STREAM | (flags & SOCK_NONBLOCK),
+		       rec.tx_off, rec.rx_off, out);
+	if (rc)
+		return rc;
+	atomic_store(&(*out)->conn, SHIM_CONN_DONE);
+	(*out)->family = s->family;
+	if (sa && salen) {
+		socklen_t full = rec.addrlen < sizeof(rec.addr)
+					 ? (socklen_t)rec.addrlen
+					 : (socklen_t)sizeof(rec.addr);
+
+		memcpy(sa, rec.addr, *salen < full ? *salen : full);
+		*salen = full;
+	}
+	return 0;
+}
+
+/*
+ * wait_accept() - sleep until listener @s's state words change from
+ * @seen or a record lands in its accept ring, up to @deadline
+ */
+static int wait_accept(struct shim_sock *s, uint32_t seen, int64_t deadline)
+{
+	struct esock_wait w = { .flags = ESOCK_WAIT_RING | ESOCK_WAIT_STATE |
+					 ESOCK_WAIT_EVENTS,
+				.ring = &s->rx.byte,
+				.seen = seen,
+				.lock = &s->rx_lock,
+				.deadline = deadline };
+	int rc;
+
+	pthread_mutex_lock(&s->rx_lock);
+	rc = esock_wait(s, &w);
+	pthread_mutex_unlock(&s->rx_lock);
+	return rc;
+}
+
 /**
  * stream_accept() - accept4(2) without the fd: the new engine socket
  * @flags:	SOCK_NONBLOCK for the new socket
  * @out:	the new socket, holding no references
  *
- * Blocks (SO_RCVTIMEO bounds it) unless the listener is non-blocking.
+ * The accept ring first: a connection there costs no round trip.  ACCEPT
+ * only when it is empty (it also asks the engine to fill the ring from
+ * now on); its EAGAIN is checked against the ring once more, as the
+ * engine may have filled it meanwhile.  Blocks (SO_RCVTIMEO bounds it)
+ * unless the listener is non-blocking.
+ *
  * Return: 0 or -errno (EAGAIN, EINVAL when not listening, EINTR, ...).
  */
 int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
@@ -415,6 +483,9 @@ int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
 		return -EIO;
 	for (;;) {
 		ev = events_of(s);
+		rc = ring_take(s, flags, sa, salen, out);
+		if (rc != -EAGAIN)
+			return rc;
 		/* An AF_INET6 peer comes back in the scratch area. */
 		pthread_mutex_lock(&s->cmd_lock);
 		rc = esock_run(&c, &cpl);
@@ -423,9 +494,14 @@ int stream_accept(struct shim_sock *s, int flags, struct sockaddr *sa,
 		pthread_mutex_unlock(&s->cmd_lock);
 		if (!rc)
 			break;
+		if (rc == -EAGAIN) {
+			rc = ring_take(s, flags, sa, salen, out);
+			if (rc != -EAGAIN)
+				return rc;
+		}
 		if (rc != -EAGAIN || s->nonblock)
 			return rc;
-		rc = wait_state(s, ev & ~SHIM_EV_ACCEPT, deadline);
+		rc = wait_accept(s, ev & ~SHIM_EV_ACCEPT, deadline);
 		if (rc)
 			return rc;
 	}
@@ -759,8 +835,18 @@ short stream_revents(struct shim_sock *s, short events)
 
 	if (errp || (ev & SHIM_EV_ERR))
 		rev |= POLLERR;
-	if (s->listening)
+	if (s->listening) {
+		/* A queued connection, or one accepted into the accept
+		 * ring (nsstack/shimproto.h). */
+		if (in && !(ev & SHIM_EV_ACCEPT)) {
+			pthread_mutex_lock(&s->rx_lock);
+			n = ipc_bytering_used(&s->rx.byte);
+			pthread_mutex_unlock(&s->rx_lock);
+			if (n >= (ssize_t)SHIM_ACCEPT_REC_LEN)
+				ev |= SHIM_EV_ACCEPT;
+		}
 		return (short)(rev | ((ev & SHIM_EV_ACCEPT) ? in : 0));
+	}
 	if (ev & SHIM_EV_HUP)
 		rev |= POLLHUP;
 	if (ev & SHIM_EV_RDHUP)
@@ -799,7 +885,8 @@ short stream_revents(struct shim_sock *s, short events)
 bool stream_arm(struct shim_sock *s, short events, uint64_t who)
 {
 	esock_arm_state(s, who);
-	if ((events & (POLLIN | POLLRDNORM)) && !s->listening) {
+	/* A listener's rx ring is its accept ring. */
+	if (events & (POLLIN | POLLRDNORM)) {
 		pthread_mutex_lock(&s->rx_lock);
 		(void)ipc_bytering_wait_prepare(&s->rx.byte, 0, who);
 		pthread_mutex_unlock(&s->rx_lock);

@@ -518,6 +518,7 @@ static bool tcp_drain_tx(struct app *a, struct app_sock *s)
 
 static void sock_release(struct app *a, struct app_sock *s);
 static void slot_drop(struct app *a, struct app_sock *s);
+static void aring_fill(struct app *a, struct app_sock *ln);
 
 /*
  * tcp_service() - everything a stream socket may need: drain tx, fill
@@ -561,6 +562,8 @@ bool tcp_service(struct app *a, struct app_sock *s)
 		sock_release(a, s);
 		return did;
 	}
+	if (s->aring)
+		aring_fill(a, s);
 	tcp_publish(a, s);
 	return did;
 }
@@ -595,8 +598,11 @@ struct app_sock *sock_lookup(struct app *a, uint32_t id)
  */
 static void tcp_let_go(struct app_sock *s)
 {
-	/* A ring the app scribbled on counts as unread. */
-	app_tcp_close(s->tcb, ipc_bytering_used(&s->rx.byte) != 0);
+	/* A ring the app scribbled on counts as unread; a connection the
+	 * app never took from the accept ring is reset, as Linux resets
+	 * its accept queue when the listener closes. */
+	app_tcp_close(s->tcb,
+		      s->pending || ipc_bytering_used(&s->rx.byte) != 0);
 }
 
 /**
@@ -614,11 +620,15 @@ void app_tcp_close(struct tcb *tcb, bool unread)
 	(void)tcp_close(tcb);
 }
 
+static void aring_release(struct app *a, struct app_sock *ln);
+
 /* sock_release() - close the engine socket and free its rings. */
 static void sock_release(struct app *a, struct app_sock *s)
 {
 	struct shim_sock_state *st = state_of(a, s);
 
+	if (s->aring)
+		aring_release(a, s);
 	if (share_leave(s) || pass_park(a, s)) {
 		/* Other apps still hold it, or its anchor lives elsewhere
 		 * (SCM_RIGHTS): only this holder goes. */
@@ -824,6 +834,166 @@ static uint8_t *scratch_of(struct app *a, struct app_sock *s)
 	       (size_t)SHIM_ID_SLOT(s->id) * SHIM_SCRATCH_LEN;
 }
 
+/* ---- The accept ring (shimproto.h) ---------------------------------------
+ *
+ * A connection that completes its handshake on a listener an app accepts
+ * on is accepted for that app at once: aring_fill() makes the app socket
+ * as ACCEPT would and appends a record naming it to the listener's rx
+ * ring, so accept() in the app reads a record instead of waiting for a
+ * command's completion (one engine round trip and two wake-ups less per
+ * connection).  Such a socket is "pending" until the ring's head shows the
+ * app took its record (aring_sync()); pending sockets count against the
+ * listener's backlog (tcb->aq_handed) and are reset when the listener
+ * goes (aring_release()), as the kernel resets its accept queue.  Only a
+ * listener with one holder and no pass in flight gets records: a pending
+ * socket lives in one app's arena, and with several holders the one that
+ * asks (ACCEPT) must get the connection.
+ */
+
+/* aring_arm() - ACCEPT came on @ln: give it an accept ring if it may. */
+static void aring_arm(struct app *a, struct app_sock *ln)
+{
+	if (ln->aring || ln->sh || ln->broken || pass_held(a, ln))
+		return;
+	/* Without memory the command path goes on serving. */
+	ln->aring = calloc(1, sizeof(*ln->aring));
+}
+
+/*
+ * aring_sync() - learn from the ring's head which records @ln's app took:
+ * their sockets stop being pending.  A head the app moved off a record
+ * boundary, or past what was written, kills the ring.
+ */
+static void aring_sync(struct app *a, struct app_sock *ln)
+{
+	struct app_aring *r = ln->aring;
+	ssize_t used;
+	uint32_t left, taken;
+
+	if (r->dead)
+		return;
+	used = ipc_bytering_used(&ln->rx.byte);
+	if (used < 0 || (size_t)used % SHIM_ACCEPT_REC_LEN ||
+	    (size_t)used / SHIM_ACCEPT_REC_LEN > r->tail - r->head) {
+		stats_of(a->eng)->ShimBadRings++;
+		r->dead = true;
+		return;
+	}
+	left = (uint32_t)((size_t)used / SHIM_ACCEPT_REC_LEN);
+	taken = r->tail - left;
+	for (; r->head != taken; r->head++) {
+		struct app_sock *s = sock_lookup(
+			a, r->ids[r->head % APP_ARING_MAX]);
+
+		if (s && s->pending)
+			s->pending = false;
+	}
+	ln->tcb->aq_handed = r->tail - r->head;
+}
+
+/*
+ * aring_put() - accept @ln's first queued connection into a new app
+ * socket and append its record; the ring has room for the record
+ *
+ * Return: true if a record was written.
+ */
+static bool aring_put(struct app *a, struct app_sock *ln)
+{
+	struct app_aring *r = ln->aring;
+	struct shim_accept_rec rec;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct ipc_cpl cpl;
+	struct app_sock *s;
+	int rc;
+
+	s = slot_new(a, APP_TCP, &rc);
+	if (!s)
+		return false; /* the app's ACCEPT will report it */
+	memset(&ss, 0, sizeof(ss));
+	if (tcp_accept(ln->tcb, &s->tcb, (struct sockaddr *)&ss, &len)) {
+		slot_abandon(a, s);
+		return false;
+	}
+	stats_of(a->eng)->ShimAccepts++;
+	stats_of(a->eng)->ShimAcceptRing++;
+	memset(&cpl, 0, sizeof(cpl));
+	slot_commit(a, s, &cpl);
+	s->pending = true;
+	memset(&rec, 0, sizeof(rec));
+	rec.id = s->id;
+	rec.addrlen = len < sizeof(rec.addr) ? len : sizeof(rec.addr);
+	rec.tx_off = s->tx_off;
+	rec.rx_off = s->rx_off;
+	memcpy(rec.addr, &ss, rec.addrlen);
+	(void)ipc_bytering_write(&ln->rx.byte, &rec, sizeof(rec));
+	r->ids[r->tail % APP_ARING_MAX] = s->id;
+	r->tail++;
+	/* Bytes (or a FIN) that came with the handshake go to its ring. */
+	(void)tcp_service(a, s);
+	return true;
+}
+
+/*
+ * aring_fill() - move @ln's accept queue into its accept ring, as far as
+ * the ring, APP_ARING_MAX and the app's slots allow, and ring the app's
+ * threads waiting in accept() or poll()
+ */
+static void aring_fill(struct app *a, struct app_sock *ln)
+{
+	struct app_aring *r = ln->aring;
+	bool put = false;
+
+	if (ln->tcb->state != TCPS_LISTEN || ln->broken)
+		return;
+	aring_sync(a, ln);
+	/* Shared since it was armed: connections wait for an ACCEPT. */
+	if (!r->dead && !ln->sh && !pass_held(a, ln))
+		while (ln->tcb->aq_head && r->tail - r->head < APP_ARING_MAX &&
+		       ipc_bytering_space(&ln->rx.byte) >=
+			       (ssize_t)SHIM_ACCEPT_REC_LEN &&
+		       aring_put(a, ln))
+			put = true;
+	ln->tcb->aq_handed = r->tail - r->head;
+	if (put)
+		(void)ipc_bytering_kick(&ln->rx.byte, &a->bells);
+}
+
+/*
+ * aring_release() - listener @ln goes (close, app death): sockets whose
+ * records the app never took are reset, as the kernel's accept queue is
+ */
+static void aring_release(struct app *a, struct app_sock *ln)
+{
+	struct app_aring *r = ln->aring;
+
+	aring_sync(a, ln);
+	ln->aring = NULL;
+	for (; r->head != r->tail; r->head++) {
+		struct app_sock *s = sock_lookup(
+			a, r->ids[r->head % APP_ARING_MAX]);
+
+		if (s && s->pending)
+			sock_release(a, s);
+	}
+	ln->tcb->aq_handed = 0;
+	free(r);
+}
+
+/**
+ * app_aring_sync() - before the app's sockets are released one by one
+ * (its death), learn which accept-ring records it took: those sockets
+ * close as accepted ones (FIN), the rest are reset
+ */
+static void app_aring_sync(struct app *a)
+{
+	unsigned int i;
+
+	for (i = next_used(a, 0); i < SHIM_MAX_SOCKS; i = next_used(a, i + 1))
+		if (a->socks[i].id && a->socks[i].aring)
+			aring_sync(a, &a->socks[i]);
+}
+
 /*
  * op_accept() - the first queued connection of listener @ln as a new app
  * socket; the connection stays queued when no slot or ring is free.  An
@@ -843,6 +1013,7 @@ static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
 		return -EOPNOTSUPP;
 	if (ln->tcb->state != TCPS_LISTEN)
 		return -EINVAL;
+	aring_arm(a, ln);
 	if (!ln->tcb->aq_head)
 		return -EAGAIN;
 	s = slot_new(a, APP_TCP, &rc);
@@ -867,6 +1038,9 @@ static int op_accept(struct app *a, struct app_sock *ln, struct ipc_cpl *cpl)
 	}
 	/* Bytes (or a FIN) that came before the accept go to the ring now. */
 	(void)tcp_service(a, s);
+	/* The rest of the queue goes to the accept ring. */
+	if (ln->aring)
+		aring_fill(a, ln);
 	share_each(ln, publish_one);
 	return 0;
 }
@@ -1134,6 +1308,9 @@ void app_rx_drain(struct app *a, struct app_sock *s,
 	struct ipc_bytering view;
 	ssize_t n;
 
+	/* A listener's rx ring holds accept records, never stream bytes. */
+	if (s->kind == APP_TCP && s->tcb->state == TCPS_LISTEN)
+		return;
 	if (!r || ipc_bytering_open(&view, r, SHIM_REGION_LEN,
 				    ipc_ring_cap_for(SHIM_REGION_LEN), false))
 		return;
@@ -1298,6 +1475,9 @@ static int do_cmd(struct app *a, const struct ipc_cmd *c, struct ipc_cpl *cpl)
 	s = sock_lookup(a, c->sock);
 	if (!s)
 		return -EBADF;
+	/* Naming it proves the app took its accept-ring record, even if
+	 * the ring's head has not told us yet (accept, then close). */
+	s->pending = false;
 	switch (c->op) {
 	case IPC_OP_BIND:
 	case IPC_OP_CONNECT:
@@ -1514,6 +1694,7 @@ void app_detach(struct app *a)
 	struct app **pp = &t->apps;
 	unsigned int i;
 
+	app_aring_sync(a);
 	for (i = next_used(a, 0); i < SHIM_MAX_SOCKS; i = next_used(a, i + 1))
 		if (a->socks[i].id)
 			sock_release(a, &a->socks[i]);
@@ -1790,7 +1971,7 @@ static const struct {
 	STAT(ShimRxDatagrams), STAT(ShimTcpTxBytes), STAT(ShimTcpRxBytes),
 	STAT(ShimAccepts),     STAT(ShimShares),     STAT(ShimShareDenied),
 	STAT(ShimPasses),      STAT(ShimAdopts),     STAT(ShimAdoptDenied),
-	STAT(ShimCtlBad),      STAT(ShimWaiters),
+	STAT(ShimCtlBad),      STAT(ShimWaiters),    STAT(ShimAcceptRing),
 };
 
 /* `nsctl apps`: attached apps, their sockets, and the counters. */

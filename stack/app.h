@@ -28,7 +28,9 @@ struct app;
  * @ShimRxDatagrams:	datagrams put into apps' rx rings
  * @ShimTcpTxBytes:	stream bytes taken from apps' tx rings into TCP
  * @ShimTcpRxBytes:	stream bytes put into apps' rx rings
- * @ShimAccepts:	connections handed to apps by ACCEPT
+ * @ShimAccepts:	connections handed to apps (ACCEPT or accept ring)
+ * @ShimAcceptRing:	of those, accepted ahead into a listener's accept
+ *			ring (no command)
  * @ShimShares:		sockets shared into a forked child (SHARE)
  * @ShimShareDenied:	SHAREs refused: unknown parent or wrong secret
  * @ShimPasses:		anchors made to pass a socket (PASS)
@@ -49,6 +51,7 @@ struct app_stats {
 	uint64_t ShimTcpTxBytes;
 	uint64_t ShimTcpRxBytes;
 	uint64_t ShimAccepts;
+	uint64_t ShimAcceptRing;
 	uint64_t ShimShares;
 	uint64_t ShimShareDenied;
 	uint64_t ShimPasses;

@@ -64,11 +64,36 @@ struct app_sock {
 	uint32_t urg_tx_at; /* SHIM_OOB_SEND's tx ring counter */
 	uint32_t urg_gen;   /* tcb->urg_gen SIGURG was sent for */
 	pid_t urg_owner;    /* SHIM_OOB_OWNER: gets SIGURG if the app's pid */
+	/* Accepted for the app in a listener's accept ring; the app has not
+	 * taken its record yet (a listener's close resets it). */
+	bool pending;
 	uint64_t tx_off, rx_off;
 	union app_ring tx; /* engine consumes */
 	union app_ring rx; /* engine produces */
 	/* Other apps hold it too (fork), or NULL. */
 	struct app_share *sh;
+	/* Listener: its accept ring, once the app sent ACCEPT, or NULL. */
+	struct app_aring *aring;
+};
+
+/* Connections a listener's accept ring holds at most, not yet taken. */
+#define APP_ARING_MAX 64u
+
+/**
+ * struct app_aring - the engine's books on one listener's accept ring
+ * (shimproto.h): which sockets its records name, oldest first
+ * @ids:	ids of the sockets in records not known to be taken, in
+ *		ring order, from ids[@head % APP_ARING_MAX]
+ * @head:	records known to be taken (free-running)
+ * @tail:	records written (free-running); @tail - @head pending
+ * @dead:	the app moved the ring's head off a record boundary: no
+ *		more records (its pending sockets stay until the listener
+ *		closes)
+ */
+struct app_aring {
+	uint32_t ids[APP_ARING_MAX];
+	uint32_t head, tail;
+	bool dead;
 };
 
 struct app {

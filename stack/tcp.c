@@ -382,6 +382,13 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
 		timer_cancel(&tcb->eng->timers, &tcb->t_delack);
 		timer_cancel(&tcb->eng->timers, &tcb->t_keep);
 		tcp_tw_arm(tcb);
+		/* Nothing more is sent or received: empty rings and the
+		 * RACK history go back now (to tcp_ring.c's and
+		 * tcp_rack.c's small caches, for the next connection),
+		 * not a sweep later.  Twice: a trim spares storage used
+		 * since the previous one. */
+		(void)tcp_tcb_trim(tcb);
+		(void)tcp_tcb_trim(tcb);
 		break;
 	case TCPS_LISTEN:
 	case TCPS_SYN_SENT:
@@ -823,7 +830,8 @@ static struct json_object *dump_one(const struct tcb *c)
 		o, "state", json_object_new_string(tcp_state_name(c->state)));
 	json_object_object_add(
 		o, "recv_q",
-		json_object_new_int64(listen ? (int64_t)c->aq_len
+		json_object_new_int64(listen ? (int64_t)c->aq_len +
+						       (int64_t)c->aq_handed
 					     : (int64_t)c->rcv.len));
 	json_object_object_add(
 		o, "send_q",

@@ -337,6 +337,11 @@ struct tcb {
 	struct tcb *aq_next; /* accept queue link */
 	struct tcb *aq_head, *aq_tail;
 	unsigned int aq_len;
+	/* Connections taken off the accept queue by the app layer and
+	 * handed to an app that has not accepted them yet (stack/app.c's
+	 * accept ring): they count against the backlog, as they would in
+	 * the kernel's accept queue. */
+	unsigned int aq_handed;
 	unsigned int backlog;
 	unsigned int synq_len;
 	struct tcb *ln_next; /* listeners on one port */

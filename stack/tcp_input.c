@@ -260,7 +260,7 @@ static struct tcb *cookie_ack(struct tcb *ln, const struct seg *s)
 		eng->stats.tcp.TcpExtSyncookiesFailed++;
 		return NULL;
 	}
-	if (ln->aq_len > ln->backlog) {
+	if (ln->aq_len + ln->aq_handed > ln->backlog) {
 		eng->stats.tcp.TcpExtListenOverflows++;
 		return NULL;
 	}
@@ -375,7 +375,7 @@ static struct tcb *listen_input(struct tcb *ln, struct pkt *p, struct seg *s)
 		pkt_drop(eng, p, &st->TcpInBadFlags, "no SYN to a listener");
 		return NULL;
 	}
-	if (ln->aq_len > ln->backlog) {
+	if (ln->aq_len + ln->aq_handed > ln->backlog) {
 		/* Linux: a full accept queue drops the SYN; the peer's
 		 * retry may find room. */
 		st->TcpExtListenOverflows++;

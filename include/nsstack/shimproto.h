@@ -38,7 +38,8 @@
  *              network byte order as in struct sockaddr_in; for an
  *              AF_INET6 listener val1 = 0 and the peer's sockaddr_in6
  *              (IPv4 peers as ::ffff:a.b.c.d) is in the listener's
- *              scratch area; EAGAIN when the accept queue is empty
+ *              scratch area; EAGAIN when the accept queue is empty.
+ *              ACCEPT also arms the listener's accept ring (below)
  *   SHUTDOWN   sock, arg0 how (SHUT_RD, SHUT_WR, SHUT_RDWR).  SHUT_WR
  *              takes effect (FIN) after the bytes already in the tx ring
  *   CLOSE      sock.  A stream socket's close also waits for the tx ring
@@ -86,6 +87,24 @@
  * socket's command lock).
  *
  * Errors come back as cpl.err (a positive errno, kernel semantics).
+ *
+ * The accept ring: once an app has sent ACCEPT on a listener it alone
+ * holds, the engine accepts connections for it as they complete the
+ * handshake, with no command: it makes the app socket (slot, state words,
+ * rings) and appends a struct shim_accept_rec to the listener's rx ring,
+ * a byte ring that carries no data on a listener, then kicks that ring.
+ * accept() reads one record (exactly SHIM_ACCEPT_REC_LEN bytes) and makes
+ * the fd; it sends ACCEPT only when the ring is empty.  The engine learns
+ * which records were taken from the ring's head: taken sockets are the
+ * app's like any other; those still in the ring when the listener closes
+ * (or the app dies) are reset, as Linux resets its accept queue.  Records
+ * still in the ring count against the backlog.  The engine never reads a
+ * record back; a head that does not fall on a record boundary stops the
+ * ring (the app falls back to ACCEPT).  A listener shared by several apps
+ * (fork, SCM_RIGHTS) gets no new records: connections stay in the accept
+ * queue for whichever holder sends ACCEPT.  SHIM_EV_ACCEPT still means
+ * "the accept queue is not empty"; a listener is readable when that bit
+ * is set or a record waits in its rx ring.
  *
  * fork: the child must not use the parent's arena (its rings are SPSC).
  * It attaches anew (HELLO with IPC_HELLO_F_CHILD; the WELCOME is as any
@@ -290,6 +309,30 @@ struct shim_sock_state {
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2,
 	       "64-bit state words are lock-free (shared between processes)");
 
+/**
+ * struct shim_accept_rec - one connection in a listener's accept ring
+ * (written by the engine, read once by the shim, which checks it as it
+ * checks an ACCEPT completion)
+ * @id:		the new socket's id
+ * @addrlen:	bytes of @addr: the peer as accept(2) names it
+ *		(sockaddr_in, or sockaddr_in6 for an AF_INET6 listener)
+ * @tx_off:	its tx ring's offset (app produces)
+ * @rx_off:	its rx ring's offset (engine produces)
+ * @addr:	the peer's address
+ */
+struct shim_accept_rec {
+	uint32_t id;
+	uint32_t addrlen;
+	uint64_t tx_off;
+	uint64_t rx_off;
+	uint8_t addr[28];
+	uint8_t pad[12];
+};
+
+#define SHIM_ACCEPT_REC_LEN ((uint32_t)sizeof(struct shim_accept_rec))
+
+_Static_assert(sizeof(struct shim_accept_rec) == 64,
+	       "accept records are 64 bytes");
 _Static_assert(sizeof(struct shim_sock_state) == IPC_CACHELINE,
 	       "one state slot per cache line");
 _Static_assert(SHIM_MAX_SOCKS * sizeof(struct shim_sock_state) ==

@@ -911,9 +911,9 @@ Test(app, accept_hands_over_queued_connections)
 			      .arg = { 8 } };
 	cr_assert_eq(cmd(&f, &c, NULL), 0);
 	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
-	cr_assert_eq(cmd(&f, &c, NULL), EAGAIN);
 	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
-	/* The peer connects and sends before anyone accepts. */
+	/* The peer connects and sends before anyone accepts (no ACCEPT
+	 * came yet, so no accept ring: the command hands it over). */
 	memset(&o, 0, sizeof(o));
 	ft_syn(&pp, 80, &o);
 	ft_send(&pp, TCP_ACK, NULL, 0);
@@ -959,6 +959,343 @@ Test(app, accept_hands_over_queued_connections)
 }
 
 /* Garbage tx indices poison one stream socket; its neighbour still works. */
+/*
+ * The accept ring (nsstack/shimproto.h): after one ACCEPT, connections
+ * are accepted for the app as they complete the handshake.
+ */
+
+static uint64_t forkkey(struct fapp *f, uint32_t *client);
+static int share(struct fapp *f, uint32_t parent, uint64_t secret, uint32_t id,
+		 struct fstream *out);
+
+/* peer_connect() - a peer from @port completes a handshake to @lport;
+ * false if the engine did not answer the SYN (a full queue drops it). */
+static bool peer_connect(struct ft_peer *pp, uint16_t port, uint16_t lport)
+{
+	struct tcp_opts o;
+	struct ft_seg seg;
+	bool synack = false;
+
+	memset(&o, 0, sizeof(o));
+	memset(pp, 0, sizeof(*pp));
+	pp->port = port;
+	pp->lport = lport;
+	pp->seq = FT_PEER_ISN;
+	pp->win = 65535;
+	ft_send_raw(pp, pp->seq, 0, TCP_SYN, &o, NULL, 0);
+	pp->seq++;
+	while (ft_recv(pp, &seg)) {
+		if (seg.th.flags == (TCP_SYN | TCP_ACK)) {
+			synack = true;
+			pp->ack = seg.th.seq + 1;
+		}
+		ft_free(&seg);
+	}
+	if (synack)
+		ft_send(pp, TCP_ACK, NULL, 0);
+	return synack;
+}
+
+/* listen_on() - bind @ln to port @port and listen with @backlog. */
+static void listen_on(struct fapp *f, struct fstream *ln, uint16_t port,
+		      uint64_t backlog)
+{
+	struct ipc_cmd c;
+
+	fstream_open(f, ln);
+	cr_assert_eq(addr_cmd(f, IPC_OP_BIND, ln->id, L3_US, port), 0);
+	c = (struct ipc_cmd){ .op = IPC_OP_LISTEN,
+			      .sock = ln->id,
+			      .arg = { backlog } };
+	cr_assert_eq(cmd(f, &c, NULL), 0);
+}
+
+/* arm() - one ACCEPT on an empty queue: EAGAIN, and the ring is armed. */
+static void arm(struct fapp *f, struct fstream *ln)
+{
+	struct ipc_cmd c = { .op = IPC_OP_ACCEPT, .sock = ln->id };
+
+	cr_assert_eq(cmd(f, &c, NULL), EAGAIN);
+}
+
+/* take() - the app reads one record from @ln's accept ring; false if
+ * none (the kick tells the engine, as the shim's does). */
+static bool take(struct fapp *f, struct fstream *ln,
+		 struct shim_accept_rec *rec)
+{
+	if (ipc_bytering_used(&ln->rx) < (ssize_t)sizeof(*rec))
+		return false;
+	cr_assert_eq(ipc_bytering_read(&ln->rx, rec, sizeof(*rec)),
+		     (ssize_t)sizeof(*rec));
+	(void)ipc_bytering_kick(&ln->rx, &f->to_engine);
+	return true;
+}
+
+/* peer_reset() - pop what the engine sent: did it reset @pp (and, in
+ * *@fin, send it a FIN)?  @other, if any, gets the same for a second
+ * peer (segments to other peers are dropped). */
+static bool peer_reset2(const struct ft_peer *pp, bool *fin,
+			const struct ft_peer *other, bool *other_rst)
+{
+	struct ft_seg seg;
+	bool rst = false;
+
+	if (fin)
+		*fin = false;
+	if (other_rst)
+		*other_rst = false;
+	while (ft_pop(&seg)) {
+		bool r = (seg.th.flags & TCP_RST) != 0;
+
+		if (seg.th.dport == pp->port) {
+			rst |= r;
+			if (fin && (seg.th.flags & TCP_FIN))
+				*fin = true;
+		} else if (other && other_rst && seg.th.dport == other->port) {
+			*other_rst |= r;
+		}
+		ft_free(&seg);
+	}
+	return rst;
+}
+
+static bool peer_reset(const struct ft_peer *pp, bool *fin)
+{
+	return peer_reset2(pp, fin, NULL, NULL);
+}
+
+Test(app, accept_ring_hands_over_connections_without_a_command)
+{
+	struct fapp f;
+	struct fstream ln, s;
+	struct ft_peer pp;
+	struct shim_accept_rec rec;
+	struct sockaddr_in peer;
+	struct tcb *lt;
+	uint8_t buf[16];
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 8);
+	arm(&f, &ln);
+	lt = tcp_listener_lookup(&l3_eng, L3_US, 80);
+	cr_assert_not_null(lt);
+	cr_assert(peer_connect(&pp, FT_PPORT, 80));
+	ft_send(&pp, TCP_ACK | TCP_PSH, "early", 5);
+	ft_drain();
+	/* Accepted already: the queue is empty, the record waits. */
+	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert_eq(lt->aq_len, 0);
+	cr_assert_eq(lt->aq_handed, 1);
+	cr_assert_eq(app_stats(&l3_eng)->ShimAcceptRing, 1);
+	cr_assert_eq(app_nsocks(f.a), 2);
+	cr_assert(take(&f, &ln, &rec));
+	cr_assert_not(take(&f, &ln, &rec));
+	cr_assert_eq(rec.addrlen, sizeof(peer));
+	memcpy(&peer, rec.addr, sizeof(peer));
+	cr_assert_eq(peer.sin_family, AF_INET);
+	cr_assert_eq(ntohl(peer.sin_addr.s_addr), L3_PEER);
+	cr_assert_eq(ntohs(peer.sin_port), FT_PPORT);
+	s.id = rec.id;
+	s.tx_off = rec.tx_off;
+	s.rx_off = rec.rx_off;
+	fstream_rings(&f, &s);
+	cr_assert(sevents(&f, s.id) & SHIM_EV_CONNECTED);
+	cr_assert_eq(ipc_bytering_read(&s.rx, buf, sizeof(buf)), 5);
+	cr_assert_eq(memcmp(buf, "early", 5), 0);
+	/* The app's kick (its doorbell) tells the engine it took it. */
+	app_doorbell(f.a);
+	cr_assert_eq(lt->aq_handed, 0);
+	/* Taken sockets are the app's: the listener's close leaves it. */
+	struct ipc_cmd c = { .op = IPC_OP_CLOSE, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_not(peer_reset(&pp, NULL));
+	cr_assert_eq(app_nsocks(f.a), 1);
+	cr_assert_eq(ipc_bytering_write(&s.tx, "late", 4), 4);
+	(void)ipc_bytering_kick(&s.tx, &f.to_engine);
+	app_doorbell(f.a);
+	cr_assert_eq(collect(&pp, buf, sizeof(buf), &(bool){ false }), 4);
+	fapp_close(&f);
+}
+
+/* A socket the app closes right after taking its record (before the
+ * engine saw the ring's head move) closes with a FIN, not a reset. */
+Test(app, accepted_then_closed_at_once_closes_with_a_fin)
+{
+	struct fapp f;
+	struct fstream ln;
+	struct ft_peer pp;
+	struct shim_accept_rec rec;
+	struct ipc_cmd c;
+	bool fin;
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 8);
+	arm(&f, &ln);
+	cr_assert(peer_connect(&pp, FT_PPORT, 80));
+	cr_assert_eq(ipc_bytering_read(&ln.rx, &rec, sizeof(rec)),
+		     (ssize_t)sizeof(rec));
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = rec.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert_not(peer_reset(&pp, &fin));
+	cr_assert(fin);
+	cr_assert_eq(app_nsocks(f.a), 1);
+	fapp_close(&f);
+}
+
+/* Records in the ring count against the backlog, as the kernel's queue. */
+Test(app, accept_ring_counts_against_the_backlog)
+{
+	struct fapp f;
+	struct fstream ln;
+	struct ft_peer pp[3];
+	struct shim_accept_rec rec;
+	struct tcb *lt;
+	uint64_t drops;
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 1); /* room for backlog + 1 = 2 */
+	arm(&f, &ln);
+	lt = tcp_listener_lookup(&l3_eng, L3_US, 80);
+	drops = l3_eng.stats.tcp.TcpExtListenOverflows;
+	cr_assert(peer_connect(&pp[0], FT_PPORT, 80));
+	cr_assert(peer_connect(&pp[1], FT_PPORT + 1, 80));
+	cr_assert_eq(lt->aq_handed, 2);
+	cr_assert_not(peer_connect(&pp[2], FT_PPORT + 2, 80));
+	cr_assert_eq(l3_eng.stats.tcp.TcpExtListenOverflows, drops + 1);
+	/* accept() makes room: the peer's retry gets in. */
+	cr_assert(take(&f, &ln, &rec));
+	app_doorbell(f.a);
+	cr_assert_eq(lt->aq_handed, 1);
+	cr_assert(peer_connect(&pp[2], FT_PPORT + 2, 80));
+	cr_assert_eq(lt->aq_handed, 2);
+	fapp_close(&f);
+}
+
+/* Closing the listener resets what waits in its ring, as Linux resets
+ * its accept queue; the app's death does the same. */
+Test(app, listener_close_resets_connections_left_in_the_ring)
+{
+	struct fapp f;
+	struct fstream ln;
+	struct ft_peer pp[2];
+	struct ipc_cmd c;
+	bool rst1;
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 8);
+	arm(&f, &ln);
+	cr_assert(peer_connect(&pp[0], FT_PPORT, 80));
+	cr_assert(peer_connect(&pp[1], FT_PPORT + 1, 80));
+	cr_assert_eq(app_nsocks(f.a), 3);
+	c = (struct ipc_cmd){ .op = IPC_OP_CLOSE, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, NULL), 0);
+	cr_assert(peer_reset2(&pp[0], NULL, &pp[1], &rst1));
+	cr_assert(rst1);
+	cr_assert_eq(app_nsocks(f.a), 0);
+	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 80));
+	fapp_close(&f);
+}
+
+Test(app, app_death_resets_untaken_and_closes_taken_connections)
+{
+	struct fapp f;
+	struct fstream ln;
+	struct ft_peer pp[2];
+	struct shim_accept_rec rec;
+	bool fin, rst1;
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 8);
+	arm(&f, &ln);
+	cr_assert(peer_connect(&pp[0], FT_PPORT, 80));
+	cr_assert(peer_connect(&pp[1], FT_PPORT + 1, 80));
+	/* The app took the first record, then died before its kick. */
+	cr_assert_eq(ipc_bytering_read(&ln.rx, &rec, sizeof(rec)),
+		     (ssize_t)sizeof(rec));
+	app_detach(f.a);
+	cr_assert_eq(app_count(&l3_eng), 0);
+	cr_assert_not(peer_reset2(&pp[0], &fin, &pp[1], &rst1));
+	cr_assert(fin);
+	cr_assert(rst1);
+	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 80));
+	fapp_close(&f);
+}
+
+/* A head the app moved off a record boundary stops the ring; ACCEPT
+ * still serves, and the engine neither crashes nor leaks. */
+Test(app, garbage_accept_ring_head_falls_back_to_the_command)
+{
+	struct fapp f;
+	struct fstream ln;
+	struct ft_peer pp[2];
+	struct ipc_cmd c;
+	struct ipc_cpl cpl;
+	uint64_t bad;
+	uint8_t b;
+
+	fapp_attach(&f);
+	describe(&f);
+	listen_on(&f, &ln, 80, 8);
+	arm(&f, &ln);
+	cr_assert(peer_connect(&pp[0], FT_PPORT, 80));
+	bad = app_stats(&l3_eng)->ShimBadRings;
+	/* Read 1 byte: the head is no longer on a record boundary. */
+	cr_assert_eq(ipc_bytering_read(&ln.rx, &b, 1), 1);
+	(void)ipc_bytering_kick(&ln.rx, &f.to_engine);
+	cr_assert(peer_connect(&pp[1], FT_PPORT + 1, 80));
+	ft_drain();
+	cr_assert_eq(app_stats(&l3_eng)->ShimBadRings, bad + 1);
+	cr_assert(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = ln.id };
+	cr_assert_eq(cmd(&f, &c, &cpl), 0);
+	cr_assert_not(sevents(&f, ln.id) & SHIM_EV_ACCEPT);
+	cr_assert_eq(cmd(&f, &c, NULL), EAGAIN);
+	/* Random head values never crash the engine either. */
+	for (int i = 0; i < 64; i++) {
+		atomic_store(&ln.rx.s.shm->head, (uint32_t)random());
+		app_doorbell(f.a);
+	}
+	app_detach(f.a);
+	cr_assert_null(tcp_listener_lookup(&l3_eng, L3_US, 80));
+	fapp_close(&f);
+}
+
+/* A listener shared by two apps gets no records: whoever asks, gets. */
+Test(app, shared_listener_gets_no_accept_ring)
+{
+	struct fapp p, ch;
+	struct fstream ln, cl;
+	struct ft_peer pp;
+	struct ipc_cmd c;
+	uint32_t pid_;
+	uint64_t key;
+
+	fapp_attach(&p);
+	describe(&p);
+	listen_on(&p, &ln, 80, 8);
+	key = forkkey(&p, &pid_);
+	fapp_attach_flags(&ch, IPC_HELLO_F_CHILD);
+	describe(&ch);
+	cr_assert_eq(share(&ch, pid_, key, ln.id, &cl), 0);
+	arm(&p, &ln);
+	arm(&ch, &cl);
+	cr_assert(peer_connect(&pp, FT_PPORT, 80));
+	cr_assert_eq(ipc_bytering_used(&ln.rx), 0);
+	cr_assert_eq(ipc_bytering_used(&cl.rx), 0);
+	cr_assert(sevents(&ch, cl.id) & SHIM_EV_ACCEPT);
+	c = (struct ipc_cmd){ .op = IPC_OP_ACCEPT, .sock = cl.id };
+	cr_assert_eq(cmd(&ch, &c, NULL), 0);
+	app_detach(ch.a);
+	app_detach(p.a);
+	fapp_close(&ch);
+	fapp_close(&p);
+}
+
 Test(app, corrupt_stream_ring_poisons_only_its_socket)
 {
 	struct fapp f;

@@ -445,6 +445,25 @@ Test(tcp_input, active_close_reaches_time_wait)
 	cr_assert_eq(c->state, TCPS_TIME_WAIT);
 }
 
+/* TIME-WAIT gives its empty rings and RACK history back at once (for
+ * the next connection), data the app did not read stays. */
+Test(tcp_input, time_wait_releases_empty_buffers)
+{
+	struct ft_peer pp;
+	struct tcb *c = drive(&pp, TCPS_FIN_WAIT_2);
+	char buf[8];
+
+	ft_send(&pp, TCP_ACK, "unread", 6);
+	cr_assert_not_null(c->rcv.buf);
+	ft_send(&pp, TCP_FIN, NULL, 0);
+	cr_assert_eq(c->state, TCPS_TIME_WAIT);
+	cr_assert_null(c->snd.buf);
+	cr_assert_null(c->rack.seg);
+	cr_assert_not_null(c->rcv.buf);
+	cr_assert_eq(tcp_recv(c, buf, sizeof(buf), 0), 6);
+	cr_assert_eq(memcmp(buf, "unread", 6), 0);
+}
+
 /* RFC 9293 3.6 figure 13: simultaneous close via CLOSING. */
 Test(tcp_input, simultaneous_close_goes_through_closing)
 {
