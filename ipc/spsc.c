@@ -148,8 +148,9 @@ static int kick_consumer(struct ipc_spsc *s, uint64_t *ring)
  * argument as kick_consumer()).  Free space only grows with head, so the
  * edge is: free at the last kick < want <= free now.  Free "then" is
  * computed with today's tail: a sleeping producer's tail does not move.
- * When several sleep, prod_need is the least of their wants (or 0 after a
- * take raced with an arming: read as 1, an early wake at worst).
+ * When several sleep, prod_need is the last one's want; a take wakes them
+ * all, and one that still lacks room sleeps again with its own.  (0 after
+ * a take raced with an arming reads as 1: an early wake at worst.)
  */
 static int kick_producer(struct ipc_spsc *s, uint64_t *ring)
 {
@@ -194,18 +195,6 @@ int ipc_spsc_kick(struct ipc_spsc *s, uint64_t *ring)
 	return s->producer ? kick_consumer(s, ring) : kick_producer(s, ring);
 }
 
-/* need_min() - lower prod_need to @need (or set it, if unset). */
-static void need_min(_Atomic uint32_t *w, uint32_t need)
-{
-	uint32_t cur = atomic_load_explicit(w, memory_order_relaxed);
-
-	while ((cur == 0 || need < cur) &&
-	       !atomic_compare_exchange_weak_explicit(w, &cur, need,
-						      memory_order_relaxed,
-						      memory_order_relaxed))
-		;
-}
-
 /**
  * ipc_spsc_wait_prepare() - arm this side's wake-me mask and re-check
  * @s:		either side's view
@@ -228,8 +217,12 @@ int ipc_spsc_wait_prepare(struct ipc_spsc *s, uint32_t need, uint64_t who)
 		return -EINVAL;
 	if (s->producer) {
 		/* Before the mask's release: a waker that sees our bit sees
-		 * what we wait for. */
-		need_min(&s->shm->prod_need, need);
+		 * what we wait for.  Stored, not merged: a need left by a
+		 * producer that found room and cancelled must not outlive it
+		 * (a smaller stale need had already been crossed, so no edge
+		 * would ever ring for ours). */
+		atomic_store_explicit(&s->shm->prod_need, need,
+				      memory_order_relaxed);
 		ipc_doorbell_wait_prepare(&s->shm->prod_wait, who);
 	} else {
 		ipc_doorbell_wait_prepare(&s->shm->cons_wait, who);

@@ -97,7 +97,7 @@ enum ipc_ring_kind {
  *		bits); each sets its own bit, clears it when it wakes; the
  *		other side takes them all when it rings
  * @prod_wait:	the sleeping producer threads, likewise
- * @prod_need:	the free units the last producer to sleep waits for
+ * @prod_need:	the free units the last producer to arm waits for
  *
  * A unit is a byte for byte and record rings and a slot for command rings.
  * used = tail - head (mod 2^32) is always <= capacity; a reader that finds
